@@ -1,0 +1,1 @@
+"""The ``handbook`` command line: one sub-command module per pipeline stage."""

@@ -1,0 +1,1 @@
+"""The importers stage."""

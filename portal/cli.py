@@ -1,0 +1,9 @@
+"""Command-line commands of the portal stage."""
+
+from __future__ import annotations
+
+import click
+
+
+def register(main: click.Group) -> None:
+    """Add this stage's commands to the ``handbook`` group."""
