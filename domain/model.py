@@ -22,7 +22,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 from typing import Literal
 
 DocumentKind = Literal["regulation", "handbook", "job-descriptions", "mixed"]
@@ -31,7 +31,7 @@ DocumentKind = Literal["regulation", "handbook", "job-descriptions", "mixed"]
 Table = tuple[tuple[str, ...], ...]
 
 
-class SectionKind(str, Enum):
+class SectionKind(StrEnum):
     """What a numbered node of the outline is, independent of its depth."""
 
     PART = "part"  # 第X编 / 第X部分
