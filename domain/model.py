@@ -198,6 +198,7 @@ FieldType = Literal[
     "multiline",
     "date",
     "month",
+    "time",
     "number",
     "money",
     "percent",
@@ -224,6 +225,15 @@ class FieldSpec:
     max_length: int | None = None
     computed: str | None = None  # name of the function that computes it
     columns: tuple[FieldSpec, ...] = ()  # for type == "table"
+    # Added for the forms stage (all optional, defaults keep older declarations valid):
+    after: str | None = None  # date/month/time: must not be earlier than this field (same row or form)
+    pattern: str | None = None  # text: a full-match regular expression
+    pattern_message: str = ""  # the Chinese message shown when ``pattern`` does not match
+    decimals: int | None = None  # number/money/percent: most digits after the point
+    sum_to: float | None = None  # a table column whose values must add up to this (weights = 100)
+    min_rows: int = 0  # table: fewest rows
+    max_rows: int | None = None  # table: most rows
+    system: bool = False  # filled by the portal (e.g. the chair's signature), never by the user
 
 
 @dataclass(frozen=True)
@@ -236,3 +246,4 @@ class FormTemplate:
     template_file: str
     fields: tuple[FieldSpec, ...]
     required_by: tuple[ClauseRef, ...] = ()
+    checks: tuple[str, ...] = ()  # names of the forms stage's cross-field checks (totals, deadlines)
