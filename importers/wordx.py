@@ -1,0 +1,294 @@
+"""Read a .docx (Office Open XML) into blocks: paragraphs and tables in body order.
+
+python-docx opens the package (relationships, content types); the parts we
+need (document, styles, numbering) are then read with ElementTree so that
+every paragraph gets:
+
+* its text, runs joined (deleted text and field codes excluded; text boxes
+  are read as body blocks just before the paragraph they are anchored to);
+* its style's display name and outline level (custom styles such as 章标题
+  included, through ``w:basedOn`` chains);
+* the automatic number Word prints before it (``一、``, ``1.1``), rendered from
+  the numbering definitions, because it is not part of the text.
+
+Tables become :class:`Block` values with ``table`` set (merged cells appear
+once, the other grid positions they cover are empty strings).  Headers,
+footers, footnotes and comments are not body text and are ignored.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from xml.etree.ElementTree import Element, ParseError, fromstring
+
+import docx
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.opc.exceptions import PackageNotFoundError
+
+from importers.blocks import Block, Result
+from importers.compound_file import is_compound_file, is_encrypted_ooxml
+from importers.failures import FailureReason, import_failed
+from importers.numbering_defs import (
+    NumberingCounter,
+    NumberingDefinitions,
+    parse_numbering,
+    style_numbering_ids,
+)
+from importers.styles_defs import StyleSheet, numbering_ref, outline_level_from_raw, styles_from_root
+from importers.wordml import MC_NS, attr, child_int, child_val, w
+
+# Subtrees whose text is not body text of the paragraph.
+_SKIPPED = frozenset(
+    {
+        w("pPr"),
+        w("rPr"),
+        w("del"),
+        w("moveFrom"),
+        w("delText"),
+        w("instrText"),
+        w("footnoteReference"),
+        w("endnoteReference"),
+        w("commentReference"),
+        w("drawing"),
+        w("pict"),
+        w("object"),
+        f"{{{MC_NS}}}AlternateContent",
+    }
+)
+_LINE_BREAK_TYPES = (None, "textWrapping")
+
+
+@dataclass(frozen=True)
+class WordParts:
+    """The XML of the parts a .docx reader needs (``None`` when the part is absent)."""
+
+    document: bytes
+    styles: bytes | None = None
+    numbering: bytes | None = None
+
+
+@dataclass
+class _BodyWalker:
+    """Visits the body in order; mutable because numbering counts as it goes."""
+
+    source: str
+    styles: StyleSheet
+    numbering: NumberingDefinitions
+    counter: NumberingCounter
+
+    def blocks(self, container: Element) -> Iterator[Block]:
+        for child in container:
+            if child.tag == w("p"):
+                # LibreOffice turns Word's framed paragraphs (cover pages) into text
+                # boxes anchored here: their text is body text, read before the anchor.
+                for box in _text_boxes(child):
+                    yield from self.blocks(box)
+                block = self.paragraph(child)
+                if block is not None:
+                    yield block
+            elif child.tag == w("tbl"):
+                yield Block(text="", source=self.source, table=self.table(child))
+            elif child.tag in (w("sdt"), w("customXml"), w("smartTag")):
+                content = child.find(w("sdtContent")) if child.tag == w("sdt") else child
+                if content is not None:
+                    yield from self.blocks(content)
+
+    def paragraph(self, p: Element) -> Block | None:
+        p_pr = p.find(w("pPr"))
+        style_id = child_val(p_pr, "pStyle")
+        number = self.number(p_pr, style_id)
+        text = paragraph_text(p)
+        if not text.strip() and not number:
+            return None
+        return Block(
+            text=text,
+            source=self.source,
+            style=self.styles.name(style_id),
+            outline_level=self.outline_level(p_pr, style_id),
+            number=number,
+        )
+
+    def outline_level(self, p_pr: Element | None, style_id: str | None) -> int | None:
+        direct = child_int(p_pr, "outlineLvl")
+        if direct is not None:
+            return outline_level_from_raw(direct)
+        return self.styles.outline_level(style_id)
+
+    def number(self, p_pr: Element | None, style_id: str | None) -> str:
+        """The automatic number of a paragraph: its own numPr first, then its style's."""
+        own = numbering_ref(p_pr)
+        inherited = self.styles.numbering(style_id)
+        num_id = own.num_id if own and own.num_id is not None else inherited.num_id
+        if num_id is None or num_id == 0:
+            return ""
+        ilvl = own.ilvl if own and own.ilvl is not None else None
+        if ilvl is None and not (own and own.num_id is not None):
+            ilvl = inherited.ilvl
+            if ilvl is None and style_id:
+                ilvl = self.numbering.level_for_style(num_id, style_id)
+        return self.counter.next_number(num_id, ilvl or 0)
+
+    def table(self, tbl: Element) -> tuple[tuple[str, ...], ...]:
+        rows = [self.table_row(tr) for tr in _rows(tbl)]
+        width = max((len(row) for row in rows), default=0)
+        return tuple(tuple(row + [""] * (width - len(row))) for row in rows)
+
+    def table_row(self, tr: Element) -> list[str]:
+        tr_pr = tr.find(w("trPr"))
+        cells: list[str] = [""] * (child_int(tr_pr, "gridBefore") or 0)
+        for tc in _cells(tr):
+            tc_pr = tc.find(w("tcPr"))
+            span = max(child_int(tc_pr, "gridSpan") or 1, 1)
+            v_merge = tc_pr.find(w("vMerge")) if tc_pr is not None else None
+            continues_above = v_merge is not None and attr(v_merge) in (None, "continue")
+            text = "" if continues_above else self.cell_text(tc)
+            cells.extend([text] + [""] * (span - 1))
+        return cells
+
+    def cell_text(self, tc: Element) -> str:
+        lines = []
+        for p in tc.iter(w("p")):
+            block = self.paragraph(p)
+            if block is not None:
+                lines.append(f"{block.number} {block.text}".strip() if block.number else block.text.strip())
+        return "\n".join(lines)
+
+
+def _rows(tbl: Element) -> Iterator[Element]:
+    for child in tbl:
+        if child.tag == w("tr"):
+            yield child
+        elif child.tag in (w("sdt"), w("customXml")):
+            content = child.find(w("sdtContent")) if child.tag == w("sdt") else child
+            if content is not None:
+                yield from _rows(content)
+
+
+def _cells(tr: Element) -> Iterator[Element]:
+    for child in tr:
+        if child.tag == w("tc"):
+            yield child
+        elif child.tag in (w("sdt"), w("customXml")):
+            content = child.find(w("sdtContent")) if child.tag == w("sdt") else child
+            if content is not None:
+                yield from _cells(content)
+
+
+def _text_boxes(p: Element) -> Iterator[Element]:
+    """Text boxes anchored in a paragraph, once each (mc:Fallback repeats mc:Choice)."""
+    for node in p:
+        if node.tag == f"{{{MC_NS}}}Fallback":
+            continue
+        if node.tag == w("txbxContent"):
+            yield node
+        else:
+            yield from _text_boxes(node)
+
+
+def paragraph_text(p: Element) -> str:
+    """The visible text of a paragraph: runs joined, tabs kept, soft line breaks as ``\\n``."""
+    parts: list[str] = []
+    _collect_text(p, parts)
+    return "".join(parts)
+
+
+def _collect_text(element: Element, parts: list[str]) -> None:
+    for node in element:
+        tag = node.tag
+        if tag in _SKIPPED:
+            continue
+        if tag == w("t"):
+            parts.append(node.text or "")
+        elif tag in (w("tab"), w("ptab")):
+            parts.append("\t")
+        elif tag in (w("br"), w("cr")):
+            if attr(node, "type") in _LINE_BREAK_TYPES:
+                parts.append("\n")
+        elif tag == w("noBreakHyphen"):
+            parts.append("-")
+        elif tag == w("sym"):
+            parts.append(_symbol(node))
+        else:
+            _collect_text(node, parts)
+
+
+def _symbol(node: Element) -> str:
+    code = attr(node, "char") or ""
+    try:
+        value = int(code, 16)
+    except ValueError:
+        return ""
+    # Symbol-font glyphs are stored in the Private Use Area (F000–F0FF).
+    return "" if 0xE000 <= value <= 0xF8FF else chr(value)
+
+
+def blocks_from_parts(parts: WordParts, source: str) -> Result[list[Block]]:
+    """Pure core of the reader: the XML of the parts → blocks with warnings."""
+    styles_root = fromstring(parts.styles) if parts.styles else None
+    styles = styles_from_root(styles_root) if styles_root is not None else StyleSheet()
+    numbering = parse_numbering(parts.numbering, style_numbering_ids(styles_root))
+    walker = _BodyWalker(source, styles, numbering, NumberingCounter(numbering))
+    body = fromstring(parts.document).find(w("body"))
+    blocks = list(walker.blocks(body)) if body is not None else []
+    warnings: tuple[str, ...] = ()
+    if not blocks:
+        warnings = (f"「{source}」中没有正文内容。",)
+    return Result(value=blocks, warnings=warnings)
+
+
+def open_parts(data: bytes, name: str) -> WordParts:
+    """Open a .docx package and take out its main parts; raise :class:`ImportFailed` if unusable."""
+    if not data:
+        raise import_failed(name, FailureReason.EMPTY)
+    if is_compound_file(data):
+        if is_encrypted_ooxml(data):
+            raise import_failed(name, FailureReason.ENCRYPTED, "OLE2 package with EncryptionInfo")
+        raise import_failed(name, FailureReason.NOT_WORD, "OLE2 file, not an OOXML package")
+    if not zipfile.is_zipfile(io.BytesIO(data)):
+        raise import_failed(name, FailureReason.CORRUPT, "not a ZIP archive")
+    try:
+        document = docx.Document(io.BytesIO(data))
+        part = document.part
+        return WordParts(
+            document=part.blob,
+            styles=_related_blob(part, RT.STYLES),
+            numbering=_related_blob(part, RT.NUMBERING),
+        )
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, KeyError, PackageNotFoundError) as error:
+        raise import_failed(name, FailureReason.CORRUPT, f"{type(error).__name__}: {error}") from error
+    except ValueError as error:  # python-docx: "file '…' is not a Word file, content type is …"
+        raise import_failed(name, FailureReason.NOT_WORD, str(error)) from error
+    except Exception as error:
+        # lxml and zlib raise their own types on damaged members; any of them means "corrupt".
+        raise import_failed(name, FailureReason.CORRUPT, f"{type(error).__name__}: {error}") from error
+
+
+def _related_blob(part: object, reltype: str) -> bytes | None:
+    try:
+        related = part.part_related_by(reltype)  # type: ignore[attr-defined]
+    except KeyError:
+        return None
+    blob = related.blob
+    return blob if isinstance(blob, bytes) else None
+
+
+def read_docx_bytes(data: bytes, name: str) -> Result[list[Block]]:
+    """Read a .docx held in memory; ``name`` is used as the blocks' source and in errors."""
+    parts = open_parts(data, name)
+    try:
+        return blocks_from_parts(parts, name)
+    except ParseError as error:
+        raise import_failed(name, FailureReason.CORRUPT, f"XML: {error}") from error
+
+
+def read_docx(path: Path) -> Result[list[Block]]:
+    """Read a .docx file from disk (the only I/O of this module)."""
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise import_failed(path.name, FailureReason.UNREADABLE, str(error)) from error
+    return read_docx_bytes(data, path.name)

@@ -1,0 +1,200 @@
+"""The .docx reader: text, custom heading styles, automatic numbering, tables, body order."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from domain.errors import ImportFailed
+from importers.blocks import Block
+from importers.number_formats import chinese_counting, format_number
+from importers.wordx import read_docx, read_docx_bytes
+from tests.importers.word_samples import (
+    FORMAT_CASES,
+    Expected,
+    build_builtin_headings,
+    build_multilevel,
+    build_numbering_formats,
+    build_styled_regulation,
+    build_unstyled,
+    seed_lines,
+)
+
+
+@pytest.fixture(scope="module")
+def samples(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("docx")
+
+
+@pytest.fixture(scope="module")
+def regulation(samples: Path) -> tuple[list[Block], Expected]:
+    path = samples / "regulation.docx"
+    expected = build_styled_regulation(path)
+    return read_docx(path).value, expected
+
+
+def _paragraphs(blocks: list[Block]) -> list[Block]:
+    return [b for b in blocks if b.table is None]
+
+
+def test_style_numbering_prints_chapter_and_article_numbers_that_are_not_in_the_text(
+    regulation: tuple[list[Block], Expected],
+) -> None:
+    blocks, expected = regulation
+    numbered = tuple((b.number, b.text) for b in blocks if b.number)
+    assert numbered == expected.numbered
+    assert all(not b.text.startswith(b.number) for b in blocks if b.number)
+
+
+def test_articles_keep_counting_across_chapters_when_their_level_never_restarts(
+    regulation: tuple[list[Block], Expected],
+) -> None:
+    blocks, _ = regulation
+    articles = [b.number for b in blocks if b.style == "一级条标题"]
+    assert articles == ["第一条", "第二条", "第三条", "第四条", "第五条"]
+
+
+def test_list_items_restart_under_each_article(regulation: tuple[list[Block], Expected]) -> None:
+    blocks, _ = regulation
+    items = [b.number for b in blocks if b.style == "列项"]
+    assert items == ["（一）", "（二）", "（一）"]
+
+
+def test_custom_heading_styles_carry_their_outline_levels(regulation: tuple[list[Block], Expected]) -> None:
+    blocks, expected = regulation
+    found = {(b.style, b.text, b.outline_level) for b in blocks}
+    assert set(expected.headings) <= found
+    body = [b for b in _paragraphs(blocks) if b.style == "列项"]
+    assert body and all(b.outline_level is None for b in body)
+
+
+def test_num_id_zero_switches_off_the_numbering_of_the_style(
+    regulation: tuple[list[Block], Expected],
+) -> None:
+    blocks, _ = regulation
+    appendix = next(b for b in blocks if b.text == "附：会议记录表")
+    assert appendix.number == ""
+    assert appendix.outline_level == 1
+
+
+def test_runs_are_joined_into_one_paragraph_text(regulation: tuple[list[Block], Expected]) -> None:
+    blocks, _ = regulation
+    assert any(b.text == "为规范会议管理，提高会议效率，特制定本制度。" for b in blocks)
+
+
+def test_merged_table_cells_appear_once(regulation: tuple[list[Block], Expected]) -> None:
+    blocks, expected = regulation
+    tables = [b.table for b in blocks if b.table is not None]
+    assert tables == [expected.table]
+    assert sum(cell == "例会" for row in tables[0] for cell in row) == 1
+
+
+def test_tables_stay_in_body_order_between_paragraphs(regulation: tuple[list[Block], Expected]) -> None:
+    blocks, _ = regulation
+    kinds = ["table" if b.table else b.text for b in blocks]
+    position = kinds.index("table")
+    assert kinds[position - 1] == "附：会议记录表"
+    assert kinds[position + 1] == "附则"
+
+
+def test_headers_and_footers_are_not_body_text(regulation: tuple[list[Block], Expected]) -> None:
+    blocks, expected = regulation
+    texts = "\n".join(b.text for b in blocks)
+    assert all(text in texts for text in expected.body_texts)
+    assert not any(text in texts for text in expected.not_in_body)
+
+
+def test_blocks_name_their_source_file(regulation: tuple[list[Block], Expected]) -> None:
+    blocks, _ = regulation
+    assert {b.source for b in blocks} == {"regulation.docx"}
+
+
+def test_each_number_format_prints_as_word_prints_it(samples: Path) -> None:
+    path = samples / "formats.docx"
+    expected = build_numbering_formats(path)
+    blocks = read_docx(path).value
+    numbered = [b for b in blocks if not b.text.startswith("格式")]
+    for index, (num_fmt, _, _, _) in enumerate(FORMAT_CASES):
+        numbers = tuple(b.number for b in numbered[index * 3 : index * 3 + 3])
+        assert numbers == expected[index], num_fmt
+
+
+def test_multilevel_legal_bullet_continued_and_restarted_lists(samples: Path) -> None:
+    path = samples / "multilevel.docx"
+    expected = build_multilevel(path)
+    assert [b.number for b in read_docx(path).value] == expected
+
+
+def test_an_unstyled_document_gives_its_lines_in_order(samples: Path) -> None:
+    lines = seed_lines(40)
+    path = samples / "unstyled.docx"
+    build_unstyled(path, lines)
+    blocks = read_docx(path).value
+    assert [b.text for b in blocks] == lines
+    assert all(b.outline_level is None and b.number == "" for b in blocks)
+
+
+def test_built_in_heading_styles_give_their_level(samples: Path) -> None:
+    path = samples / "headings.docx"
+    expected = build_builtin_headings(path)
+    blocks = read_docx(path).value
+    assert [(b.text, b.outline_level) for b in blocks if b.outline_level] == expected
+    assert {b.style for b in blocks if b.outline_level} == {"Heading 1", "Heading 2"}
+
+
+@pytest.mark.parametrize(
+    ("value", "rendered"),
+    [
+        (1, "一"),
+        (10, "十"),
+        (11, "十一"),
+        (20, "二十"),
+        (21, "二十一"),
+        (100, "一百"),
+        (105, "一百零五"),
+        (110, "一百一十"),
+    ],
+)
+def test_chinese_counting_reads_like_chinese(value: int, rendered: str) -> None:
+    assert chinese_counting(value) == rendered
+
+
+def test_unknown_number_formats_fall_back_to_arabic_digits() -> None:
+    assert format_number(7, "hebrew2") == "7"
+
+
+def _truncated_docx(samples: Path) -> bytes:
+    path = samples / "to-truncate.docx"
+    build_unstyled(path, seed_lines(5))
+    data = path.read_bytes()
+    return data[: len(data) // 2]
+
+
+@pytest.mark.parametrize(
+    ("make", "reason"),
+    [
+        (lambda samples: b"", "空"),
+        (lambda samples: bytes(range(256)) * 20, "损坏"),
+        (_truncated_docx, "损坏"),
+    ],
+    ids=["empty", "random-bytes", "truncated"],
+)
+def test_unusable_docx_raises_import_failed_naming_the_file(samples: Path, make: object, reason: str) -> None:
+    data = make(samples)  # type: ignore[operator]
+    with pytest.raises(ImportFailed) as raised:
+        read_docx_bytes(data, "制度.docx")
+    assert "制度.docx" in raised.value.user_message
+    assert reason in raised.value.user_message
+    assert "制度.docx" in str(raised.value)
+
+
+def test_a_zip_that_is_not_a_word_document_is_refused(samples: Path) -> None:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("hello.txt", "你好")
+    with pytest.raises(ImportFailed) as raised:
+        read_docx_bytes(buffer.getvalue(), "假的.docx")
+    assert "假的.docx" in raised.value.user_message
