@@ -119,6 +119,7 @@ class PageInfo:
 
     version: str | None = None
     effective: dt.date | None = None
+    release_title: str | None = None
 
 
 def front_matter(data: Mapping[str, Any]) -> str:
@@ -403,8 +404,9 @@ def render_index(
     meta = front_matter({"title": title, "kind": "index", **_release_fields(info), "generator": GENERATOR})
     blocks = [f"# {escape_inline(title)}\n"]
     if info.version:
+        named = f"（{escape_inline(info.release_title)}）" if info.release_title else ""
         effective = f"，{info.effective.isoformat()} 起施行" if info.effective else ""
-        blocks.append(f"版本 {escape_inline(info.version)}{effective}。\n")
+        blocks.append(f"版本 {escape_inline(info.version)}{named}{effective}。\n")
     if documents:
         blocks.append("## 制度 {#制度}\n")
         blocks.append(
