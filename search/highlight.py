@@ -1,0 +1,62 @@
+"""Highlighting without re-analysing: mark the query's terms in the stored text.
+
+Whoosh's highlighter re-tokenises every hit with the analyzer (jieba here),
+which costs more than the search itself.  The query's terms are known, so
+one regular expression per query (cached with the parsed query) marks them
+directly; only the hits shown are highlighted.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+from collections.abc import Sequence
+
+from domain.normalize import fix_glyphs
+
+MARK_OPEN = "<mark>"
+MARK_CLOSE = "</mark>"
+SNIPPET_CHARS = 160
+CONTEXT_BEFORE = 40
+
+
+def terms_pattern(terms: Sequence[str]) -> re.Pattern[str] | None:
+    """One alternation of the terms, longest first so that 会议纪要 wins over 会议."""
+    ordered = sorted({t for t in terms if t}, key=len, reverse=True)
+    return re.compile("|".join(re.escape(t) for t in ordered)) if ordered else None
+
+
+def comparable(text: str) -> str:
+    """The text folded like the index folds it, one character for one (offsets stay valid)."""
+    return "".join(_fold(ch) for ch in text)
+
+
+def _fold(ch: str) -> str:
+    folded = fix_glyphs(unicodedata.normalize("NFKC", ch)).lower()
+    return folded if len(folded) == 1 else ch.lower()[:1] or ch
+
+
+def highlight(text: str, pattern: re.Pattern[str] | None, limit: int = SNIPPET_CHARS) -> str:
+    """HTML: the text (or a window of it around the first match) with ``<mark>`` around matches."""
+    text = " ".join(text.split())
+    spans = [m.span() for m in pattern.finditer(comparable(text))] if pattern else []
+    start, end = _window(len(text), spans, limit)
+    out = ["…" if start > 0 else ""]
+    cursor = start
+    for a, b in spans:
+        if a < start or b > end:
+            continue
+        out += [html.escape(text[cursor:a]), MARK_OPEN, html.escape(text[a:b]), MARK_CLOSE]
+        cursor = b
+    out.append(html.escape(text[cursor:end]))
+    out.append("…" if end < len(text) else "")
+    return "".join(out)
+
+
+def _window(length: int, spans: list[tuple[int, int]], limit: int) -> tuple[int, int]:
+    if length <= limit:
+        return 0, length
+    first = spans[0][0] if spans else 0
+    start = max(0, min(first - CONTEXT_BEFORE, length - limit))
+    return start, start + limit

@@ -1,0 +1,260 @@
+"""The search service: our own small interface, and the Whoosh implementation.
+
+Callers (the CLI, the portal) depend on :class:`SearchEngine` only, so the
+engine can be replaced.  :class:`WhooshSearchEngine` keeps, per process:
+jieba (loaded once), one open searcher per release (reopened only when the
+release's index is swapped), and the parsed and compiled form of recent
+queries.  Paths come in as arguments; nothing here reads the environment.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+from whoosh import query as wq
+from whoosh.searching import Searcher
+
+from domain.errors import NotFound
+from search.analysis import Segmenter, load_segmenter
+from search.highlight import highlight as mark_terms
+from search.highlight import terms_pattern
+from search.index import IndexMissing, built_releases, live_directory, open_index
+from search.matching import compile_query
+from search.query import ParsedQuery, parse_query
+
+log = logging.getLogger(__name__)
+
+OR_NOTICE = "没有同时包含全部检索词的结果，以下为包含部分检索词的结果。"
+PACKAGE_DICTIONARY = Path(__file__).with_name("company_dict.txt")
+SITE_DICTIONARY = Path("publishing") / "dict" / "company.txt"
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    """One matching clause (or heading, job description, form)."""
+
+    document: str
+    number: str
+    heading_path: tuple[str, ...]
+    text: str
+    highlight: str
+    url: str
+    score: float
+    kind: str = "clause"
+    document_slug: str = ""
+    title: str = ""
+    key: str = ""
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "document": self.document,
+            "number": self.number,
+            "heading_path": list(self.heading_path),
+            "text": self.text,
+            "highlight": self.highlight,
+            "url": self.url,
+            "score": round(self.score, 4),
+            "kind": self.kind,
+            "document_slug": self.document_slug,
+            "title": self.title,
+        }
+
+
+@dataclass(frozen=True)
+class DocumentGroup:
+    """The hits of one document, in rank order (the document ranks by its best hit)."""
+
+    document: str
+    document_slug: str
+    hits: tuple[SearchHit, ...]
+
+
+@dataclass(frozen=True)
+class SearchResults:
+    query: str
+    release: str
+    total: int
+    hits: tuple[SearchHit, ...]
+    mode: str = "and"  # "and": every word matched; "or": the fallback
+    notice: str | None = None
+    ignored: tuple[str, ...] = field(default=())
+
+    @property
+    def groups(self) -> tuple[DocumentGroup, ...]:
+        """Hits grouped by document, documents in the order of their best hit."""
+        order: dict[str, list[SearchHit]] = {}
+        for hit in self.hits:
+            order.setdefault(hit.document_slug or hit.document, []).append(hit)
+        return tuple(DocumentGroup(hits[0].document, slug, tuple(hits)) for slug, hits in order.items())
+
+    def to_json(self) -> dict[str, Any]:
+        """The shape of ``handbook search --json`` (issue 3), plus a few extra keys."""
+        return {
+            "query": self.query,
+            "total": self.total,
+            "hits": [h.to_json() for h in self.hits],
+            "release": self.release,
+            "mode": self.mode,
+            "notice": self.notice,
+            "groups": [
+                {"document": g.document, "document_slug": g.document_slug, "hits": len(g.hits)}
+                for g in self.groups
+            ],
+        }
+
+
+class SearchEngine(Protocol):
+    """What the CLI and the portal need from a search engine."""
+
+    def search(
+        self, query: str, *, release: str | None = None, limit: int = 10, highlight: bool = True
+    ) -> SearchResults: ...
+
+    def releases(self) -> list[str]: ...
+
+
+@dataclass(frozen=True)
+class _Prepared:
+    """A query parsed and compiled once, reused while it stays in the cache."""
+
+    parsed: ParsedQuery
+    strict: wq.Query
+    loose: wq.Query | None  # the OR fallback, when there are several words
+    pattern: Any
+
+
+@dataclass
+class _Live:
+    directory: Path
+    searcher: Searcher
+
+
+class WhooshSearchEngine:
+    """Search over the per-release Whoosh indexes under ``index_root``."""
+
+    def __init__(self, index_root: Path, segmenter: Segmenter, *, query_cache_size: int = 1024) -> None:
+        self._root = index_root
+        self._segmenter = segmenter
+        self._live: dict[str, _Live] = {}
+        self._lock = threading.Lock()
+        self._default: tuple[int, str | None] = (-1, None)
+        self._prepare = functools.lru_cache(maxsize=query_cache_size)(self._prepare_uncached)
+
+    def releases(self) -> list[str]:
+        return [m.release for m in built_releases(self._root)]
+
+    def default_release(self) -> str:
+        """The newest release with an index (cached until the index root changes)."""
+        try:
+            stamp = self._root.stat().st_mtime_ns
+        except FileNotFoundError:
+            stamp = -2
+        if self._default[0] != stamp:
+            releases = self.releases()
+            self._default = (stamp, releases[0] if releases else None)
+        if self._default[1] is None:
+            raise IndexMissing(f"no search index under {self._root}")
+        return self._default[1]
+
+    def search(
+        self, query: str, *, release: str | None = None, limit: int = 10, highlight: bool = True
+    ) -> SearchResults:
+        prepared = self._prepare(query.strip())
+        chosen = prepared.parsed.release or release or self.default_release()
+        limit = max(1, limit)
+        with self._lock:
+            searcher = self._searcher(chosen)
+            mode, notice = "and", None
+            top, total = _run(searcher, prepared.strict, limit)
+            if total == 0 and prepared.loose is not None:
+                top, total = _run(searcher, prepared.loose, limit)
+                mode, notice = "or", OR_NOTICE
+            hits = tuple(_hit(searcher, docnum, score, prepared.pattern, highlight) for score, docnum in top)
+        return SearchResults(
+            query, chosen, total, hits, mode, notice if hits else None, prepared.parsed.ignored
+        )
+
+    def close(self) -> None:
+        with self._lock:
+            for live in self._live.values():
+                live.searcher.close()
+            self._live.clear()
+
+    def _prepare_uncached(self, query: str) -> _Prepared:
+        parsed = parse_query(query, self._segmenter)
+        loose = compile_query(parsed, any_word=True) if parsed.scoring_words > 1 else None
+        return _Prepared(parsed, compile_query(parsed), loose, terms_pattern(parsed.highlight_terms))
+
+    def _searcher(self, release: str) -> Searcher:
+        """The open searcher of a release; reopened only when its index was swapped."""
+        directory = live_directory(self._root, release)
+        live = self._live.get(release)
+        if live is None or live.directory != directory:
+            if live is not None:
+                live.searcher.close()
+            ix = open_index(directory)
+            live = _Live(directory, ix.searcher())
+            self._live[release] = live
+            log.info("opened search index %s (%d documents)", directory, live.searcher.doc_count())
+        return live.searcher
+
+
+def _run(searcher: Searcher, q: wq.Query, limit: int) -> tuple[list[tuple[float, int]], int]:
+    """Top hits as (score, docnum), and the exact number of matches.
+
+    The top-N collector skips blocks that cannot reach the top (block-max
+    quality), so it does not count; when it returned a full page, the count
+    is made separately by walking the matches without scoring them.
+    """
+    results = searcher.search(q, limit=limit, optimize=True, terms=False)
+    top = [(score, docnum) for score, docnum in results.top_n]
+    total = len(top) if len(top) < limit else len(results)
+    return top, total
+
+
+def _hit(searcher: Searcher, docnum: int, score: float, pattern: Any, highlight: bool) -> SearchHit:
+    stored = searcher.stored_fields(docnum)
+    data = stored["payload"]
+    text = data["text"]
+    return SearchHit(
+        document=data["document"],
+        number=data["number"],
+        heading_path=tuple(data["heading_path"]),
+        text=text,
+        highlight=mark_terms(text, pattern) if highlight else "",
+        url=data["url"],
+        score=float(score),
+        kind=data["kind"],
+        document_slug=data["document_slug"],
+        title=data["title"],
+        key=stored["key"],
+    )
+
+
+def dictionaries(project_root: Path) -> tuple[Path, ...]:
+    """Our dictionary, then the company dictionary the site's search uses, if present."""
+    site = project_root / SITE_DICTIONARY
+    return (PACKAGE_DICTIONARY, site) if site.is_file() else (PACKAGE_DICTIONARY,)
+
+
+@functools.lru_cache(maxsize=4)
+def open_engine(index_root: Path, dictionary_files: tuple[Path, ...]) -> WhooshSearchEngine:
+    """The process-wide engine for an index root: what the portal calls at start-up.
+
+    With gunicorn ``--preload`` the workers share the loaded jieba.
+    """
+    return WhooshSearchEngine(index_root, load_segmenter(dictionary_files))
+
+
+def search_hits(
+    engine: SearchEngine, query: str, *, release: str | None = None, limit: int = 10
+) -> SearchResults:
+    """The portal's entry point: query → results (raises HandbookError subclasses only)."""
+    if not query.strip():
+        raise NotFound("empty query", "请输入要检索的词语。")
+    return engine.search(query, release=release, limit=limit)
