@@ -49,7 +49,16 @@ class FailureReason(Enum):
         return self.value[1]
 
 
-def import_failed(name: str, reason: FailureReason, detail: str = "") -> ImportFailed:
+class SourceUnusable(ImportFailed):
+    """An :class:`ImportFailed` that also says which file and why, for code that refines a diagnosis."""
+
+    def __init__(self, message: str, user_message: str, *, reason: FailureReason, file_name: str) -> None:
+        super().__init__(message, user_message)
+        self.reason = reason
+        self.file_name = file_name
+
+
+def import_failed(name: str, reason: FailureReason, detail: str = "") -> SourceUnusable:
     """An :class:`ImportFailed` naming the file and the reason; ``detail`` goes to the log text only."""
     log_text = f"{name}: {reason.english}" + (f" ({detail})" if detail else "")
-    return ImportFailed(log_text, user_message=f"无法导入「{name}」：{reason.chinese}。")
+    return SourceUnusable(log_text, f"无法导入「{name}」：{reason.chinese}。", reason=reason, file_name=name)

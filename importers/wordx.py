@@ -21,7 +21,7 @@ from __future__ import annotations
 import io
 import zipfile
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from xml.etree.ElementTree import Element, ParseError, fromstring
 
@@ -233,7 +233,9 @@ def blocks_from_parts(parts: WordParts, source: str) -> Result[list[Block]]:
     numbering = parse_numbering(parts.numbering, style_numbering_ids(styles_root))
     walker = _BodyWalker(source, styles, numbering, NumberingCounter(numbering))
     body = fromstring(parts.document).find(w("body"))
-    blocks = list(walker.blocks(body)) if body is not None else []
+    found = list(walker.blocks(body)) if body is not None else []
+    # Like the text reader's ``name:line``: ``name:n`` is the n-th block of the body.
+    blocks = [replace(block, source=f"{source}:{n}") for n, block in enumerate(found, start=1)]
     warnings: tuple[str, ...] = ()
     if not blocks:
         warnings = (f"「{source}」中没有正文内容。",)
@@ -277,7 +279,7 @@ def _related_blob(part: object, reltype: str) -> bytes | None:
 
 
 def read_docx_bytes(data: bytes, name: str) -> Result[list[Block]]:
-    """Read a .docx held in memory; ``name`` is used as the blocks' source and in errors."""
+    """Read a .docx held in memory; ``name`` is used in errors and in each block's ``source`` (``name:n``)."""
     parts = open_parts(data, name)
     try:
         return blocks_from_parts(parts, name)

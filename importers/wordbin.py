@@ -1,0 +1,321 @@
+"""Read Word 97–2003 (and Word 6/95, WPS) ``.doc`` files.
+
+The faithful path converts ``.doc`` → ``.docx`` with LibreOffice headless and
+reads the result with :mod:`importers.wordx`, so styles, automatic numbering
+and tables survive.  LibreOffice start-up costs about a second, so a whole
+batch is converted in **one** ``soffice`` call, with a private profile
+directory (two soffice processes must never share one), a timeout, and a
+check that each output exists: soffice exits 0 when a file fails.
+
+Without LibreOffice (or when asked not to use it), antiword extracts the
+text, which goes through the text reader with a warning that styles, numbers
+and tables are lost.  antiword refuses files whose size is not a multiple of
+512 (WPS writes such files): a zero-padded temporary copy fixes that.
+
+Encrypted, corrupt, empty and non-Word files raise (or, in a batch, return)
+:class:`~domain.errors.ImportFailed` naming the file and the reason; nothing
+is written anywhere but in temporary directories that are removed.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import tempfile
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from domain.errors import ImportFailed
+from importers.blocks import Block, Result
+from importers.compound_file import CompoundFileError, is_compound_file, is_encrypted_ooxml, word_binary_info
+from importers.failures import FailureReason, SourceUnusable, import_failed
+from importers.limits import MAX_SOURCE_BYTES
+from importers.wordx import read_docx_bytes
+
+_SECTOR = 512
+_ANTIWORD_ENCRYPTED = "Encrypted documents are not supported"
+_ANTIWORD_TOO_SMALL = "too small"
+_ANTIWORD_NOT_WORD = "is not a Word Document"
+# One profile per process, used by one soffice call at a time.
+_PROFILE_LOCK = threading.Lock()
+
+DocResult = Result[list[Block]] | ImportFailed
+SofficeStatus = Literal["ok", "crashed", "timeout"]
+
+
+@dataclass(frozen=True)
+class DocReaderOptions:
+    """How to read .doc files; :func:`default_options` finds the tools on PATH.
+
+    ``soffice``/``antiword`` are executables (``None`` = not available or not
+    wanted).  The LibreOffice timeout of a batch is ``timeout_base +
+    timeout_per_file × files``.  ``profile_dir`` is LibreOffice's private
+    user installation; by default one per process in the temporary directory.
+    """
+
+    soffice: str | None
+    antiword: str | None
+    timeout_base: float = 60.0
+    timeout_per_file: float = 10.0
+    antiword_timeout: float = 30.0
+    profile_dir: Path | None = None
+
+
+def default_options(*, use_libreoffice: bool = True) -> DocReaderOptions:
+    """Options with the tools found on ``PATH``; ``use_libreoffice=False`` forces antiword."""
+    soffice = (shutil.which("soffice") or shutil.which("libreoffice")) if use_libreoffice else None
+    return DocReaderOptions(soffice=soffice, antiword=shutil.which("antiword"))
+
+
+def read_doc(path: Path, options: DocReaderOptions | None = None) -> Result[list[Block]]:
+    """Read one .doc file; raise :class:`ImportFailed` when it cannot be read."""
+    outcome = read_doc_files([path], options)[0]
+    if isinstance(outcome, ImportFailed):
+        raise outcome
+    return outcome
+
+
+def read_doc_files(paths: Sequence[Path], options: DocReaderOptions | None = None) -> list[DocResult]:
+    """Read many .doc files with one LibreOffice call; one result or error per path, in order."""
+    options = options or default_options()
+    outcomes: list[DocResult | None] = [None] * len(paths)
+    diagnoses: dict[int, FailureReason] = {}
+    pending: list[int] = []
+    for index, path in enumerate(paths):
+        refused = _precheck(path, diagnoses, index)
+        if refused is not None:
+            outcomes[index] = refused
+        else:
+            pending.append(index)
+    if options.soffice:
+        converted = convert_to_docx([paths[i] for i in pending], options)
+        for index, docx_data in zip(pending, converted, strict=True):
+            outcomes[index] = _read_converted(paths[index], docx_data, options, diagnoses.get(index))
+    else:
+        for index in pending:
+            outcomes[index] = _read_with_antiword_or_error(paths[index], options, diagnoses.get(index))
+    return [
+        outcome if outcome is not None else import_failed(p.name, FailureReason.UNREADABLE)
+        for outcome, p in zip(outcomes, paths, strict=True)
+    ]
+
+
+def _precheck(path: Path, diagnoses: dict[int, FailureReason], index: int) -> ImportFailed | None:
+    """Refuse what no converter can read, before starting one; remember doubts for later."""
+    try:
+        size = path.stat().st_size
+        if size > MAX_SOURCE_BYTES:
+            return import_failed(path.name, FailureReason.TOO_LARGE, f"{size} bytes")
+        data = path.read_bytes()
+    except OSError as error:
+        return import_failed(path.name, FailureReason.UNREADABLE, str(error))
+    if not data:
+        return import_failed(path.name, FailureReason.EMPTY)
+    if not is_compound_file(data):
+        return import_failed(path.name, FailureReason.NOT_WORD, "no OLE2 signature")
+    if is_encrypted_ooxml(data):
+        return import_failed(path.name, FailureReason.ENCRYPTED, "encrypted Office Open XML package")
+    try:
+        info = word_binary_info(data)
+    except CompoundFileError:
+        # Let LibreOffice try anyway (it is more forgiving); if it fails too, this is why.
+        diagnoses[index] = FailureReason.CORRUPT
+        return None
+    if info.encrypted:
+        return import_failed(path.name, FailureReason.ENCRYPTED, f"{info.version} FIB fEncrypted")
+    return None
+
+
+def _read_converted(
+    path: Path, docx_data: bytes | FailureReason, options: DocReaderOptions, diagnosis: FailureReason | None
+) -> DocResult:
+    if isinstance(docx_data, FailureReason):
+        # LibreOffice could not load it: antiword may still read the text, and if
+        # not, its message often says why (encrypted, damaged).
+        fallback = _read_with_antiword_or_error(path, options, diagnosis or docx_data)
+        if isinstance(fallback, ImportFailed):
+            return fallback
+        note = (
+            f"「{path.name}」LibreOffice 无法打开，已改用 antiword 读取纯文本：样式、自动编号和表格已丢失。"
+        )
+        return Result(fallback.value, fallback.dropped, fallback.changed, (*fallback.warnings, note))
+    try:
+        return read_docx_bytes(docx_data, path.name)
+    except ImportFailed as error:
+        return error
+
+
+# ---------------------------------------------------------------- LibreOffice
+
+
+def convert_to_docx(paths: Sequence[Path], options: DocReaderOptions) -> list[bytes | FailureReason]:
+    """Convert ``paths`` to .docx in one soffice call; the .docx bytes, or why not, per path.
+
+    Inputs are linked into a private directory under numbered names, so that
+    two sources with the same name (from different folders) cannot overwrite
+    each other's output.  If soffice crashes or times out, the files without
+    output are tried again one per call, so one bad file cannot sink a batch.
+    """
+    if not paths:
+        return []
+    assert options.soffice is not None
+    with tempfile.TemporaryDirectory(prefix="handbook-doc-") as work:
+        inputs = _link_inputs(paths, Path(work) / "in")
+        out_dir = Path(work) / "out"
+        status = _run_soffice(options, inputs, out_dir)
+        results = [_collect_output(out_dir, source) for source in inputs]
+        if status != "ok" and len(inputs) > 1:
+            for position, source in enumerate(inputs):
+                if isinstance(results[position], FailureReason):
+                    results[position] = _convert_alone(options, source, out_dir)
+        elif status == "timeout":
+            results = [FailureReason.TIMEOUT if isinstance(r, FailureReason) else r for r in results]
+        return results
+
+
+def _convert_alone(options: DocReaderOptions, source: Path, out_dir: Path) -> bytes | FailureReason:
+    status = _run_soffice(options, [source], out_dir)
+    output = _collect_output(out_dir, source)
+    if isinstance(output, FailureReason) and status == "timeout":
+        return FailureReason.TIMEOUT
+    return output
+
+
+def _link_inputs(paths: Sequence[Path], in_dir: Path) -> list[Path]:
+    in_dir.mkdir()
+    inputs = []
+    for number, path in enumerate(paths):
+        link = in_dir / f"{number:05d}.doc"
+        try:
+            link.symlink_to(path.resolve())
+        except OSError:
+            shutil.copyfile(path, link)
+        inputs.append(link)
+    return inputs
+
+
+def _collect_output(out_dir: Path, source: Path) -> bytes | FailureReason:
+    output = out_dir / f"{source.stem}.docx"
+    try:
+        data = output.read_bytes()
+    except OSError:
+        return FailureReason.CONVERSION_FAILED
+    return data if data else FailureReason.CONVERSION_FAILED
+
+
+def soffice_command(soffice: str, profile_dir: Path, out_dir: Path, inputs: Sequence[Path]) -> list[str]:
+    """The LibreOffice command line (also used by the benchmark's bare baseline)."""
+    return [
+        soffice,
+        f"-env:UserInstallation={profile_dir.resolve().as_uri()}",
+        "--headless",
+        "--norestore",
+        "--nolockcheck",
+        "--convert-to",
+        "docx",
+        "--outdir",
+        str(out_dir),
+        *map(str, inputs),
+    ]
+
+
+def default_profile_dir() -> Path:
+    """This process's LibreOffice profile (created by soffice on first use, then reused)."""
+    return Path(tempfile.gettempdir()) / f"handbook-lo-profile-{os.getpid()}"
+
+
+def _run_soffice(options: DocReaderOptions, inputs: Sequence[Path], out_dir: Path) -> SofficeStatus:
+    """Run one conversion: ``ok`` (exit 0, which says nothing about each file), ``crashed`` or ``timeout``."""
+    assert options.soffice is not None
+    out_dir.mkdir(exist_ok=True)
+    timeout = options.timeout_base + options.timeout_per_file * len(inputs)
+    command = soffice_command(options.soffice, options.profile_dir or default_profile_dir(), out_dir, inputs)
+    with _PROFILE_LOCK:
+        process = subprocess.Popen(
+            command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
+        )
+        try:
+            return "ok" if process.wait(timeout=timeout) == 0 else "crashed"
+        except subprocess.TimeoutExpired:
+            # soffice starts helper processes: end the whole session we started.
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+            return "timeout"
+
+
+# ---------------------------------------------------------------- antiword
+
+
+def _read_with_antiword_or_error(
+    path: Path, options: DocReaderOptions, diagnosis: FailureReason | None
+) -> DocResult:
+    if not options.antiword:
+        if diagnosis is not None:
+            return import_failed(path.name, diagnosis)
+        return import_failed(path.name, FailureReason.NO_CONVERTER)
+    try:
+        return read_with_antiword(path, options)
+    except ImportFailed as error:
+        refined = isinstance(error, SourceUnusable) and error.reason in (
+            FailureReason.NOT_WORD,
+            FailureReason.CORRUPT,
+        )
+        if diagnosis is not None and refined:
+            # Our own look at the file (OLE2 signature, damaged structure) is more precise.
+            return import_failed(path.name, diagnosis, str(error))
+        return error
+
+
+def read_with_antiword(path: Path, options: DocReaderOptions) -> Result[list[Block]]:
+    """The text of a .doc through antiword and the text reader (styles and tables are lost)."""
+    assert options.antiword is not None
+    text = antiword_text(path, options.antiword, options.antiword_timeout)
+    from importers.text import read_text_bytes  # imported late: the text reader is another stage's module
+
+    result = read_text_bytes(text, path.name)
+    note = f"「{path.name}」未经 LibreOffice 转换，只读取了纯文本：样式、自动编号和表格已丢失。"
+    return Result(result.value, result.dropped, result.changed, (*result.warnings, note))
+
+
+def antiword_text(path: Path, antiword: str, timeout: float) -> bytes:
+    """UTF-8 text of ``path`` from antiword; map its refusals to clear errors."""
+    size = path.stat().st_size
+    if size == 0:
+        raise import_failed(path.name, FailureReason.EMPTY)
+    with tempfile.TemporaryDirectory(prefix="handbook-antiword-") as work:
+        target = path
+        if size % _SECTOR:
+            # antiword rejects sizes that are not whole sectors (WPS files); zeros are harmless.
+            target = Path(work) / "padded.doc"
+            padding = _SECTOR - size % _SECTOR
+            target.write_bytes(path.read_bytes() + b"\0" * padding)
+        try:
+            completed = subprocess.run(
+                [antiword, "-m", "UTF-8.txt", "-w", "0", str(target)],
+                capture_output=True,
+                timeout=timeout,
+                check=False,
+            )
+        except subprocess.TimeoutExpired as error:
+            raise import_failed(path.name, FailureReason.TIMEOUT, "antiword") from error
+    message = completed.stderr.decode("utf-8", "replace").replace(str(target), path.name).strip()
+    if completed.returncode != 0 or not completed.stdout.strip():
+        raise import_failed(
+            path.name, _antiword_reason(message), f"antiword: {message or completed.returncode}"
+        )
+    return completed.stdout
+
+
+def _antiword_reason(message: str) -> FailureReason:
+    if _ANTIWORD_ENCRYPTED in message:
+        return FailureReason.ENCRYPTED
+    if _ANTIWORD_TOO_SMALL in message:
+        return FailureReason.TEXT_TOO_SMALL
+    if _ANTIWORD_NOT_WORD in message:
+        return FailureReason.NOT_WORD
+    return FailureReason.CORRUPT
