@@ -20,6 +20,8 @@ jieba and the index does not depend on where the dictionary lives.
 from __future__ import annotations
 
 import functools
+import hashlib
+import io
 import logging
 import re
 import unicodedata
@@ -137,9 +139,13 @@ class Segmenter:
         # Our own instance, so that the dictionaries of other stages cannot change our tokens.
         self._jieba = jieba.Tokenizer()
         self._jieba.initialize()
+        digest = hashlib.sha256()
         for dictionary in dictionaries:
-            with open(dictionary, "rb") as handle:
-                self._jieba.load_userdict(handle)
+            data = Path(dictionary).read_bytes()
+            digest.update(data)
+            self._jieba.load_userdict(io.BytesIO(data))
+        # An index is only valid for the dictionaries it was segmented with.
+        self.fingerprint = digest.hexdigest()[:16]
         self._freq: dict[str, int] = self._jieba.FREQ
 
     def words(self, text: str) -> list[str]:

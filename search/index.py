@@ -73,6 +73,7 @@ class IndexMeta:
     effective: str  # ISO date, "" for the unpublished current import
     documents: int
     built_at: str
+    dictionary: str = ""  # fingerprint of the jieba dictionaries used to segment
     format: int = FORMAT
 
     def to_dict(self) -> dict[str, Any]:
@@ -131,6 +132,7 @@ def build_index(
             effective=effective.isoformat() if effective else "",
             documents=len(documents),
             built_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+            dictionary=segmenter.fingerprint,
         )
         (tmp / META_FILE).write_text(json.dumps(meta.to_dict(), ensure_ascii=False), encoding="utf-8")
         tmp.rename(target)

@@ -23,7 +23,7 @@ from domain.errors import NotFound
 from search.analysis import Segmenter, load_segmenter
 from search.highlight import highlight as mark_terms
 from search.highlight import terms_pattern
-from search.index import IndexMissing, built_releases, live_directory, open_index
+from search.index import IndexMissing, built_releases, live_directory, open_index, read_meta
 from search.matching import compile_query
 from search.query import ParsedQuery, parse_query
 
@@ -197,6 +197,9 @@ class WhooshSearchEngine:
         if live is None or live.directory != directory:
             if live is not None:
                 live.searcher.close()
+            meta = read_meta(directory)
+            if meta.dictionary and meta.dictionary != self._segmenter.fingerprint:
+                log.warning("index %s was segmented with other dictionaries: run handbook index", directory)
             ix = open_index(directory)
             live = _Live(directory, ix.searcher())
             self._live[release] = live

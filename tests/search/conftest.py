@@ -8,6 +8,7 @@ to search, not a substitute for the importers.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 from collections.abc import Iterator
@@ -15,12 +16,12 @@ from pathlib import Path
 
 import pytest
 
-from domain.model import Document, Handbook, SourceRef
+from domain.model import Document, Handbook, JobDescription, Release, Section, SectionKind, SourceRef
 from domain.serialize import handbook_from_dict, sections_from_rows
 from search.analysis import Segmenter, load_segmenter
 from search.index import build_index
 from search.service import WhooshSearchEngine, dictionaries
-from search.sources import current_source
+from search.sources import current_source, release_source
 
 REPO = Path(__file__).resolve().parents[2]
 MODEL = REPO / "handbook" / "model.json"
@@ -127,3 +128,152 @@ def real_engine(
     engine = WhooshSearchEngine(root, segmenter)
     yield engine
     engine.close()
+
+
+def _section(
+    number: str,
+    text: str,
+    anchor: str,
+    kind: str = "item",
+    title: str = "",
+    children: tuple[Section, ...] = (),
+) -> Section:
+    level = {"chapter": 1, "heading": 1, "article": 2, "item": 2}[kind]
+    return Section(level, number, title, text, SectionKind(kind), anchor, tuple(children))
+
+
+def small_handbook() -> Handbook:
+    """A few documents written by hand from the seed's text, for exact expectations."""
+    meeting = Document(
+        slug="meeting-rules",
+        title="市场营销中心会议管理制度",
+        kind="regulation",
+        preamble="",
+        sections=(
+            _section(
+                "三、",
+                "",
+                "三",
+                "heading",
+                "会议的组织",
+                (
+                    _section(
+                        "4.",
+                        "会议记录:会议需要有专人记录会议内容和决议事项,并整理成会议纪要,交由会议主持人审核和签署。",
+                        "三-4",
+                    ),
+                ),
+            ),
+            _section(
+                "五、",
+                "",
+                "五",
+                "heading",
+                "会议效果评估",
+                (
+                    _section(
+                        "2.",
+                        "会议纪要反馈:会议纪要需及时编写、审核和分发给参会人员,确保与会人员对会议内容以及决议事项有准确的了解。",
+                        "五-2",
+                    ),
+                ),
+            ),
+            _section("第十条", "会议纪律:参会人员不得迟到早退,不得嘈杂、打断他人发言。", "第十条", "article"),
+        ),
+        source=SourceRef("seed.txt", ""),
+    )
+    site = Document(
+        slug="case-site-rules",
+        title="营销中心案场规章制度",
+        kind="regulation",
+        preamble="",
+        sections=(
+            _section(
+                "第一章",
+                "",
+                "第一章",
+                "chapter",
+                "总则",
+                (
+                    _section(
+                        "第一条",
+                        "为规范管理和维护营销中心案场的秩序,保障购房者的利益,制定本规章制度。",
+                        "第一条",
+                        "article",
+                    ),
+                    _section(
+                        "第十条",
+                        "营销中心案场应当配备齐全的资料和样板间,确保购房者能够了解项目的详细信息。",
+                        "第十条",
+                        "article",
+                    ),
+                    _section(
+                        "第十一条",
+                        "营销中心案场应当保护购房者的隐私信息,不得泄露个人资料。",
+                        "第十一条",
+                        "article",
+                    ),
+                ),
+            ),
+        ),
+        source=SourceRef("seed.txt", ""),
+    )
+    targets = Document(
+        slug="target-rules",
+        title="营销中心目标管理制度",
+        kind="regulation",
+        preamble="为了实现本企业的经营目标,完成每个阶段公司营销目标,特制订本制度。",
+        sections=(
+            _section(
+                "四、",
+                "",
+                "四",
+                "heading",
+                "营销目标的实施",
+                (
+                    _section(
+                        "2.",
+                        "各部门要围绕公司营销目标和本部门的目标,认真组织月度“PDCA循环”。每月28日前制订下月目标,总结本月目标实施情况。",
+                        "四-2",
+                    ),
+                    _section(
+                        "4.", "营销中心要建立目标管理卡,设立目标实施方案,逐步达到目标管理标准化。", "四-4"
+                    ),
+                ),
+            ),
+            _section("一、", "公司下达的销售目标、回款目标、利润目标等指标和其他要求。", "一"),
+        ),
+        source=SourceRef("seed.txt", ""),
+        job_descriptions=(
+            JobDescription(
+                title="销售部经理",
+                slug="sales-manager",
+                department="销售部",
+                reports_to="营销副总",
+                responsibilities=(
+                    "负责对客户回款情况的管理和监督工作。",
+                    "处理客户投诉,跟踪处理投诉结果,维护客户关系。",
+                ),
+                document_slug="target-rules",
+            ),
+        ),
+    )
+    return Handbook(documents=(meeting, site, targets))
+
+
+@pytest.fixture(scope="module")
+def small_engine(
+    tmp_path_factory: pytest.TempPathFactory, segmenter: Segmenter
+) -> Iterator[WhooshSearchEngine]:
+    root = tmp_path_factory.mktemp("small-index")
+    release = Release("2026.1", "2026 年第 1 版", dt.date(2026, 1, 1), small_handbook().documents)
+    source = release_source(release)
+    build_index(root, source.release, source.search_documents(), segmenter, effective=source.effective)
+    engine = WhooshSearchEngine(root, segmenter)
+    yield engine
+    engine.close()
+
+
+@pytest.fixture(scope="session")
+def small_book() -> Handbook:
+    return small_handbook()
