@@ -12,30 +12,18 @@ import pytest
 from click.testing import CliRunner
 
 from cli.main import main
-from domain.model import Handbook, Release
-from domain.serialize import dumps, handbook_to_dict, release_to_dict
+from domain.model import Handbook
+from domain.serialize import dumps, handbook_to_dict
 from publishing.releases import create_release, load_releases
 from publishing.site import SiteBuild, build_site, plan_builds, redirect_html
-from tests.publishing.factories import first_release, second_release, small_handbook
+from tests.publishing.factories import small_handbook
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def store(root: Path, *releases: Release) -> None:
-    folder = root / "handbook" / "releases"
-    folder.mkdir(parents=True, exist_ok=True)
-    for release in releases:
-        (folder / f"{release.version}.json").write_text(dumps(release_to_dict(release)), encoding="utf-8")
-
-
 @pytest.fixture(scope="module")
-def root(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A project root with two releases, built once by the real CLI."""
-    root = tmp_path_factory.mktemp("project")
-    store(root, first_release(), second_release())
-    result = CliRunner().invoke(main, ["--root", str(root), "build", "--all"], catch_exceptions=False)
-    assert result.exit_code == 0, result.output
-    return root
+def root(two_release_project: Path) -> Path:
+    return two_release_project
 
 
 def read(root: Path, rel: str) -> str:
