@@ -1,0 +1,81 @@
+"""Clean values as a printed form shows them: the docxtpl context.
+
+Money as ``1,234,567.80``, numbers without trailing zeros, dates as
+``2026年3月1日`` (``2026-03-01`` in table columns), months as ``2026年3月``; units stay in the template.  Text
+is passed as plain strings: docxtpl renders with ``autoescape=True``, so
+``<script>`` comes out as the characters the user typed.  Multi-line text
+becomes a :class:`docxtpl.Listing`, one paragraph per line.
+
+For a blank form each field is empty: a run of full-width spaces that the
+template underlines or a cell to write in, and a few empty rows per table.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from decimal import Decimal
+from typing import Any
+
+from docxtpl import Listing
+
+from domain.model import FieldSpec, FormTemplate
+from forms.values import format_plain
+
+BLANK_ROWS = 4  # empty rows a blank form offers in each table
+BLANK_LINES = 3  # empty lines under a multi-line section of a blank form
+
+
+def document_context(template: FormTemplate, values: Mapping[str, Any]) -> dict[str, Any]:
+    """The context for a filled form; missing optional values print as nothing."""
+    context: dict[str, Any] = {}
+    for spec in template.fields:
+        if spec.type == "table":
+            context[spec.name] = [
+                {column.name: show(column, row.get(column.name), in_table=True) for column in spec.columns}
+                for row in values.get(spec.name) or []
+            ]
+        else:
+            context[spec.name] = show(spec, values.get(spec.name))
+    return context
+
+
+def blank_context(template: FormTemplate) -> dict[str, Any]:
+    """The context for a form to fill by hand."""
+    context: dict[str, Any] = {}
+    for spec in template.fields:
+        if spec.type == "table":
+            context[spec.name] = [{column.name: "" for column in spec.columns} for _ in range(BLANK_ROWS)]
+        elif spec.type == "multiline":
+            context[spec.name] = Listing("\a" * (BLANK_LINES - 1))
+        else:
+            context[spec.name] = ""
+    return context
+
+
+def show(spec: FieldSpec, value: Any, *, in_table: bool = False) -> Any:
+    """One value as printed; dates in narrow table columns as ``2027-03-31``."""
+    if value is None or value == "":
+        return ""
+    if spec.type == "money":
+        return f"{Decimal(value):,.2f}"
+    if spec.type == "number" and spec.unit == "年":
+        return format_plain(Decimal(value))  # a year: 2027, never 2,027
+    if spec.type in ("number", "percent"):
+        return _grouped(Decimal(value))
+    if spec.type == "date" and isinstance(value, dt.date):
+        return value.isoformat() if in_table else f"{value.year}年{value.month}月{value.day}日"
+    if spec.type == "month":
+        year, month = str(value).split("-")
+        return f"{int(year)}年{int(month)}月"
+    if spec.type == "multiline":
+        # \a starts a new paragraph with the same formatting (docxtpl), so each line keeps its indent.
+        return Listing(str(value).replace("\n", "\a"))
+    return str(value)
+
+
+def _grouped(value: Decimal) -> str:
+    whole, _, fraction = format_plain(value).partition(".")
+    sign = "-" if whole.startswith("-") else ""
+    grouped = f"{int(whole.lstrip('-')):,}"
+    return f"{sign}{grouped}.{fraction}" if fraction else f"{sign}{grouped}"
