@@ -189,6 +189,12 @@ def _render_section(section: Section, anchor: str) -> list[str]:
         attr = f" {{#{anchor}}}" if anchor else ""
         blocks.append(f"{marks} {escape_inline(_heading_text(section))}{attr}\n")
         blocks += _paragraphs(section.text)
+    elif not section.number:
+        # Neither number nor title: body text of its own (rare), anchored if it has one.
+        lines = escape_lines(section.text)
+        if lines and anchor:
+            lines[0] += f"\n{{: #{anchor} }}"
+        blocks += [f"{line}\n" for line in lines]
     else:
         lines = escape_lines(section.text)
         number = escape_inline(section.number)
