@@ -1,0 +1,176 @@
+"""Where a heading's title ends and its body begins.
+
+Copied text glues them together (``二、部门职能营销管理中心是…``,
+``第一章总则为规范…``).  The rules, strongest first:
+
+1. the document's own table of contents names the title;
+2. the title stands alone: the text stops at a sub-item's number, at the
+   end of its line, or (for 编/章/节) is short and unpunctuated;
+3. the title is repeated at the start of the body
+   (``市场部主要职能市场部主要职能包括…``);
+4. the body opens with the way Chinese clauses open (``为规范``, ``本制度``,
+   ``根据``) or with a field label (``部门名称：``) - for heading systems, and
+   for other systems only in a document that gives them titles;
+5. the body starts after a generic heading word of regulations (总则, 附则, 概述).
+
+Otherwise the node is a plain clause: no title, all body.  References such
+as 本制度第五条 never reach here: they are not numbers of the outline.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import Enum
+
+from importers.numbering import HEADING_SYSTEMS
+
+_SENTENCE_PUNCT = set("。，,；;！？!?")
+_BULLETS = set("◇◆□■●○•")
+_ANY_PUNCT = _SENTENCE_PUNCT | _BULLETS | set("：:、（）()《》“”\"'[]【】")
+# A title names a topic; it does not state a rule or end in the middle of a sentence.
+_NOT_IN_TITLE = ("应", "须", "不得", "可以", "能够", "将")
+_NOT_AT_TITLE_END = (*"的是为由和及在对与并", "包括")
+_LEAD_IN_WORDS = ("以下", "如下", "下列", "包括", "如次")
+MAX_STANDALONE_TITLE = 25
+MAX_DIVISION_TITLE = 30
+MAX_GLUED_TITLE = 16
+MIN_TITLE = 2
+
+# How clauses of Chinese regulations open; a glued title ends right before one.
+_OPENERS_RE = re.compile(
+    r"为了|为(?:规范|加强|更好|保证|保障|确保|进一步|提高|完善|明确|使|实现|做好|落实|维护)"
+    r"|本(?:制度|办法|规定|细则|条例|手册|规章|规范|公司|中心|部门|章)"
+    r"|根据|依据|按照|凡是?|通过对?|由(?!于)|经(?=[董总公部集])"
+    r"|(?:部门|职位|岗位)名称[：:]|直接(?:上级|领导|下级)[：:]"
+)
+# Heading words every regulation uses; not titles of any particular document.
+GENERIC_HEADINGS = ("总则", "附则", "概述", "概况", "目的", "宗旨", "定义", "适用范围", "基本原则", "原则")
+
+
+class Ending(Enum):
+    """What ends a node's first piece of text on its line."""
+
+    CHILD = "child"  # a sub-item's number follows on the same line
+    OTHER = "other"  # a sibling's or an outer node's number follows
+    LINE = "line"  # the line ends
+
+
+@dataclass(frozen=True)
+class TitleSplit:
+    title: str
+    body: str
+    rule: str  # which rule decided: "toc", "standalone", "repeat", "opener", "generic", "none"
+
+    @property
+    def is_confident(self) -> bool:
+        """Rules that show the document gives this numbering system titles."""
+        return self.rule in ("toc", "standalone", "repeat")
+
+
+def split_title(
+    text: str,
+    system_key: str,
+    ending: Ending,
+    has_body_after: bool,
+    toc_title: str | None = None,
+    system_uses_titles: bool = False,
+) -> TitleSplit:
+    """Split the first piece of a numbered node's text into title and body."""
+    text = text.strip().lstrip("：:")
+    heading_system = system_key in HEADING_SYSTEMS or system_key == "H"
+    found = _from_toc(text, toc_title) or _standalone(text, system_key, ending, has_body_after)
+    if found is not None:
+        return found
+    # A glued title ends at the earliest place any rule finds.
+    candidates = [
+        c
+        for c in (
+            _repeated(text, heading_system, whole=not heading_system and system_key != "条"),
+            _opener(text) if heading_system or (system_key == "条" and system_uses_titles) else None,
+            _bulleted(text),
+        )
+        if c is not None
+    ]
+    if candidates:
+        return min(candidates, key=lambda c: len(c.title))
+    found = _generic(text) if heading_system or system_key == "条" else None
+    return found or TitleSplit("", text, "none")
+
+
+def _from_toc(text: str, toc_title: str | None) -> TitleSplit | None:
+    if not toc_title:
+        return None
+    end = _prefix_end(text, toc_title)
+    return None if end == 0 else TitleSplit(toc_title, text[end:].lstrip("：: "), "toc")
+
+
+def _prefix_end(text: str, prefix: str) -> int:
+    """End of ``prefix`` at the start of ``text``, ignoring spaces and colons."""
+    i = j = 0
+    while i < len(text) and j < len(prefix):
+        if text[i] in " ：:\u3000":
+            i += 1
+        elif prefix[j] in " ：:\u3000":
+            j += 1
+        elif text[i] == prefix[j]:
+            i += 1
+            j += 1
+        else:
+            return 0
+    return i if j == len(prefix) else 0
+
+
+def _standalone(text: str, system_key: str, ending: Ending, has_body_after: bool) -> TitleSplit | None:
+    """The whole piece is the title: it stops where a sub-item or the line's body begins."""
+    if not text or any(ch in _SENTENCE_PUNCT or ch in _BULLETS for ch in text):
+        return None
+    if system_key in ("编", "部分", "章", "节", "H") and len(text) <= MAX_DIVISION_TITLE:
+        return TitleSplit(text.rstrip("：:"), "", "standalone")
+    if len(text) > MAX_STANDALONE_TITLE or any(word in text for word in _LEAD_IN_WORDS):
+        return None
+    if ending is Ending.CHILD or (ending is Ending.LINE and has_body_after):
+        return TitleSplit(text.rstrip("：:"), "", "standalone")
+    return None
+
+
+def _repeated(text: str, lenient: bool, whole: bool = False) -> TitleSplit | None:
+    """``市场部主要职能市场部主要职能包括…``: the body starts by repeating the title's first words.
+
+    Plain items (``1.``) must repeat the whole title: their text often
+    names its subject twice without having a title.
+    """
+    min_repeat = 2 if lenient else 3
+    for k in range(MIN_TITLE, min(MAX_GLUED_TITLE, len(text) - min_repeat) + 1):
+        repeat = k if whole else min_repeat
+        if text[k : k + repeat] == text[:repeat] and _is_clean_title(text[:k]):
+            return TitleSplit(text[:k], text[k:], "repeat")
+    return None
+
+
+def _opener(text: str) -> TitleSplit | None:
+    match = _OPENERS_RE.search(text, MIN_TITLE, MAX_GLUED_TITLE + 1)
+    if match is None or not _is_clean_title(text[: match.start()]):
+        return None
+    return TitleSplit(text[: match.start()], text[match.start() :], "opener")
+
+
+def _bulleted(text: str) -> TitleSplit | None:
+    """``职位说明◇营销副总…``: a bullet starts the body."""
+    for k, ch in enumerate(text[: MAX_GLUED_TITLE + 1]):
+        if ch in _BULLETS:
+            return TitleSplit(text[:k], text[k:], "bullet") if _is_clean_title(text[:k]) else None
+    return None
+
+
+def _generic(text: str) -> TitleSplit | None:
+    for word in GENERIC_HEADINGS:
+        if text.startswith(word) and len(text) > len(word) and text[len(word)] not in _ANY_PUNCT:
+            return TitleSplit(word, text[len(word) :], "generic")
+    return None
+
+
+def _is_clean_title(title: str) -> bool:
+    if len(title) < MIN_TITLE or any(ch in _ANY_PUNCT or ch.isspace() for ch in title):
+        return False
+    return not any(word in title for word in _NOT_IN_TITLE) and not title.endswith(_NOT_AT_TITLE_END)

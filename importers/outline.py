@@ -1,0 +1,352 @@
+"""Building one document's outline from its lines: numbers → a tree of nodes.
+
+Reading order decides everything:
+
+* A number at the start of a line opens a node.  Inside a line, a number
+  opens a node only when it is what the outline expects next (the first
+  number of a system, or the successor of an open one: ``…；2、…``), and
+  a 第X条 only when it is not a reference (``依照第五条``, ``本制度第五条规定``).
+* Levels are decided per document by the order in which numbering systems
+  appear: a number of a system already open closes everything opened
+  since; a new system nests under the open node, unless the convention
+  says it is more major (一、 above 1.; 编 above 章 above 节 above 条).
+* Word paragraphs bring their own evidence: ``Block.outline_level`` makes
+  a heading at that level and ``Block.number`` (automatic numbering) is the
+  number.  Text heuristics are the fall-back.
+* Short unpunctuated lines (``总则``) are unnumbered headings.
+
+Titles are split from bodies afterwards (:mod:`importers.headings`), once
+it is known how the document uses titles.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from domain.model import SectionKind, Table
+from importers.blocks import Block
+from importers.headings import Ending, TitleSplit, split_title
+from importers.numbering import SYSTEMS, Marker, System, describe, match_marker
+from importers.toc import TocKey, toc_key
+
+UNNUMBERED = System("H", 60, SectionKind.HEADING)
+MAX_UNNUMBERED_HEADING = 12
+_PUNCT = set("。，,；;：:！？!?、（）()“”《》…")
+_REFERENCE_BEFORE = set("本依按据见照参及和与、至或如")
+_REFERENCE_BEFORE_2 = ("违反", "符合", "根据", "依照", "按照", "参照", "依据")
+_REFERENCE_AFTER = (
+    "规定",
+    "所述",
+    "所列",
+    "之规定",
+    "的规定",
+    "中",
+    "至",
+    "、",
+    "和",
+    "或",
+    "款",
+    "项",
+    "第",
+)
+
+
+def outline_system(level: int) -> System:
+    """A pseudo-system for a Word heading without a number, by its outline level."""
+    return System(f"outline{level}", max(61, 95 - 10 * (level - 1)), SectionKind.HEADING)
+
+
+@dataclass
+class Node:
+    """A node being built; frozen into a :class:`~domain.model.Section` at the end."""
+
+    system: System
+    marker: Marker | None
+    number: str
+    source: str
+    first_text: str = ""  # the text after the number, on the number's line
+    ending: Ending = Ending.LINE
+    more: list[str] = field(default_factory=list)  # further lines of body
+    children: list[Node] = field(default_factory=list)
+    tables: list[Table] = field(default_factory=list)
+    parent: Node | None = None
+    fixed_title: str | None = None  # Word headings: the whole paragraph is the title
+    title: str = ""
+    body: str = ""
+    anchor: str = ""
+
+    @property
+    def key(self) -> TocKey | None:
+        return toc_key(self.marker) if self.marker is not None else None
+
+    def walk(self) -> list[Node]:
+        out = [self]
+        for child in self.children:
+            out.extend(child.walk())
+        return out
+
+
+@dataclass
+class Outline:
+    preamble: list[str]
+    roots: list[Node]
+    warnings: list[str]
+    preamble_tables: list[Table] = field(default_factory=list)
+
+    def nodes(self) -> list[Node]:
+        return [n for root in self.roots for n in root.walk()]
+
+
+class _Builder:
+    """The one pass over a document's blocks (mutable state kept in one place)."""
+
+    def __init__(self) -> None:
+        self.root = Node(System("root", 10_000, SectionKind.HEADING), None, "", "")
+        self.stack: list[Node] = [self.root]
+        self.preamble: list[str] = []
+        self.preamble_tables: list[Table] = []
+        self.warnings: list[str] = []
+        self.last_strong: dict[str, tuple[int, ...]] = {}
+
+    @property
+    def top(self) -> Node:
+        return self.stack[-1]
+
+    # -- blocks -----------------------------------------------------------
+
+    def add_block(self, block: Block, next_block: Block | None) -> None:
+        if block.table is not None:
+            (self.top.tables if self.top is not self.root else self.preamble_tables).append(block.table)
+            return
+        text = f"{block.number}{block.text}" if block.number else block.text
+        if block.outline_level is not None:
+            self._add_word_heading(block, text)
+            return
+        if _is_unnumbered_heading(text, next_block):
+            self._open(Node(UNNUMBERED, None, "", block.source, first_text=text), text)
+            return
+        self._add_text_line(text, block.source)
+
+    def _add_word_heading(self, block: Block, text: str) -> None:
+        marker = match_marker(text, 0, allow_latin=False)
+        if marker is not None and marker.end < len(text):
+            node = Node(
+                marker.system, marker, marker.printed, block.source, fixed_title=text[marker.end :].strip()
+            )
+        else:
+            level = block.outline_level or 1
+            node = Node(outline_system(level), None, "", block.source, fixed_title=text.strip())
+        self._place(node)
+
+    def _add_text_line(self, text: str, source: str) -> None:
+        self._scan_from_marker(text, match_marker(text, 0), source)
+
+    def _scan_from_marker(self, text: str, marker: Marker | None, source: str) -> None:
+        """Open ``marker``'s node, then look for numbers later in the line."""
+        pos = 0 if marker is None else marker.end
+        current: Node | None = None
+        if marker is not None:
+            current = Node(marker.system, marker, marker.printed, source)
+            self._place(current)
+        piece_start = pos
+        while pos < len(text):
+            found = self._expected_marker(text, pos)
+            if found is None:
+                pos += 1
+                continue
+            self._close_piece(current, text[piece_start:pos], source, found)
+            current = Node(found.system, found, found.printed, source)
+            self._place(current)
+            pos = piece_start = found.end
+        self._close_piece(current, text[piece_start:], source, None)
+
+    def _close_piece(self, node: Node | None, piece: str, source: str, next_marker: Marker | None) -> None:
+        piece = piece.strip()
+        if node is None:
+            if piece:
+                self._append_body(piece, source)
+            return
+        node.first_text = piece
+        if next_marker is not None:
+            node.ending = Ending.CHILD if self._would_nest(next_marker, node) else Ending.OTHER
+
+    def _append_body(self, text: str, source: str) -> None:
+        if self.top is self.root:
+            self.preamble.append(text)
+        else:
+            self.top.more.append(text)
+
+    def _open(self, node: Node, text: str) -> None:
+        node.first_text = text
+        self._place(node)
+
+    # -- where a node goes ------------------------------------------------
+
+    def _place(self, node: Node) -> None:
+        while self.top is not self.root and self._pops(self.top, node):
+            self.stack.pop()
+        parent = self.top
+        self._check_sequence(parent, node)
+        node.parent = parent if parent is not self.root else None
+        parent.children.append(node)
+        self.stack.append(node)
+        if node.marker is not None and node.system.is_strong:
+            self.last_strong[node.system.key] = node.marker.values
+
+    def _pops(self, top: Node, node: Node) -> bool:
+        """Whether ``top`` closes before ``node`` opens."""
+        if any(n.system.key == node.system.key for n in self.stack[1:]):
+            # A system already open: close up to and including its node.
+            return True
+        if node.system.is_strong:
+            return not top.system.is_strong or top.system.rank <= node.system.rank
+        if top.system.key == UNNUMBERED.key or top.system.key.startswith("outline"):
+            return top.system.rank <= node.system.rank
+        return top.system.rank < node.system.rank
+
+    def _would_nest(self, marker: Marker, node: Node) -> bool:
+        probe = Node(marker.system, marker, marker.printed, "")
+        if marker.system.key == node.system.key:
+            return False
+        saved = list(self.stack)
+        while self.top is not self.root and self._pops(self.top, probe):
+            self.stack.pop()
+        nests = self.top is node
+        self.stack = saved
+        return nests
+
+    # -- numbers inside a line --------------------------------------------
+
+    def _expected_marker(self, text: str, pos: int) -> Marker | None:
+        marker = match_marker(text, pos, allow_latin=False)
+        if marker is None or not _plausible_context(text, marker):
+            return None
+        return marker if self._is_expected(marker) else None
+
+    def _is_expected(self, marker: Marker) -> bool:
+        key = marker.system.key
+        if marker.system.is_strong:
+            last = self.last_strong.get(key)
+            return marker.values[0] == 1 or last is None or _is_next(last, marker.values)
+        open_node = next((n for n in reversed(self.stack) if n.system.key == key and n.marker), None)
+        if marker.value == 1:
+            return True
+        return (
+            open_node is not None
+            and open_node.marker is not None
+            and _is_next(open_node.marker.values, marker.values)
+        )
+
+    # -- warnings ---------------------------------------------------------
+
+    def _check_sequence(self, parent: Node, node: Node) -> None:
+        if node.marker is None:
+            return
+        previous = self._previous_of_system(parent, node)
+        values = node.marker.values
+        where = (
+            f"「{parent.number or parent.title or parent.first_text[:10]}」下"
+            if parent is not self.root
+            else ""
+        )
+        if previous is None or previous.marker is None:
+            if values[-1] != 1 and len(values) == 1:
+                self.warnings.append(f"编号不从头开始：{where}第一个编号是「{describe(node.marker)}」。")
+            return
+        before = previous.marker.values
+        if values == before:
+            self.warnings.append(f"编号重复：{where}「{describe(node.marker)}」出现了两次。")
+        elif not _is_next(before, values) and values[-1] != 1:
+            self.warnings.append(
+                f"编号不连续：{where}「{describe(previous.marker)}」之后是「{describe(node.marker)}」。"
+            )
+
+    def _previous_of_system(self, parent: Node, node: Node) -> Node | None:
+        if node.system.key == "条":
+            # Articles are numbered through the whole document, across chapters.
+            last = self.last_strong.get("条")
+            if last is None:
+                return None
+            return Node(node.system, Marker(node.system, last, "", 0, 0), "", "")
+        return next((n for n in reversed(parent.children) if n.system.key == node.system.key), None)
+
+
+def _is_next(before: tuple[int, ...], after: tuple[int, ...]) -> bool:
+    """``after`` follows ``before``: 3 → 4, 1.2 → 1.3, 2.3 → 3.1, 第十条 → 第十条之一 → 第十一条."""
+    if len(before) == len(after):
+        return (before[:-1] == after[:-1] and after[-1] == before[-1] + 1) or (
+            len(after) > 1 and after[0] == before[0] + 1 and after[-1] == 1
+        )
+    if len(after) == len(before) + 1:  # 第十条 → 第十条之一
+        return after[:-1] == before and after[-1] == 1
+    return len(after) == 1 and after[0] == before[0] + 1  # 第十条之一 → 第十一条
+
+
+def _plausible_context(text: str, marker: Marker) -> bool:
+    """Whether a number inside a line can start a node (not 2010.07, not 依照第五条)."""
+    before = text[marker.start - 1] if marker.start > 0 else ""
+    after = text[marker.end] if marker.end < len(text) else ""
+    if before.isdigit() or before in ".．-/:" or not after or after in _PUNCT:
+        return False
+    if marker.system.is_strong:
+        if (
+            before in _REFERENCE_BEFORE
+            or text[max(0, marker.start - 2) : marker.start] in _REFERENCE_BEFORE_2
+        ):
+            return False
+        return not text.startswith(_REFERENCE_AFTER, marker.end)
+    if marker.system.key == "一、":
+        return before not in "一二三四五六七八九十、"
+    if marker.system.key in ("1.", "1、", "1.1", "1.1.1"):
+        return not before.isascii() or before in " ;；。"
+    return True
+
+
+def _is_unnumbered_heading(text: str, next_block: Block | None) -> bool:
+    """``总则`` alone on a line, before more text: a heading without a number."""
+    if not 2 <= len(text) <= MAX_UNNUMBERED_HEADING or next_block is None:
+        return False
+    if any(ch in _PUNCT or ch.isspace() for ch in text) or any(ch.isdigit() for ch in text):
+        return False
+    return match_marker(text, 0) is None
+
+
+def build_outline(blocks: Sequence[Block]) -> Outline:
+    """The outline tree of one document, titles not yet split."""
+    builder = _Builder()
+    for i, block in enumerate(blocks):
+        builder.add_block(block, blocks[i + 1] if i + 1 < len(blocks) else None)
+    return Outline(builder.preamble, builder.root.children, builder.warnings, builder.preamble_tables)
+
+
+def split_titles(outline: Outline, toc_titles: dict[TocKey, str]) -> None:
+    """Decide every node's title and body (two passes: confident rules first)."""
+    nodes = outline.nodes()
+    first_pass = {id(n): _split(n, toc_titles, uses_titles=False) for n in nodes}
+    confident: dict[str, int] = {}
+    for node in nodes:
+        if first_pass[id(node)].is_confident:
+            confident[node.system.key] = confident.get(node.system.key, 0) + 1
+    for node in nodes:
+        uses_titles = confident.get(node.system.key, 0) >= 2
+        result = _split(node, toc_titles, uses_titles) if uses_titles else first_pass[id(node)]
+        node.title = result.title
+        node.body = "\n".join(p for p in (result.body, *node.more) if p)
+
+
+def _split(node: Node, toc_titles: dict[TocKey, str], uses_titles: bool) -> TitleSplit:
+    if node.fixed_title is not None:
+        return TitleSplit(node.fixed_title, "", "word")
+    key = node.key
+    return split_title(
+        node.first_text,
+        node.system.key,
+        node.ending,
+        has_body_after=bool(node.more or node.children),
+        toc_title=toc_titles.get(key) if key is not None else None,
+        system_uses_titles=uses_titles,
+    )
+
+
+__all__ = ["SYSTEMS", "Node", "Outline", "build_outline", "split_titles"]

@@ -1,0 +1,151 @@
+"""Splitting a compilation into its documents.
+
+A compilation copied out of Word runs many regulations together.  Each
+starts with a short *title line* (no sentence punctuation, not numbered,
+naming a kind of document: 制度, 办法, 手册 …), often repeated at the start
+of the next line; the repeat is dropped and reported.  Variants of one
+title on consecutive lines (``营销中心目标管理制度1`` / ``营销中心目标管理制度``)
+open one document, not two.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+
+from domain.model import Dropped
+from importers.blocks import Block
+from importers.numbering import match_marker
+
+REASON_REPEATED_TITLE = "重复的标题"
+REASON_TITLE_VARIANT = "重复的标题行（标题的变体）"
+REASON_EMPTY_TITLE = "标题行后没有正文"
+
+# Words that name a kind of document; a title line contains one of them.
+KIND_WORDS = (
+    "制度", "办法", "条例", "规定", "细则", "手册", "规范", "规程", "守则", "准则", "章程",
+    "方案", "目标", "职责", "说明书", "范本", "规则", "须知", "流程", "标准", "汇编", "政策",
+)  # fmt: skip
+_SENTENCE_PUNCT = set("。，,；;：:！？!?")
+MAX_TITLE_LENGTH = 40
+_IGNORED_IN_TITLE_MATCH = re.compile(r"[\s\-–—_·•.．|“”\"'《》<>]")
+_MIN_REPEAT_SHARE = 0.6
+_MIN_REPEAT_CHARS = 6
+
+
+@dataclass(frozen=True)
+class DocumentPart:
+    """The blocks of one document, before its structure is recovered."""
+
+    title: str
+    title_source: str
+    blocks: tuple[Block, ...]
+    dropped: tuple[Dropped, ...] = field(default=())
+
+
+def is_title_line(text: str) -> bool:
+    """A short, unpunctuated, unnumbered line that names a kind of document."""
+    text = text.strip()
+    if not 2 <= len(text) <= MAX_TITLE_LENGTH or text.endswith("、"):
+        return False
+    if any(ch in _SENTENCE_PUNCT for ch in text):
+        return False
+    if match_marker(text, 0, allow_latin=False) is not None:
+        return False
+    return any(word in text for word in KIND_WORDS)
+
+
+def split_documents(blocks: Sequence[Block]) -> list[DocumentPart]:
+    """Cut ``blocks`` at each title line; text before the first title is a document with no title."""
+    parts: list[DocumentPart] = []
+    title, title_source = "", blocks[0].source if blocks else ""
+    body: list[Block] = []
+    dropped: list[Dropped] = []
+    i = 0
+    while i < len(blocks):
+        block = blocks[i]
+        if _opens_document(blocks, i):
+            if title or body:
+                parts.append(_finish(title, title_source, body, dropped))
+            title, title_source, body, dropped = block.text.strip(), block.source, [], []
+            i = _absorb_title_variants(blocks, i, dropped)
+            title = _shortest_variant(title, blocks[i].text.strip())
+            i += 1
+            if i < len(blocks):
+                first = _strip_repeated_title(blocks[i], title, dropped)
+                if first is not None:
+                    body.append(first)
+                i += 1
+            continue
+        body.append(block)
+        i += 1
+    if title or body:
+        parts.append(_finish(title, title_source, body, dropped))
+    return parts
+
+
+def _opens_document(blocks: Sequence[Block], i: int) -> bool:
+    block = blocks[i]
+    return block.table is None and not block.number and i + 1 < len(blocks) and is_title_line(block.text)
+
+
+def _finish(title: str, source: str, body: list[Block], dropped: list[Dropped]) -> DocumentPart:
+    if title and not body:
+        dropped = [*dropped, Dropped(title, REASON_EMPTY_TITLE, source)]
+        return DocumentPart("", source, (), tuple(dropped))
+    return DocumentPart(title, source, tuple(body), tuple(dropped))
+
+
+def _title_key(text: str) -> str:
+    return _IGNORED_IN_TITLE_MATCH.sub("", text).rstrip("0123456789")
+
+
+def _absorb_title_variants(blocks: Sequence[Block], i: int, dropped: list[Dropped]) -> int:
+    """Skip lines right after a title that are the same title (up to trailing digits)."""
+    while i + 2 < len(blocks) and is_title_line(blocks[i + 1].text):
+        a, b = _title_key(blocks[i].text), _title_key(blocks[i + 1].text)
+        if not (a.startswith(b) or b.startswith(a)):
+            break
+        longer = blocks[i] if len(blocks[i].text) > len(blocks[i + 1].text) else blocks[i + 1]
+        dropped.append(Dropped(longer.text, REASON_TITLE_VARIANT, longer.source))
+        i += 1
+    return i
+
+
+def _shortest_variant(first: str, last: str) -> str:
+    return last if len(last) < len(first) or not first else first
+
+
+def _strip_repeated_title(block: Block, title: str, dropped: list[Dropped]) -> Block | None:
+    """Drop the title when the next line starts by repeating it (dashes and spaces ignored)."""
+    end = repeated_prefix_end(block.text, title)
+    if end == 0:
+        return block
+    dropped.append(Dropped(block.text[:end], REASON_REPEATED_TITLE, block.source))
+    rest = block.text[end:].lstrip(" -–—:：")
+    return replace(block, text=rest) if rest or block.number else None
+
+
+def repeated_prefix_end(text: str, title: str) -> int:
+    """Where in ``text`` a repeat of ``title`` ends (0 = no repeat).
+
+    Separator characters (``-``, spaces, ``·``) are skipped on both sides; a
+    partial repeat counts when it covers most of the title.
+    """
+    key = _IGNORED_IN_TITLE_MATCH.sub("", title)
+    matched, pos = 0, 0
+    while pos < len(text) and matched < len(key):
+        ch = text[pos]
+        if _IGNORED_IN_TITLE_MATCH.match(ch):
+            pos += 1
+            continue
+        if ch != key[matched]:
+            break
+        matched += 1
+        pos += 1
+    if matched == len(key) or (matched >= _MIN_REPEAT_CHARS and matched >= _MIN_REPEAT_SHARE * len(key)):
+        while pos < len(text) and text[pos] in "-–— ":
+            pos += 1
+        return pos
+    return 0

@@ -1,0 +1,212 @@
+"""Structure recovery: a source's blocks → documents with outlines and job descriptions.
+
+The heart of the importer, as one readable chain of pure steps:
+
+    clean lines → split into documents → per document: take out the table
+    of contents, drop repeated preview lines, rejoin broken lines, build the
+    outline, split titles from bodies, give anchors, find job descriptions,
+    decide the kind.
+
+Every step returns what it dropped or changed, and :func:`recover_documents`
+keeps them per document so that the import report can say, for each
+document, what happened to its text.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import PurePath
+
+from domain.model import (
+    Changed,
+    Document,
+    DocumentKind,
+    Dropped,
+    JobDescription,
+    Section,
+    SectionKind,
+    SourceRef,
+)
+from importers import jobs
+from importers.anchors import assign_anchors, unique_slugs
+from importers.blocks import Block, Result
+from importers.cleaning import clean_blocks, rejoin_broken_lines
+from importers.numbering import match_marker
+from importers.outline import MAX_UNNUMBERED_HEADING, Node, Outline, build_outline, split_titles
+from importers.splitting import DocumentPart, is_title_line, split_documents
+from importers.toc import extract_toc
+
+REASON_REPEATED_TEXT = "与前文重复的预览文字"
+_LEADER_AFTER_NUMBER_RE = re.compile(r"^\s*(?:\.{3,}|…+|·{3,})")
+_MIN_REPEATED_TEXT = 20
+
+
+@dataclass(frozen=True)
+class RecoveredDocument:
+    """A document and what its import dropped, changed and warned about."""
+
+    document: Document
+    dropped: tuple[Dropped, ...] = ()
+    changed: tuple[Changed, ...] = ()
+
+
+@dataclass(frozen=True)
+class Recovery:
+    """All documents of one source, plus what belongs to no document (text before the first)."""
+
+    documents: tuple[RecoveredDocument, ...]
+    dropped: tuple[Dropped, ...] = ()
+    changed: tuple[Changed, ...] = ()
+    warnings: tuple[str, ...] = field(default=())
+
+
+def recover(blocks: Sequence[Block], source: SourceRef) -> Result[list[Document]]:
+    """The documents found in ``blocks``, with everything dropped or changed on the way."""
+    recovery = recover_documents(blocks, source)
+    dropped = [*recovery.dropped, *(d for r in recovery.documents for d in r.dropped)]
+    changed = [*recovery.changed, *(c for r in recovery.documents for c in r.changed)]
+    warnings = [*recovery.warnings, *(w for r in recovery.documents for w in r.document.warnings)]
+    return Result([r.document for r in recovery.documents], tuple(dropped), tuple(changed), tuple(warnings))
+
+
+def recover_documents(blocks: Sequence[Block], source: SourceRef) -> Recovery:
+    cleaned = clean_blocks(blocks)
+    parts = [p for p in split_documents(cleaned.value) if p.blocks]
+    stem = PurePath(source.file_name).stem or "document"
+    titles = [p.title or stem for p in parts]
+    slugs = unique_slugs(titles)
+    built = [
+        _build_document(part, title, slug, source)
+        for part, title, slug in zip(parts, titles, slugs, strict=True)
+    ]
+    # Titles of empty documents (a title line with no text) are reported, not lost.
+    orphan_dropped = [d for p in split_documents(cleaned.value) if not p.blocks for d in p.dropped]
+    return _attribute(blocks, parts, built, [*cleaned.dropped, *orphan_dropped], list(cleaned.changed))
+
+
+def _attribute(
+    blocks: Sequence[Block],
+    parts: list[DocumentPart],
+    built: list[RecoveredDocument],
+    dropped: list[Dropped],
+    changed: list[Changed],
+) -> Recovery:
+    """Give each cleaning record to the document whose lines it came from."""
+    order = {block.source: i for i, block in enumerate(blocks)}
+    starts = [order.get(p.title_source, order.get(p.blocks[0].source, 0)) for p in parts]
+
+    def owner(source: str) -> int | None:
+        position = order.get(source)
+        if position is None:
+            return None
+        candidates = [i for i, start in enumerate(starts) if start <= position]
+        return candidates[-1] if candidates else None
+
+    per_doc_dropped: list[list[Dropped]] = [[] for _ in built]
+    per_doc_changed: list[list[Changed]] = [[] for _ in built]
+    loose_dropped: list[Dropped] = []
+    loose_changed: list[Changed] = []
+    for record in dropped:
+        index = owner(record.source)
+        (per_doc_dropped[index] if index is not None else loose_dropped).append(record)
+    for change in changed:
+        index = owner(change.source)
+        (per_doc_changed[index] if index is not None else loose_changed).append(change)
+    documents = tuple(
+        replace(r, dropped=(*per_doc_dropped[i], *r.dropped), changed=(*per_doc_changed[i], *r.changed))
+        for i, r in enumerate(built)
+    )
+    return Recovery(documents, tuple(loose_dropped), tuple(loose_changed))
+
+
+def _build_document(part: DocumentPart, title: str, slug: str, source: SourceRef) -> RecoveredDocument:
+    toc = extract_toc(part.blocks)
+    deduplicated, repeated = _drop_repeated_preview_lines(toc.blocks)
+    rejoined = rejoin_broken_lines(deduplicated, _is_heading_line)
+    outline = build_outline(rejoined.value)
+    split_titles(outline, toc.titles)
+    warnings = [*outline.warnings, *assign_anchors(outline.roots)]
+    sections = tuple(_freeze(node, 1) for node in outline.roots)
+    preamble = "\n".join(outline.preamble)
+    found = jobs.extract_jobs(sections, slug)
+    document = Document(
+        slug=slug,
+        title=title,
+        kind=_kind(title, sections, found),
+        preamble=preamble,
+        sections=sections,
+        source=source,
+        job_descriptions=found.jobs,
+        warnings=tuple(warnings),
+    )
+    return RecoveredDocument(document, (*part.dropped, *toc.dropped, *repeated), rejoined.changed)
+
+
+def _is_heading_line(text: str) -> bool:
+    """Title lines and short unpunctuated lines: never joined to their neighbours."""
+    return is_title_line(text) or (
+        len(text) <= MAX_UNNUMBERED_HEADING and not any(c in "。，；：" for c in text)
+    )
+
+
+def _drop_repeated_preview_lines(blocks: Sequence[Block]) -> tuple[list[Block], list[Dropped]]:
+    """``第一条...营销部管理制度总纲根据…``: a preview line (number, dot leader) repeating earlier text."""
+    kept: list[Block] = []
+    dropped: list[Dropped] = []
+    seen = ""
+    for block in blocks:
+        marker = match_marker(block.text, 0, allow_latin=False)
+        rest = block.text[marker.end :] if marker else block.text
+        leader = _LEADER_AFTER_NUMBER_RE.match(rest)
+        body = rest[leader.end() :].strip() if leader else ""
+        if leader and len(body) >= _MIN_REPEATED_TEXT and body[:_MIN_REPEATED_TEXT] in seen:
+            dropped.append(Dropped(block.text, REASON_REPEATED_TEXT, block.source))
+            continue
+        kept.append(block)
+        seen += block.text
+    return kept, dropped
+
+
+def _freeze(node: Node, level: int) -> Section:
+    return Section(
+        level=level,
+        number=node.number,
+        title=node.title,
+        text=node.body,
+        kind=_section_kind(node),
+        anchor=node.anchor,
+        children=tuple(_freeze(child, level + 1) for child in node.children),
+        tables=tuple(node.tables),
+    )
+
+
+def _section_kind(node: Node) -> SectionKind:
+    kind = node.system.kind
+    if kind in (SectionKind.HEADING, SectionKind.ITEM):
+        return SectionKind.HEADING if node.title else SectionKind.ITEM
+    return kind
+
+
+def _kind(title: str, sections: tuple[Section, ...], found: jobs.FoundJobs) -> DocumentKind:
+    nodes = [s for top in sections for s in top.walk()]
+    if found.jobs:
+        share = len(found.consumed) / max(1, len(nodes))
+        if share >= 0.6 or "说明书" in title:
+            return "job-descriptions"
+        return "mixed"
+    if "手册" in title or any(s.kind is SectionKind.PART for s in nodes):
+        return "handbook"
+    return "regulation"
+
+
+def outline_of(blocks: Sequence[Block]) -> Outline:
+    """The raw outline of blocks that are one document (for tests and tools)."""
+    outline = build_outline(blocks)
+    split_titles(outline, {})
+    assign_anchors(outline.roots)
+    return outline
+
+
+__all__ = ["JobDescription", "RecoveredDocument", "Recovery", "recover", "recover_documents"]
