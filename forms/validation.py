@@ -100,6 +100,20 @@ def compact(template: FormTemplate, raw: Raw) -> dict[str, Any]:
     return out
 
 
+def key_label(template: FormTemplate, key: str) -> str:
+    """An error key as a reader knows it: ``decisions-0-deadline`` → ``决议事项第1行·完成期限``."""
+    table_name, _, rest = key.partition("-")
+    index, _, column_name = rest.partition("-")
+    for spec in template.fields:
+        if spec.name == key:
+            return spec.label
+        if spec.name == table_name and index.isdigit():
+            column = next((c for c in spec.columns if c.name == column_name), None)
+            if column is not None:
+                return f"{spec.label}第{int(index) + 1}行·{column.label}"
+    return key
+
+
 def _read_field(spec: FieldSpec, key: str, raw: Any, directory: Directory, errors: dict[str, str]) -> Any:
     try:
         value = read_value(spec, raw)
