@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import functools
+import re
+import subprocess
 import threading
 from collections.abc import Iterator
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -79,3 +81,18 @@ def test_site_root_redirect_lands_on_the_clause(browser: Browser, base_url: str)
     page.wait_for_url("**/latest/#x", timeout=10_000)
     page.goto(f"{base_url}/latest/regulations/meeting-rules/#第十条")
     assert page.locator("#第十条").is_visible()
+
+
+def test_printed_page_is_a4_without_site_chrome(browser: Browser, base_url: str, tmp_path: Path) -> None:
+    page = open_page(browser, f"{base_url}/2026.1/regulations/meeting-rules/")
+    page.locator("[data-md-component=outdated]").wait_for(state="visible", timeout=10_000)
+    pdf = tmp_path / "page.pdf"
+    page.pdf(path=str(pdf), prefer_css_page_size=True, print_background=False)
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+    assert re.search(r"Page size:\s+59[45]\.\d+ x 841\.\d+ pts \(A4\)", info)
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    assert "市场营销中心会议管理制度" in text and "第十条" in text
+    for chrome in ("不是现行版本", "岗位说明书", "组织架构", "搜索"):
+        assert chrome not in text
