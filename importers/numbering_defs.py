@@ -25,6 +25,8 @@ from importers.wordml import attr, child_int, child_val, int_attr, is_on, w
 # Symbol-font bullets live in the Private Use Area (U+F0B7 in Symbol, U+F0A7 in
 # Wingdings …); they mean nothing outside that font, so we print a plain bullet.
 PLAIN_BULLET = "•"
+# Fonts whose letters are pictures: Wingdings "l" is a black circle, "§" a square.
+_SYMBOL_FONTS = ("symbol", "wingdings", "webdings", "zapf dingbats", "zapfdingbats", "marlett", "mt extra")
 
 
 @dataclass(frozen=True)
@@ -38,6 +40,7 @@ class Level:
     restart: int | None = None  # w:lvlRestart: 0 = never, n = after level n (1-based)
     is_legal: bool = False  # w:isLgl: render every referenced level in Arabic digits
     style_id: str | None = None  # w:pStyle: the paragraph style tied to this level
+    symbol_font: bool = False  # the bullet is a glyph code of Symbol/Wingdings, not a character
 
 
 @dataclass(frozen=True)
@@ -112,7 +115,14 @@ def _parse_level(element: Element) -> Level:
         restart=child_int(element, "lvlRestart"),
         is_legal=is_on(element, "isLgl"),
         style_id=child_val(element, "pStyle"),
+        symbol_font=_uses_symbol_font(element),
     )
+
+
+def _uses_symbol_font(level: Element) -> bool:
+    fonts = level.find(f"{w('rPr')}/{w('rFonts')}")
+    names = {attr(fonts, "ascii"), attr(fonts, "hAnsi")} if fonts is not None else set()
+    return any(name and name.lower().startswith(_SYMBOL_FONTS) for name in names)
 
 
 def _parse_abstract(element: Element) -> AbstractNumbering:
@@ -196,7 +206,7 @@ class NumberingCounter:
         self._apply_start_overrides(instance, counts)
         if level.num_fmt == "bullet":
             self._reset_deeper(num_id, ilvl, counts)
-            return bullet_symbol(level.lvl_text)
+            return PLAIN_BULLET if level.symbol_font else bullet_symbol(level.lvl_text)
         counts[ilvl] = counts[ilvl] + 1 if ilvl in counts else level.start
         self._reset_deeper(num_id, ilvl, counts)
         return self._render(num_id, level, counts).strip()

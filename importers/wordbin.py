@@ -19,13 +19,15 @@ is written anywhere but in temporary directories that are removed.
 
 from __future__ import annotations
 
+import fcntl
 import os
 import shutil
 import signal
 import subprocess
 import tempfile
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -41,8 +43,9 @@ _SECTOR = 512
 _ANTIWORD_ENCRYPTED = "Encrypted documents are not supported"
 _ANTIWORD_TOO_SMALL = "too small"
 _ANTIWORD_NOT_WORD = "is not a Word Document"
-# One profile per process, used by one soffice call at a time.
+# An explicit profile directory is used by one soffice call at a time.
 _PROFILE_LOCK = threading.Lock()
+_PROFILE_SLOTS = 4
 
 DocResult = Result[list[Block]] | ImportFailed
 SofficeStatus = Literal["ok", "crashed", "timeout"]
@@ -55,7 +58,7 @@ class DocReaderOptions:
     ``soffice``/``antiword`` are executables (``None`` = not available or not
     wanted).  The LibreOffice timeout of a batch is ``timeout_base +
     timeout_per_file × files``.  ``profile_dir`` is LibreOffice's private
-    user installation; by default one per process in the temporary directory.
+    user installation; by default a locked slot (see :func:`profile_slot`).
     """
 
     soffice: str | None
@@ -224,9 +227,36 @@ def soffice_command(soffice: str, profile_dir: Path, out_dir: Path, inputs: Sequ
     ]
 
 
-def default_profile_dir() -> Path:
-    """This process's LibreOffice profile (created by soffice on first use, then reused)."""
-    return Path(tempfile.gettempdir()) / f"handbook-lo-profile-{os.getpid()}"
+@contextmanager
+def profile_slot(explicit: Path | None = None) -> Iterator[Path]:
+    """A LibreOffice profile directory that no other soffice is using while we hold it.
+
+    Two soffice processes must never share a profile (the second one hands its
+    work to the first and exits).  Profiles are kept in a few numbered slots
+    in the temporary directory, each guarded by a lock file, so that
+    concurrent workers get different ones and later calls reuse a warm
+    profile (creating one costs about a second) instead of leaving one
+    behind per process.
+    """
+    if explicit is not None:
+        with _PROFILE_LOCK:
+            yield explicit
+        return
+    base = Path(tempfile.gettempdir())
+    prefix = f"handbook-lo-{os.getuid()}"
+    slots = [*range(_PROFILE_SLOTS), os.getpid() % _PROFILE_SLOTS]
+    for attempt, slot in enumerate(slots):
+        with (base / f"{prefix}-{slot}.lock").open("a") as lock:
+            try:
+                blocking = attempt == len(slots) - 1  # every slot busy: wait for one
+                fcntl.flock(lock, fcntl.LOCK_EX if blocking else fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                continue
+            try:
+                yield base / f"{prefix}-{slot}"
+            finally:
+                fcntl.flock(lock, fcntl.LOCK_UN)
+            return
 
 
 def _run_soffice(options: DocReaderOptions, inputs: Sequence[Path], out_dir: Path) -> SofficeStatus:
@@ -234,8 +264,8 @@ def _run_soffice(options: DocReaderOptions, inputs: Sequence[Path], out_dir: Pat
     assert options.soffice is not None
     out_dir.mkdir(exist_ok=True)
     timeout = options.timeout_base + options.timeout_per_file * len(inputs)
-    command = soffice_command(options.soffice, options.profile_dir or default_profile_dir(), out_dir, inputs)
-    with _PROFILE_LOCK:
+    with profile_slot(options.profile_dir) as profile:
+        command = soffice_command(options.soffice, profile, out_dir, inputs)
         process = subprocess.Popen(
             command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
         )

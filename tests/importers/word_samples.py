@@ -9,6 +9,8 @@ the point is to render numbers that are *not* in the paragraph text.
 
 from __future__ import annotations
 
+import atexit
+import functools
 import shutil
 import subprocess
 import tempfile
@@ -162,19 +164,21 @@ class Expected:
     not_in_body: tuple[str, ...]
 
 
-def build_styled_regulation(path: Path) -> Expected:
+def build_styled_regulation(path: Path, *, continuous_articles: bool = True) -> Expected:
     """A regulation in custom Chinese heading styles with style numbering, like real files.
 
     章标题 (outline 1) prints 第一章; 一级条标题 (outline 2, based on 章标题)
-    prints 第一条 and does *not* restart per chapter (lvlRestart 0), as in
-    Chinese regulations; list items inside an article print （一）.
+    prints 第一条 and, with ``continuous_articles``, does *not* restart per
+    chapter (lvlRestart 0), as in Chinese regulations; list items inside an
+    article print （一）.  LibreOffice 7.4 loses lvlRestart 0 when it writes
+    a .doc, so the .doc samples are built without it.
     """
     document = docx.Document()
     chapters = add_numbering(
         document,
         [
             LevelSpec("chineseCounting", "第%1章"),
-            LevelSpec("chineseCounting", "第%2条", restart=0),
+            LevelSpec("chineseCounting", "第%2条", restart=0 if continuous_articles else None),
             LevelSpec("chineseCounting", "（%3）"),
         ],
     )
@@ -212,13 +216,13 @@ def build_styled_regulation(path: Path) -> Expected:
             ("第一条", "为规范会议管理，提高会议效率，特制定本制度。"),
             ("第二条", "本制度适用于营销中心全体人员。"),
             ("第二章", "会议的组织"),
-            ("第三条", "会议分为以下几类："),
+            ("第三条" if continuous_articles else "第一条", "会议分为以下几类："),
             ("（一）", "例会；"),
             ("（二）", "专题会；"),
-            ("第四条", "会议纪要由专人记录。"),
+            ("第四条" if continuous_articles else "第二条", "会议纪要由专人记录。"),
             ("（一）", "参会人员如下："),
             ("第三章", "附则"),
-            ("第五条", "本制度自发布之日起施行。"),
+            ("第五条" if continuous_articles else "第一条", "本制度自发布之日起施行。"),
         ),
         headings=(
             ("章标题", "总则", 1),
@@ -261,14 +265,20 @@ def build_numbering_formats(path: Path) -> list[tuple[str, ...]]:
     return expected
 
 
-def build_multilevel(path: Path) -> list[str]:
-    """Outline numbering ``1.`` / ``1.1.`` / ``1.1.1.``, legal numbering and a restarted list."""
+def build_multilevel(path: Path, *, libreoffice_safe: bool = False) -> list[str]:
+    """Outline numbering ``一、`` / ``1.1.`` / ``一.1.1``, legal numbering, continued and restarted lists.
+
+    LibreOffice 7.4 drops legal numbering (``isLgl``: every level in Arabic
+    digits) and makes every ``w:num`` a list of its own when it writes a
+    .doc, so ``libreoffice_safe`` leaves both out (for the .doc samples).
+    """
+    legal = not libreoffice_safe
     document = docx.Document()
     outline = add_numbering(
         document,
         [
             LevelSpec("chineseCounting", "%1、"),
-            LevelSpec("decimal", "%1.%2.", is_legal=True),
+            LevelSpec("decimal", "%1.%2.", is_legal=legal),
             LevelSpec("decimal", "%1.%2.%3"),
         ],
     )
@@ -286,11 +296,14 @@ def build_multilevel(path: Path) -> list[str]:
     set_numbering(document.add_paragraph("要点"), bullets, 0)
     set_numbering(document.add_paragraph("子要点"), bullets, 1)
     # A second instance of the same list continues it; one with startOverride restarts it.
-    continued = add_instance(document, abstract_of(document, outline))
-    set_numbering(document.add_paragraph("考核"), continued, 0)
+    if not libreoffice_safe:
+        continued = add_instance(document, abstract_of(document, outline))
+        set_numbering(document.add_paragraph("考核"), continued, 0)
     restarted = add_instance(document, abstract_of(document, outline), {0: 1})
     set_numbering(document.add_paragraph("新的清单"), restarted, 0)
     document.save(str(path))
+    if libreoffice_safe:
+        return ["一、", "一.1.", "一.1.1", "一.1.2", "一.2.", "二、", "二.1.", "•", "◆", "一、"]
     return ["一、", "1.1.", "一.1.1", "一.1.2", "1.2.", "二、", "2.1.", "•", "◆", "三、", "一、"]
 
 
@@ -355,3 +368,59 @@ def convert_with_libreoffice(
     missing = [p.name for p in outputs if not p.exists()]
     assert not missing, f"LibreOffice did not write {missing}"
     return outputs
+
+
+# ---------------------------------------------------------------- shared, built once per test session
+
+
+@dataclass(frozen=True)
+class SampleSet:
+    """The generated .docx files, their LibreOffice-made .doc twins, and what each must contain.
+
+    Built only with features LibreOffice 7.4 keeps in a .doc (no lvlRestart 0,
+    no isLgl, no list continued by a second ``w:num``), so that the .doc and
+    the .docx must read the same.
+    """
+
+    folder: Path
+    regulation_docx: Path
+    regulation: Expected
+    multilevel_docx: Path
+    multilevel: list[str]
+    unstyled_docx: Path
+    unstyled_lines: list[str]
+    headings_docx: Path
+    headings: list[tuple[str, int]]
+
+    def doc(self, docx_path: Path) -> Path:
+        """The .doc LibreOffice made from ``docx_path``."""
+        return self.folder / "doc" / f"{docx_path.stem}.doc"
+
+    @property
+    def docx_files(self) -> list[Path]:
+        return [self.regulation_docx, self.multilevel_docx, self.unstyled_docx, self.headings_docx]
+
+    @property
+    def doc_files(self) -> list[Path]:
+        return [self.doc(p) for p in self.docx_files]
+
+
+@functools.cache
+def sample_set() -> SampleSet:
+    """Build every sample once per session: python-docx, then ONE soffice call for all the .doc files."""
+    folder = Path(tempfile.mkdtemp(prefix="handbook-word-samples-"))
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    samples = SampleSet(
+        folder=folder,
+        regulation_docx=folder / "regulation.docx",
+        regulation=build_styled_regulation(folder / "regulation.docx", continuous_articles=False),
+        multilevel_docx=folder / "multilevel.docx",
+        multilevel=build_multilevel(folder / "multilevel.docx", libreoffice_safe=True),
+        unstyled_docx=folder / "unstyled.docx",
+        unstyled_lines=seed_lines(60, offset=20),
+        headings_docx=folder / "headings.docx",
+        headings=build_builtin_headings(folder / "headings.docx"),
+    )
+    build_unstyled(samples.unstyled_docx, samples.unstyled_lines)
+    convert_with_libreoffice(samples.docx_files, folder / "doc")
+    return samples
