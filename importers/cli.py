@@ -1,9 +1,67 @@
-"""Command-line commands of the importers stage."""
+"""Command-line commands of the importers stage: ``handbook import``."""
 
 from __future__ import annotations
 
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
 import click
+
+from cli.paths import Paths
+from domain.serialize import dumps, handbook_to_dict
+from importers.pipeline import REPORT_FILE, ImportRun, expand_sources, run_import, write_output
+from importers.report import summary_lines
 
 
 def register(main: click.Group) -> None:
     """Add this stage's commands to the ``handbook`` group."""
+    main.add_command(import_command)
+
+
+@click.command("import")
+@click.argument("sources", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="输出目录（默认：项目的 handbook/ 目录）。",
+)
+@click.option("--json", "as_json", is_flag=True, help="不写文件，把结构化的模型以 JSON 打印到标准输出。")
+@click.pass_context
+def import_command(ctx: click.Context, sources: Sequence[Path], out_dir: Path | None, as_json: bool) -> None:
+    """导入制度文件（.txt、.doc、.docx 或包含它们的目录），生成 Markdown、model.json 和导入报告。
+
+    任何文件导入失败时退出状态为 1，其余文件照常导入。
+    """
+    files = expand_sources(sources)
+    if not files:
+        raise click.UsageError("没有找到可导入的文件（.txt、.doc、.docx）。")
+    run = _run_with_progress(files)
+    if as_json:
+        click.echo(dumps(handbook_to_dict(run.handbook)), nl=False)
+    else:
+        target = out_dir if out_dir is not None else _default_out(ctx)
+        write_output(run.handbook, target, run)
+        for line in summary_lines(run.handbook):
+            click.echo(line)
+        click.echo(f"报告：{target / REPORT_FILE}")
+    if run.failed:
+        for _, message in run.failures:
+            click.echo(message, err=True)
+        ctx.exit(1)
+
+
+def _run_with_progress(files: list[Path]) -> ImportRun:
+    if len(files) < 2:
+        return run_import(files)
+    with click.progressbar(length=len(files), label="导入", file=sys.stderr) as bar:
+        return run_import(files, progress=lambda _path: bar.update(1))
+
+
+def _default_out(ctx: click.Context) -> Path:
+    paths = ctx.find_object(Paths)
+    if paths is None:  # called outside the ``handbook`` group (tests invoking the command alone)
+        raise click.UsageError("请用 --out 指定输出目录。")
+    return paths.handbook

@@ -1,0 +1,157 @@
+"""The import pipeline: files → blocks → documents → one :class:`Handbook`, and its output.
+
+Readers (:mod:`importers.readers`) turn each file into blocks; structure
+recovery (:mod:`importers.structure`) turns blocks into documents.  A file
+that cannot be read becomes an error in the report and the others go on.
+:func:`write_output` is the only place that writes: the Markdown pages
+(:func:`importers.markdown.write_handbook`), ``model.json`` and
+``import-report.md``.  Output is deterministic (no dates, fixed order), so
+importing the same sources again reproduces ``handbook/`` byte for byte.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
+from importlib import metadata
+from pathlib import Path
+
+from domain.errors import ImportFailed
+from domain.model import Changed, Document, Dropped, Handbook, ImportReport, SourceRef
+from domain.serialize import dumps, handbook_to_dict
+from importers import readers
+from importers.anchors import slugify
+from importers.report import DocumentReport, render_report
+from importers.structure import recover_documents
+
+MODEL_FILE = "model.json"
+REPORT_FILE = "import-report.md"
+SOURCE_SUFFIXES = frozenset({".txt", ".doc", ".docx", ".wps"})
+
+Progress = Callable[[Path], None]
+
+
+@dataclass(frozen=True)
+class ImportRun:
+    """A handbook plus what the report needs to group per document."""
+
+    handbook: Handbook
+    documents: tuple[DocumentReport, ...] = ()
+    failures: tuple[tuple[str, str], ...] = field(default=())  # (file name, Chinese reason)
+
+    @property
+    def failed(self) -> bool:
+        return bool(self.failures)
+
+
+def tool_version() -> str:
+    try:
+        return f"policy-handbook {metadata.version('policy-handbook')}"
+    except metadata.PackageNotFoundError:
+        return "policy-handbook"
+
+
+def expand_sources(paths: Sequence[Path]) -> list[Path]:
+    """Files as given; a directory stands for its source files, sorted by name."""
+    out: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            out.extend(
+                sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() in SOURCE_SUFFIXES)
+            )
+        else:
+            out.append(path)
+    return out
+
+
+def import_files(paths: Sequence[Path], *, progress: Progress | None = None) -> Handbook:
+    """Import ``paths`` into one handbook; unreadable files are listed in ``report.errors``."""
+    return run_import(paths, progress=progress).handbook
+
+
+def run_import(paths: Sequence[Path], *, progress: Progress | None = None) -> ImportRun:
+    """Import ``paths`` and keep the per-document detail of the report."""
+    files = expand_sources(paths)
+    documents: list[Document] = []
+    reports: list[DocumentReport] = []
+    loose_dropped: list[Dropped] = []
+    loose_changed: list[Changed] = []
+    warnings: list[str] = []
+    failures: list[tuple[str, str]] = []
+    version = tool_version()
+    for path, outcome in readers.read_files(files, progress=progress):
+        if isinstance(outcome, ImportFailed):
+            failures.append((path.name, outcome.user_message))
+            continue
+        source = _source_ref(path, version)
+        recovery = recover_documents(outcome.value, source)
+        warnings.extend(outcome.warnings)
+        loose_dropped.extend((*outcome.dropped, *recovery.dropped))
+        loose_changed.extend((*outcome.changed, *recovery.changed))
+        for recovered in recovery.documents:
+            documents.append(recovered.document)
+            reports.append(DocumentReport(recovered.document.slug, recovered.dropped, recovered.changed))
+    documents, reports = _unique_across_files(documents, reports)
+    report = ImportReport(
+        dropped=(*loose_dropped, *(d for r in reports for d in r.dropped)),
+        changed=(*loose_changed, *(c for r in reports for c in r.changed)),
+        warnings=(*warnings, *(f"{d.title}：{w}" for d in documents for w in d.warnings)),
+        errors=tuple(message for _, message in failures),
+    )
+    handbook = Handbook(tuple(documents), report)
+    general = DocumentReport("", tuple(loose_dropped), tuple(loose_changed))
+    return ImportRun(handbook, (general, *reports), tuple(failures))
+
+
+def _source_ref(path: Path, version: str) -> SourceRef:
+    return SourceRef(
+        file_name=path.name, sha256=hashlib.sha256(path.read_bytes()).hexdigest(), tool_version=version
+    )
+
+
+def _unique_across_files(
+    documents: list[Document], reports: list[DocumentReport]
+) -> tuple[list[Document], list[DocumentReport]]:
+    """Slugs are unique per file already; a later file's repeat gets ``-2``, ``-3``."""
+    used: set[str] = set()
+    out_docs: list[Document] = []
+    out_reports: list[DocumentReport] = []
+    for document, report in zip(documents, reports, strict=True):
+        slug, n = document.slug, 1
+        while slug in used:
+            n += 1
+            slug = f"{document.slug}-{n}"
+        used.add(slug)
+        if slug != document.slug:
+            jobs = tuple(
+                replace(j, slug=f"{slug}-{slugify(j.title)}", document_slug=slug)
+                for j in document.job_descriptions
+            )
+            document = replace(document, slug=slug, job_descriptions=jobs)
+            report = replace(report, slug=slug)
+        out_docs.append(document)
+        out_reports.append(report)
+    return out_docs, out_reports
+
+
+def write_output(handbook: Handbook, out_dir: Path, run: ImportRun | None = None) -> list[Path]:
+    """Write the Markdown pages, ``model.json`` and ``import-report.md``; return the paths written."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    written = list(_write_markdown(handbook, out_dir))
+    model = out_dir / MODEL_FILE
+    model.write_text(dumps(handbook_to_dict(handbook)), encoding="utf-8")
+    report = out_dir / REPORT_FILE
+    details = run.documents if run is not None else ()
+    failures = run.failures if run is not None else ()
+    report.write_text(render_report(handbook, details, failures), encoding="utf-8")
+    return sorted([*written, model, report])
+
+
+def _write_markdown(handbook: Handbook, out_dir: Path) -> list[Path]:
+    """Pages through the publishing helper's writer, when it is installed."""
+    try:
+        from importers import markdown
+    except ImportError:  # the writer is another module; the model alone is still useful
+        return []
+    return list(markdown.write_handbook(handbook, out_dir))
