@@ -107,8 +107,9 @@ ANNUAL_PLAN = FormTemplate(
         multiline("notes", "其他说明", max_length=2000),
     ),
     required_by=(
-        ClauseRef("营销中心目标管理制度", "三"),
-        ClauseRef("营销管理中心规范化管理架构部门职责及制度", "第9条"),
+        ClauseRef("营销中心目标管理制度", "第二章-三"),  # 计划管理：年度综合营销计划
+        ClauseRef("营销中心目标管理制度", "三-1"),  # targets: 销售、回款、利润、市场占有率目标
+        ClauseRef("营销管理中心规范化管理架构部门职责及制度", "第九条"),  # 市场拓展计划书的内容
     ),
     checks=("quarters_match_departments",),
 )

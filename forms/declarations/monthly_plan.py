@@ -73,6 +73,9 @@ MONTHLY_PLAN = FormTemplate(
         multiline("check", "检查（C）", required=True, max_length=3000, help="检查的时间、方式与标准（如月度经营例会诊断）。"),
         multiline("act", "处理（A）", required=True, max_length=3000, help="对检查发现的问题如何整改，经验如何固化。"),
     ),
-    required_by=(ClauseRef("营销中心目标管理制度", "四-2"),),
+    required_by=(
+        ClauseRef("营销中心目标管理制度", "四-2"),  # 月度PDCA循环，每月28日前制订下月目标
+        ClauseRef("营销中心目标管理制度", "三-2"),  # 目标分解到各个岗位
+    ),
     checks=("monthly_plan_deadline",),
 )

@@ -77,6 +77,6 @@ SALES_CONTRACT = FormTemplate(
         person("sales_agent", "置业顾问", required=True),
         person("manager", "销售经理", required=True, help="负责审核合同并建立客户档案。"),
     ),
-    required_by=(ClauseRef("营销中心管理制度完整", "一-17"),),
+    required_by=(ClauseRef("营销中心管理制度完整", "第一章-一-17"),),
     checks=("inner_area_within_building_area", "instalments_match_total"),
 )
