@@ -393,6 +393,10 @@ def render_org_chart(
         blocks.append("".join(f"- {person(b)} → 直接上级：{person(a)}\n" for a, b in edges))
     else:
         blocks.append("尚未从岗位说明书中识别出汇报关系。\n")
+    related = {name for edge in edges for name in edge}
+    if alone := [j for j in jobs if j.title.strip() not in related]:
+        blocks.append("## 未注明汇报关系的岗位 {#未注明汇报关系的岗位}\n")
+        blocks.append("".join(f"- {person(j.title.strip())}\n" for j in alone))
     return meta + "\n" + "\n".join(blocks)
 
 
