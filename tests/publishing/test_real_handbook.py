@@ -1,0 +1,60 @@
+"""The committed handbook/ builds with ``mkdocs build --strict``, exactly as a user runs it."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from domain import urls
+from domain.serialize import handbook_from_dict
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("real-site")
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    result = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(out)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    return out
+
+
+def test_strict_build_of_the_real_handbook_passes(built: Path) -> None:
+    assert (built / "index.html").is_file()
+    assert (built / "search" / "search_index.json").is_file()
+
+
+def test_sources_and_models_are_not_published(built: Path) -> None:
+    assert not (built / "sources").exists()
+    assert not (built / "releases").exists()
+    assert not (built / "model.json").exists()
+
+
+def test_every_anchor_of_the_model_is_an_id_in_the_site(built: Path) -> None:
+    model = handbook_from_dict(json.loads((ROOT / "handbook" / "model.json").read_text(encoding="utf-8")))
+    assert model.documents
+    for document in model.documents:
+        html = (built / urls.document_page(document) / "index.html").read_text(encoding="utf-8")
+        ids = set(re.findall(r' id="([^"]+)"', html))
+        missing = [s.anchor for s in document.walk() if s.anchor and s.anchor not in ids]
+        assert not missing, (document.slug, missing[:5])
+
+
+def test_every_job_description_has_its_page(built: Path) -> None:
+    model = handbook_from_dict(json.loads((ROOT / "handbook" / "model.json").read_text(encoding="utf-8")))
+    for job in model.job_descriptions():
+        assert (built / urls.job_page(job.slug) / "index.html").is_file(), job.slug
