@@ -15,18 +15,9 @@ from importers.blocks import Block, Result
 from importers.failures import FailureReason, SourceUnusable
 from importers.wordbin import DocReaderOptions, antiword_text, default_options, read_doc, read_doc_files
 from importers.wordx import read_docx
-from tests.importers.word_samples import CORPUS, SampleSet, sample_set, soffice
+from tests.importers.word_samples import CORPUS, SampleSet, counting_soffice, sample_set
 
 pytestmark = pytest.mark.slow
-
-
-def counting_soffice(folder: Path) -> tuple[str, Path]:
-    """A real soffice behind a wrapper that logs each call, to count LibreOffice start-ups."""
-    log = folder / "soffice-calls.log"
-    wrapper = folder / "soffice-counting"
-    wrapper.write_text(f'#!/bin/sh\necho call >> "{log}"\nexec "{soffice()}" "$@"\n', encoding="utf-8")
-    wrapper.chmod(0o755)
-    return str(wrapper), log
 
 
 def temp_leftovers() -> set[str]:

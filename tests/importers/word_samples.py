@@ -342,6 +342,15 @@ def soffice() -> str:
     return found
 
 
+def counting_soffice(folder: Path) -> tuple[str, Path]:
+    """A real soffice behind a wrapper that logs each call, to count LibreOffice start-ups."""
+    log = folder / "soffice-calls.log"
+    wrapper = folder / "soffice-counting"
+    wrapper.write_text(f'#!/bin/sh\necho call >> "{log}"\nexec "{soffice()}" "$@"\n', encoding="utf-8")
+    wrapper.chmod(0o755)
+    return str(wrapper), log
+
+
 def convert_with_libreoffice(
     sources: Sequence[Path], out_dir: Path, target: str = "doc:MS Word 97"
 ) -> list[Path]:

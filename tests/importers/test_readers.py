@@ -1,0 +1,127 @@
+"""Choosing the reader by what a file is, size limits, and batches where some files are bad."""
+
+from __future__ import annotations
+
+import dataclasses
+import shutil
+from pathlib import Path
+
+import pytest
+
+from domain.errors import ImportFailed
+from importers.blocks import Result
+from importers.failures import FailureReason, SourceUnusable
+from importers.limits import MAX_SOURCE_BYTES
+from importers.readers import SourceKind, detect_kind, read_file, read_files
+from importers.wordbin import default_options
+from importers.wordx import read_docx
+from tests.importers.word_samples import CORPUS, SampleSet, counting_soffice, sample_set
+
+
+@pytest.fixture(scope="module")
+def samples() -> SampleSet:
+    return sample_set()
+
+
+@pytest.mark.parametrize(
+    ("head", "name", "kind"),
+    [
+        (bytes.fromhex("D0CF11E0A1B11AE1"), "制度.doc", SourceKind.WORD_BINARY),
+        (bytes.fromhex("D0CF11E0A1B11AE1"), "制度.docx", SourceKind.WORD_BINARY),
+        (b"PK\x03\x04\x14\x00\x06\x00", "制度.docx", SourceKind.WORD_XML),
+        (b"PK\x03\x04\x14\x00\x06\x00", "制度.doc", SourceKind.WORD_XML),
+        ("第一条 总则".encode(), "制度.txt", SourceKind.TEXT),
+    ],
+)
+def test_the_first_bytes_decide_the_reader_not_the_extension(
+    head: bytes, name: str, kind: SourceKind
+) -> None:
+    assert detect_kind(head, name) is kind
+
+
+@pytest.mark.parametrize(
+    ("head", "name", "reason"),
+    [
+        (b"\x8f\x12\xa0\xff\x00\x01\x02\x03", "制度.doc", FailureReason.NOT_WORD),
+        (b"%PDF-1.7", "制度.pdf", FailureReason.UNSUPPORTED),
+    ],
+)
+def test_files_no_reader_fits_are_refused_by_name(head: bytes, name: str, reason: FailureReason) -> None:
+    with pytest.raises(SourceUnusable) as raised:
+        detect_kind(head, name)
+    assert raised.value.reason is reason
+    assert name in raised.value.user_message
+
+
+def test_a_docx_named_doc_is_read_as_docx(samples: SampleSet, tmp_path: Path) -> None:
+    renamed = tmp_path / "改名.doc"
+    shutil.copyfile(samples.regulation_docx, renamed)
+    read = read_file(renamed).value
+    expected = read_docx(samples.regulation_docx).value
+    assert [(b.number, b.text, b.style) for b in read] == [(b.number, b.text, b.style) for b in expected]
+
+
+def test_an_encrypted_docx_is_refused_as_encrypted() -> None:
+    with pytest.raises(SourceUnusable) as raised:
+        read_file(CORPUS / "poi_bug53475-password-is-pass.docx")
+    assert raised.value.reason is FailureReason.ENCRYPTED
+
+
+def test_a_file_over_the_size_limit_is_refused_without_reading_it(tmp_path: Path) -> None:
+    huge = tmp_path / "巨大.docx"
+    with huge.open("wb") as handle:
+        handle.truncate(MAX_SOURCE_BYTES + 1)  # sparse: costs no disk
+    with pytest.raises(SourceUnusable) as raised:
+        read_file(huge)
+    assert raised.value.reason is FailureReason.TOO_LARGE
+    assert "巨大.docx" in raised.value.user_message
+
+
+def test_an_empty_file_is_refused_as_empty(tmp_path: Path) -> None:
+    empty = tmp_path / "空.txt"
+    empty.write_bytes(b"")
+    with pytest.raises(SourceUnusable) as raised:
+        read_file(empty)
+    assert raised.value.reason is FailureReason.EMPTY
+
+
+def test_gbk_text_goes_to_the_text_reader(tmp_path: Path) -> None:
+    text = tmp_path / "制度.txt"
+    text.write_bytes("会议管理制度\n第一条 为规范会议管理，特制定本制度。\n".encode("gbk"))
+    assert [b.text for b in read_file(text).value] == [
+        "会议管理制度",
+        "第一条 为规范会议管理，特制定本制度。",
+    ]
+
+
+@pytest.mark.slow
+def test_a_mixed_batch_imports_the_good_files_and_reports_each_bad_one(
+    samples: SampleSet, tmp_path: Path
+) -> None:
+    doc_named_docx = tmp_path / "其实是doc.docx"
+    shutil.copyfile(samples.doc(samples.unstyled_docx), doc_named_docx)
+    random_doc = tmp_path / "乱码.doc"
+    random_doc.write_bytes(bytes(range(256)) * 4)
+    text = tmp_path / "说明.txt"
+    text.write_text("营销中心会议管理制度\n", encoding="utf-8")
+    paths = [
+        samples.regulation_docx,
+        samples.doc(samples.regulation_docx),
+        CORPUS / "poi_PasswordProtected.doc",
+        random_doc,
+        doc_named_docx,
+        CORPUS / "poi_truncated62886.docx",
+        text,
+    ]
+    wrapper, log = counting_soffice(tmp_path)
+    seen: list[Path] = []
+    outcomes = read_files(paths, seen.append, dataclasses.replace(default_options(), soffice=wrapper))
+
+    assert [path for path, _ in outcomes] == paths
+    assert seen == paths
+    failed = {path.name for path, outcome in outcomes if isinstance(outcome, ImportFailed)}
+    assert failed == {"poi_PasswordProtected.doc", "乱码.doc", "poi_truncated62886.docx"}
+    imported = {path.name: outcome for path, outcome in outcomes if isinstance(outcome, Result)}
+    assert [b.text for b in imported["其实是doc.docx"].value] == samples.unstyled_lines
+    assert [b.text for b in imported["说明.txt"].value] == ["营销中心会议管理制度"]
+    assert len(log.read_text(encoding="utf-8").splitlines()) == 1  # both OLE2 files in one soffice call
