@@ -52,6 +52,7 @@ _ROLE_SUFFIXES = (
     "督导",
     "策划",
     "置业顾问",
+    "人员",
 )
 _ROLE_FIELD_RE = re.compile(
     r"^(?P<role>[\u4e00-\u9fffA-Za-z]{2,12}?)(?:的)?"
@@ -177,8 +178,11 @@ def _read_fields(text: str, draft: _Draft) -> str:
 
 
 def _take_children(section: Section, draft: _Draft, name: str) -> None:
+    """Every entry below ``section``; a heading over sub-entries is a group label, not an entry."""
     for child in section.children:
         for node in child.walk():
+            if node.children and not node.text:
+                continue
             entry = "：".join(p for p in (node.title, node.text) if p)
             if entry:
                 draft.lists[name].append(entry)

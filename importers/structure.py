@@ -193,7 +193,7 @@ def _kind(title: str, sections: tuple[Section, ...], found: jobs.FoundJobs) -> D
     nodes = [s for top in sections for s in top.walk()]
     if found.jobs:
         share = len(found.consumed) / max(1, len(nodes))
-        if share >= 0.6 or "说明书" in title:
+        if share >= 0.9 or "说明书" in title:
             return "job-descriptions"
         return "mixed"
     if "手册" in title or any(s.kind is SectionKind.PART for s in nodes):
