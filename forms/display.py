@@ -22,8 +22,8 @@ from docxtpl import Listing
 from domain.model import FieldSpec, FormTemplate
 from forms.values import format_plain
 
-BLANK_ROWS = 4  # empty rows a blank form offers in each table
-BLANK_LINES = 3  # empty lines under a multi-line section of a blank form
+BLANK_ROWS = 3  # empty rows a blank form offers in each table (more if the table needs more)
+BLANK_LINES = 2  # empty lines under a multi-line section of a blank form
 
 
 def document_context(template: FormTemplate, values: Mapping[str, Any]) -> dict[str, Any]:
@@ -45,12 +45,22 @@ def blank_context(template: FormTemplate) -> dict[str, Any]:
     context: dict[str, Any] = {}
     for spec in template.fields:
         if spec.type == "table":
-            context[spec.name] = [{column.name: "" for column in spec.columns} for _ in range(BLANK_ROWS)]
+            context[spec.name] = _blank_rows(spec)
         elif spec.type == "multiline":
             context[spec.name] = Listing("\a" * (BLANK_LINES - 1))
         else:
             context[spec.name] = ""
     return context
+
+
+def _blank_rows(spec: FieldSpec) -> list[dict[str, str]]:
+    """Empty rows; a table with one row per choice (the four quarters) gets them named."""
+    rows = [{column.name: "" for column in spec.columns} for _ in range(max(BLANK_ROWS, spec.min_rows))]
+    first = spec.columns[0]
+    if first.type == "choice" and len(first.choices) == spec.min_rows == spec.max_rows:
+        for row, choice in zip(rows, first.choices, strict=True):
+            row[first.name] = choice
+    return rows
 
 
 def show(spec: FieldSpec, value: Any, *, in_table: bool = False) -> Any:

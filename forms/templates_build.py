@@ -55,7 +55,7 @@ def new_document(form_code: str) -> Document:
     section = doc.sections[0]
     section.orientation = WD_ORIENT.PORTRAIT
     section.page_width, section.page_height = Cm(21.0), Cm(29.7)
-    section.top_margin, section.bottom_margin = Cm(2.5), Cm(2.2)
+    section.top_margin, section.bottom_margin = Cm(2.5), Cm(2.0)
     section.left_margin, section.right_margin = Cm(2.6), Cm(2.4)
     section.header_distance, section.footer_distance = Cm(1.3), Cm(1.2)
     _style_fonts(doc)
@@ -180,7 +180,7 @@ def right_note(doc: Document, text: str) -> None:
 def heading(doc: Document, text: str) -> None:
     """A numbered section heading (一、…) in 黑体; kept with what follows it."""
     paragraph = doc.add_paragraph()
-    paragraph.paragraph_format.space_before = Pt(10)
+    paragraph.paragraph_format.space_before = Pt(8)
     paragraph.paragraph_format.space_after = Pt(4)
     paragraph.paragraph_format.keep_with_next = True
     _set_run_fonts(paragraph.add_run(text), HEADING_FONT, 14)
@@ -267,12 +267,12 @@ def repeating_table(
     _write(table.cell(1, 0), f"{{%tr for row in {table_name} %}}")
     for column, text in enumerate(cells):
         _write(table.cell(2, column), text, center="loop.index" in text, right=column in right)
-    table.rows[2].height = Cm(0.8)  # blank forms: rows tall enough to write in
+    table.rows[2].height = Cm(0.75)  # blank forms: rows tall enough to write in
     _write(table.cell(3, 0), "{%tr endfor %}")
     if total:
         for column, text in enumerate(total):
             _write(table.cell(4, column), text, bold=column == 0, center=column == 0, right=column in right)
-        table.rows[4].height = Cm(0.8)
+        table.rows[4].height = Cm(0.75)
     return table
 
 
@@ -283,34 +283,35 @@ def text_grid(doc: Document, rows: Sequence[tuple[str, str]], widths: Sequence[f
         _write(table.cell(r, 0), label_text, bold=True, center=True)
         _shade(table.cell(r, 0))
         _write(table.cell(r, 1), placeholder)
-        table.rows[r].height = Cm(1.6)
+        table.rows[r].height = Cm(1.0)
     return table
 
 
-def signatures(doc: Document, lines: Sequence[Sequence[str]]) -> None:
-    """Signature and date lines at the foot of the form, in a borderless table.
+def signatures(doc: Document, signers: Sequence[tuple[str, str]]) -> None:
+    """Signature and date lines at the foot of the form: one column per signer, borderless.
 
-    Each line is a sequence of cell texts such as ``编制人（签字）：{{ preparer }}``;
-    a cell written as ``日期：`` gets an empty line to write the date on.
+    Each signer is ``("编制人：{{ preparer }}", "日期：")``: a caption, then what
+    is printed on the underlined space (the name typed in the portal, or
+    nothing for a pen).
     """
-    paragraph = doc.add_paragraph()
-    paragraph.paragraph_format.space_before = Pt(6)
-    paragraph.paragraph_format.keep_with_next = True
-    columns = max(len(line) for line in lines)
-    table = doc.add_table(rows=len(lines), cols=columns)
+    spacer = doc.add_paragraph()
+    spacer.paragraph_format.line_spacing = Pt(8)  # a small gap, not a full empty line
+    spacer.paragraph_format.keep_with_next = True
+    table = doc.add_table(rows=2, cols=len(signers))
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    for r, line in enumerate(lines):
-        for c, text in enumerate(line):
+    for c, pair in enumerate(signers):
+        for r, text in enumerate(pair):
             cell = table.cell(r, c)
             cell.paragraphs[0].paragraph_format.space_before = Pt(6)
             # The block stays on one page (with the note after it): no lone signature line overleaf.
             cell.paragraphs[0].paragraph_format.keep_with_next = True
             caption, _, filled = text.partition("：")
             _set_run_fonts(cell.paragraphs[0].add_run(caption + "："), BODY_FONT, 12)
-            run = cell.paragraphs[0].add_run(filled + "\u3000" * 6)
+            run = cell.paragraphs[0].add_run(filled + "\u3000" * 4)
             run.font.underline = True
             _set_run_fonts(run, BODY_FONT, 12)
-        table.rows[r].height = Cm(0.8)
+    for row in table.rows:
+        row.height = Cm(0.75)
 
 
 # --- table plumbing --------------------------------------------------------------------------------------
@@ -419,9 +420,9 @@ def annual_marketing_plan() -> Document:
     signatures(
         doc,
         [
-            ["编制人（签字）：{{ preparer }}", "日期："],
-            ["审核（营销副总）：", "日期："],
-            ["批准（总经理）：", "日期："],
+            ("编制人：{{ preparer }}", "日期："),
+            ("营销副总审核：", "日期："),
+            ("总经理批准：", "日期："),
         ],
     )
     note(doc, "依据：《营销中心目标管理制度》计划管理；市场拓展计划书每年12月中旬编制初稿。")
@@ -471,9 +472,9 @@ def monthly_goal_plan() -> Document:
     signatures(
         doc,
         [
-            ["编制人（签字）：{{ preparer }}", "日期："],
-            ["部门经理审核：", "日期："],
-            ["营销副总审核：", "日期："],
+            ("编制人：{{ preparer }}", "日期："),
+            ("部门经理审核：", "日期："),
+            ("营销副总审核：", "日期："),
         ],
     )
     note(doc, "依据：《营销中心目标管理制度》——各部门每月28日前制订下月目标，总结本月目标实施情况。")
@@ -520,9 +521,9 @@ def goal_card() -> Document:
     signatures(
         doc,
         [
-            ["责任人（签字）：{{ owner }}", "日期："],
-            ["审核人（签字）：{{ reviewer }}", "日期："],
-            ["营销副总（签字）：", "日期："],
+            ("责任人：{{ owner }}", "日期："),
+            ("审核人：{{ reviewer }}", "日期："),
+            ("营销副总：", "日期："),
         ],
     )
     note(doc, "依据：《营销中心目标管理制度》——目标的计划、协调、检查、调整、考核等情况登记在案。")
@@ -558,7 +559,7 @@ def sales_contract() -> Document:
         "instalments",
         ("期次", "金额（元）", "金额（大写）", "应付日期"),
         ("{{ row.term }}", "{{ row.amount }}", "{{ row.amount_words }}", "{{ row.due }}"),
-        (2.2, 3.0, 7.4, 3.4),
+        (2.6, 3.0, 7.0, 3.4),
         right=(1,),
     )
     heading(doc, "四、合同履行")
@@ -580,9 +581,9 @@ def sales_contract() -> Document:
     signatures(
         doc,
         [
-            ["置业顾问（签字）：{{ sales_agent }}", "日期："],
-            ["销售经理（审核）：{{ manager }}", "日期："],
-            ["客户确认（签字）：", "日期："],
+            ("置业顾问：{{ sales_agent }}", "日期："),
+            ("销售经理：{{ manager }}", "日期："),
+            ("客户签字：", "日期："),
         ],
     )
     note(doc, "依据：《营销中心管理制度（完整）》销售部经理职责——客户档案详细记录造册、存案、存档。")
@@ -619,8 +620,8 @@ def meeting_minutes() -> Document:
     signatures(
         doc,
         [
-            ["记录人（签字）：{{ recorder }}", "日期："],
-            ["主持人审核签署：{{ approved_by }}", "签署日期：{{ approved_on }}"],
+            ("记录人：{{ recorder }}", "日期："),
+            ("主持人审核签署：{{ approved_by }}", "签署日期：{{ approved_on }}"),
         ],
     )
     note(doc, "分发：全体参会人员。依据：《市场营销中心会议管理制度》——纪要由主持人审核签署后分发。")
