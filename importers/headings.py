@@ -35,6 +35,7 @@ _LEAD_IN_WORDS = ("以下", "如下", "下列", "包括", "如次")
 MAX_STANDALONE_TITLE = 25
 MAX_DIVISION_TITLE = 30
 MAX_GLUED_TITLE = 16
+MAX_LINE_TITLE = 15  # a number and a few words alone on their line: a heading
 MIN_TITLE = 2
 
 # How clauses of Chinese regulations open; a glued title ends right before one.
@@ -126,6 +127,8 @@ def _standalone(text: str, system_key: str, ending: Ending, has_body_after: bool
     if not text or any(ch in _SENTENCE_PUNCT or ch in _BULLETS for ch in text):
         return None
     if system_key in ("编", "部分", "章", "节", "H") and len(text) <= MAX_DIVISION_TITLE:
+        return TitleSplit(text.rstrip("：:"), "", "standalone")
+    if ending is Ending.LINE and len(text) <= MAX_LINE_TITLE:
         return TitleSplit(text.rstrip("：:"), "", "standalone")
     if len(text) > MAX_STANDALONE_TITLE or any(word in text for word in _LEAD_IN_WORDS):
         return None

@@ -120,8 +120,8 @@ def _read_section(section: Section, drafts: dict[str, _Draft]) -> bool:
     )
     if match := _TITLE_LABEL_RE.match(head):
         draft = drafts.setdefault(match.group("title"), _Draft(match.group("title")))
-        _read_fields(head[match.end() :], draft)
-        _take_children(section, draft, "responsibilities")
+        last_field = _read_fields(head[match.end() :], draft)
+        _take_children(section, draft, last_field if last_field in _LIST_FIELDS else "responsibilities")
         return True
     if any(bullet in section.text for bullet in _BULLET):
         return _read_bulleted(section, drafts)

@@ -105,7 +105,7 @@ def _absorb_title_variants(blocks: Sequence[Block], i: int, dropped: list[Droppe
     """Skip lines right after a title that are the same title (up to trailing digits)."""
     while i + 2 < len(blocks) and is_title_line(blocks[i + 1].text):
         a, b = _title_key(blocks[i].text), _title_key(blocks[i + 1].text)
-        if not (a.startswith(b) or b.startswith(a)):
+        if blocks[i].text.strip() == blocks[i + 1].text.strip() or not (a.startswith(b) or b.startswith(a)):
             break
         longer = blocks[i] if len(blocks[i].text) > len(blocks[i + 1].text) else blocks[i + 1]
         dropped.append(Dropped(longer.text, REASON_TITLE_VARIANT, longer.source))
@@ -144,8 +144,15 @@ def repeated_prefix_end(text: str, title: str) -> int:
             break
         matched += 1
         pos += 1
-    if matched == len(key) or (matched >= _MIN_REPEAT_CHARS and matched >= _MIN_REPEAT_SHARE * len(key)):
+    partial = matched >= _MIN_REPEAT_CHARS and matched >= _MIN_REPEAT_SHARE * len(key)
+    if matched == len(key) or (partial and _structure_follows(text[pos:])):
         while pos < len(text) and text[pos] in "-–— ":
             pos += 1
         return pos
     return 0
+
+
+def _structure_follows(rest: str) -> bool:
+    """A partial repeat counts only when the table of contents or a number comes right after it."""
+    rest = rest.lstrip(" -–—:：")
+    return rest.startswith(("目录", "目 录")) or match_marker(rest, 0, allow_latin=False) is not None
