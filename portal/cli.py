@@ -1,9 +1,296 @@
-"""Command-line commands of the portal stage."""
+"""Command-line commands of the portal stage.
+
+``handbook serve``, ``handbook demo``, ``handbook user add|import|set-password``,
+``handbook acks verify``, ``handbook publish`` and ``handbook remind``.  Each
+builds the app from the project root and calls the same services as the web.
+"""
 
 from __future__ import annotations
 
+import csv
+import datetime as dt
+import os
+import smtplib
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
 import click
+
+from cli.paths import Paths
+
+if TYPE_CHECKING:
+    from flask import Flask
+    from sqlalchemy.orm import Session
+
+    from portal.clock import Clock
+
+
+def _app(paths: Paths, **overrides: Any) -> Flask:
+    from portal.app import create_app
+
+    return create_app({"HANDBOOK_ROOT": paths.root, **overrides})
+
+
+@contextmanager
+def _services(paths: Paths) -> Iterator[tuple[Flask, Session, Clock]]:
+    """An app with a migrated database, its session and clock."""
+    from portal.extensions import db
+    from portal.server import migrate_app
+    from portal.web import CLOCK_KEY
+
+    app = _app(paths)
+    migrate_app(app)
+    with app.app_context():
+        yield app, db.session(), app.extensions[CLOCK_KEY]
+        db.session.remove()
+
+
+def _fail(error: Exception) -> None:
+    message = getattr(error, "user_message", None) or str(error)
+    click.secho(f"错误：{message}", fg="red", err=True)
+    sys.exit(1)
 
 
 def register(main: click.Group) -> None:
     """Add this stage's commands to the ``handbook`` group."""
+    main.add_command(serve)
+    main.add_command(demo)
+    main.add_command(user)
+    main.add_command(acks)
+    main.add_command(publish)
+    main.add_command(remind)
+
+
+@click.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="监听地址。")
+@click.option("--port", default=8000, show_default=True, type=int, help="端口。")
+@click.option("--workers", default=2, show_default=True, type=int, help="gunicorn 工作进程数。")
+@click.option("--threads", default=4, show_default=True, type=int, help="每个进程的线程数。")
+@click.pass_obj
+def serve(paths: Paths, host: str, port: int, workers: int, threads: int) -> None:
+    """启动门户（gunicorn），启动前自动升级数据库结构。"""
+    from portal.server import serve as run
+
+    run(_app(paths), host, port, workers, threads)
+
+
+@click.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--workers", default=2, show_default=True, type=int)
+@click.option("--no-serve", is_flag=True, help="只准备数据，不启动服务。")
+@click.pass_obj
+def demo(paths: Paths, host: str, port: int, workers: int, no_serve: bool) -> None:
+    """演示：建库、导入手册、创建演示账号并启动门户。"""
+    from portal import demo as seed
+    from portal.server import serve as run
+
+    with _services(paths) as (app, session, clock):
+        try:
+            outcomes = seed.import_handbook(session, clock, paths.handbook)
+        except Exception as error:  # the demo still starts, with what it has
+            session.rollback()
+            click.secho(f"警告：导入手册失败：{getattr(error, 'user_message', error)}", fg="yellow", err=True)
+            outcomes = []
+        for outcome in outcomes:
+            click.echo(f"已导入版本 {outcome.version}：{len(outcome.documents)} 项制度")
+        seed.create_accounts(session, clock, app.config["PASSWORD_HASH_PROFILE"])
+        seed.create_rules(session, clock)
+        seed.seed_activity(session, clock)
+        database = app.config["SQLALCHEMY_DATABASE_URI"]
+    click.echo(f"数据库：{database}")
+    click.echo("演示账号（工号 / 密码 / 角色）：")
+    for account in seed.ACCOUNTS:
+        roles = "、".join(sorted(r.value for r in account.roles))
+        note = "（首次登录须修改密码）" if account.must_change else ""
+        click.echo(f"  {account.employee_no:6} {account.password:14} {account.name} · {account.department} · {roles}{note}")
+    click.echo(f"门户地址：http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{port}/")
+    if not no_serve:
+        run(_app(paths), host, port, workers)
+
+
+@click.group()
+def user() -> None:
+    """账号管理。"""
+
+
+@user.command("add")
+@click.option("--employee-no", required=True, help="工号。")
+@click.option("--name", required=True, help="姓名。")
+@click.option("--department", default="", help="部门。")
+@click.option("--position", default="", help="岗位。")
+@click.option("--hire-date", type=click.DateTime(["%Y-%m-%d"]), default=None, help="入职日期 YYYY-MM-DD。")
+@click.option("--email", default="")
+@click.option("--role", "roles", multiple=True, type=click.Choice(["employee", "manager", "hr", "admin"]), help="角色，可多次指定。")
+@click.option("--password", prompt="初始密码", hide_input=True, confirmation_prompt=True)
+@click.pass_obj
+def user_add(paths: Paths, employee_no: str, name: str, department: str, position: str, hire_date: dt.datetime | None,
+             email: str, roles: tuple[str, ...], password: str) -> None:
+    """新建账号（首次登录须修改密码）。"""
+    from portal.access import Role
+    from portal.auth.services import NewUser, create_user
+    from portal.errors import HandbookError
+
+    with _services(paths) as (app, session, clock):
+        new = NewUser(employee_no, name, password, department, position, hire_date.date() if hire_date else None, email,
+                      frozenset(Role(r) for r in roles) or frozenset({Role.EMPLOYEE}))
+        try:
+            created = create_user(session, clock, new, hash_profile=app.config["PASSWORD_HASH_PROFILE"],
+                                  new_hire_days=app.config["NEW_HIRE_DUE_DAYS"], min_password=app.config["PASSWORD_MIN_LENGTH"])
+        except HandbookError as error:
+            session.rollback()
+            details = getattr(error, "field_errors", {})
+            for message in details.values():
+                click.secho(f"  {message}", fg="red", err=True)
+            _fail(error)
+            return
+        session.commit()
+        click.echo(f"已创建账号 {created.employee_no} {created.name}。")
+
+
+@user.command("import")
+@click.argument("roster", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--dry-run", is_flag=True, help="只预览，不创建账号。")
+@click.option("--yes", is_flag=True, help="不再确认，直接创建。")
+@click.option("--passwords-out", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="初始密码写入的 CSV 文件（默认 var/initial-passwords-<时间>.csv）。")
+@click.pass_obj
+def user_import(paths: Paths, roster: Path, dry_run: bool, yes: bool, passwords_out: Path | None) -> None:
+    """从花名册（.csv / .xlsx）批量导入账号，先预览。"""
+    from portal.auth.roster import apply_roster, preview_roster, read_table
+    from portal.errors import HandbookError
+
+    with _services(paths) as (app, session, clock):
+        try:
+            preview = preview_roster(session, read_table(roster), app.config["PASSWORD_MIN_LENGTH"])
+        except HandbookError as error:
+            _fail(error)
+            return
+        click.echo(f"可导入 {len(preview.valid)} 行，无效 {len(preview.invalid)} 行，已存在 {len(preview.existing)} 行。")
+        for row in preview.valid:
+            click.echo(f"  + 第 {row.line} 行  {row.user.employee_no} {row.user.name} · {row.user.department}")
+        for bad in preview.invalid:
+            click.secho(f"  ✗ 第 {bad.line} 行  {bad.employee_no or '（无工号）'}：{'；'.join(bad.reasons)}", fg="red")
+        for row in preview.existing:
+            click.echo(f"  = 第 {row.line} 行  {row.user.employee_no} 已存在，跳过")
+        if dry_run or not preview.valid:
+            click.echo("预览结束，未创建账号。" if dry_run else "没有需要创建的账号。")
+            return
+        if not yes and not click.confirm(f"创建 {len(preview.valid)} 个账号？"):
+            return
+        created = apply_roster(session, clock, preview, hash_profile=app.config["PASSWORD_HASH_PROFILE"],
+                               new_hire_days=app.config["NEW_HIRE_DUE_DAYS"])
+        session.commit()
+        out = passwords_out or paths.var / f"initial-passwords-{clock.now():%Y%m%d%H%M%S}.csv"
+        out.parent.mkdir(parents=True, exist_ok=True)
+        with out.open("w", newline="", encoding="utf-8-sig") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(["工号", "姓名", "初始密码"])
+            writer.writerows([u.employee_no, u.name, p] for u, p in created)
+        os.chmod(out, 0o600)
+        click.echo(f"已创建 {len(created)} 个账号；初始密码见 {out}（首次登录须修改）。")
+
+
+@user.command("set-password")
+@click.argument("employee_no")
+@click.option("--password", prompt="新密码", hide_input=True, confirmation_prompt=True)
+@click.option("--temporary/--permanent", default=True, show_default=True, help="临时密码须在下次登录时修改。")
+@click.pass_obj
+def user_set_password(paths: Paths, employee_no: str, password: str, temporary: bool) -> None:
+    """为账号设置密码。"""
+    from portal.auth.services import set_password
+    from portal.errors import HandbookError
+
+    with _services(paths) as (app, session, clock):
+        try:
+            set_password(session, clock, employee_no, password, hash_profile=app.config["PASSWORD_HASH_PROFILE"],
+                         temporary=temporary, min_password=app.config["PASSWORD_MIN_LENGTH"])
+        except HandbookError as error:
+            _fail(error)
+            return
+        session.commit()
+        click.echo(f"已为 {employee_no} 设置{'临时' if temporary else ''}密码。")
+
+
+@click.group()
+def acks() -> None:
+    """签署记录。"""
+
+
+@acks.command("verify")
+@click.pass_obj
+def acks_verify(paths: Paths) -> None:
+    """重新计算签署哈希链，指出第一条被改动的记录。"""
+    from portal.acks.services import verify_chain
+
+    with _services(paths) as (_app, session, _clock):
+        report = verify_chain(session)
+    if report.ok:
+        click.echo(f"签署链完整：{report.checked} 条记录校验通过。")
+        return
+    assert report.first_break is not None
+    click.secho(
+        f"签署链损坏：第一条有问题的记录是 #{report.first_break.record_id}：{report.first_break.reason}"
+        f"（已检查 {report.checked} 条）。",
+        fg="red",
+    )
+    sys.exit(1)
+
+
+@click.command()
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--version", "version", required=True, help="版本号，例如 2026.2。")
+@click.option("--effective", required=True, type=click.DateTime(["%Y-%m-%d"]), help="生效日期 YYYY-MM-DD。")
+@click.option("--title", default="", help="版本标题。")
+@click.option("--editorial", is_flag=True, help="声明为文字修订：不要求重新签署；如发现实质变化则拒绝发布。")
+@click.pass_obj
+def publish(paths: Paths, file: Path, version: str, effective: dt.datetime, title: str, editorial: bool) -> None:
+    """发布新版本：导入文件，逐条比对，需要时要求重新签署。"""
+    from portal.admin.services import publish_file, summary
+    from portal.errors import HandbookError
+    from portal.releases.services import STATUS_LABELS
+
+    def progress(percent: int, message: str) -> None:
+        click.echo(f"[{percent:3d}%] {message}", err=True)
+
+    with _services(paths) as (app, session, clock):
+        try:
+            outcome = publish_file(session, clock, file, version=version, effective=effective.date(), title=title,
+                                   editorial=editorial, revision_due_days=app.config["REVISION_DUE_DAYS"], progress=progress)
+        except HandbookError as error:
+            session.rollback()
+            _fail(error)
+            return
+        session.commit()
+    for document in outcome.documents:
+        extra = f"，{document.changed_clauses} 处条款变化" if document.changed_clauses else ""
+        asked = f"，{document.asked_again} 人需重新签署" if document.asked_again else ""
+        click.echo(f"  {STATUS_LABELS[document.status]}：《{document.title}》{extra}{asked}")
+    click.echo(summary(outcome))
+
+
+@click.command()
+@click.option("--dry-run", is_flag=True, help="只列出将提醒的人，不发送。")
+@click.pass_obj
+def remind(paths: Paths, dry_run: bool) -> None:
+    """向所有有逾期未签制度的人发送提醒邮件（适合 cron）。"""
+    from portal.dashboard.queries import DashboardFilter
+    from portal.reminders.services import SmtpSettings, overdue_by_person, send_reminders
+
+    with _services(paths) as (app, session, clock):
+        if dry_run:
+            people = overdue_by_person(session, DashboardFilter(), clock)
+            for employee_no, items in people.items():
+                click.echo(f"  {employee_no} {items[0].name} <{items[0].email or '无邮箱'}>：{len(items)} 项逾期")
+            click.echo(f"共 {len(people)} 人有逾期未签制度。")
+            return
+        try:
+            outcome = send_reminders(session, clock, SmtpSettings.from_config(app.config), app.config["PORTAL_BASE_URL"])
+        except (OSError, smtplib.SMTPException) as error:
+            _fail(RuntimeError(f"邮件服务器连接失败：{error}"))
+            return
+        session.commit()
+    click.echo(f"已发送 {outcome.sent} 封提醒；{outcome.skipped_no_email} 人无邮箱；{len(outcome.failed)} 封失败。")

@@ -1,0 +1,1 @@
+"""Signed acknowledgements: append-only, hash-chained, verifiable."""

@@ -1,0 +1,95 @@
+"""The hash chain, as pure functions: what a record's hash covers, and checking a sequence.
+
+A record's hash is the SHA-256 of a canonical JSON object holding the
+signer, the regulation, the version id, the SHA-256 of the version's
+canonical text, the UTC time (microseconds), the IP, the user agent and the
+previous record's hash.  Changing any of them, or removing or reordering a
+record, breaks the chain from that record on.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from portal.acks.models import GENESIS_HASH
+
+
+@dataclass(frozen=True)
+class ChainFields:
+    user_id: int
+    regulation_id: int
+    version_id: int
+    text_sha256: str
+    signed_name: str
+    signed_at: dt.datetime  # naive UTC
+    ip: str
+    user_agent: str
+    prev_hash: str
+
+
+def utc_stamp(moment: dt.datetime) -> str:
+    """The time as hashed: ISO 8601 with microseconds and a ``Z`` (naive values are UTC)."""
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(dt.UTC).replace(tzinfo=None)
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def record_hash(fields: ChainFields) -> str:
+    payload = {
+        "user": fields.user_id,
+        "regulation": fields.regulation_id,
+        "version": fields.version_id,
+        "text_sha256": fields.text_sha256,
+        "name": fields.signed_name,
+        "at": utc_stamp(fields.signed_at),
+        "ip": fields.ip,
+        "ua": fields.user_agent,
+        "prev": fields.prev_hash,
+    }
+    canonical = json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class StoredRecord:
+    id: int
+    fields: ChainFields
+    stored_hash: str
+    version_sha256: str  # the hash of the version's text as stored with the version
+
+
+@dataclass(frozen=True)
+class ChainBreak:
+    record_id: int
+    reason: str  # Chinese, shown to the operator
+
+
+@dataclass(frozen=True)
+class ChainReport:
+    checked: int
+    first_break: ChainBreak | None
+    last_hash: str
+
+    @property
+    def ok(self) -> bool:
+        return self.first_break is None
+
+
+def check_chain(records: Iterable[StoredRecord]) -> ChainReport:
+    """Walk the records in id order; stop at the first that does not fit."""
+    expected_prev = GENESIS_HASH
+    checked = 0
+    for record in records:
+        checked += 1
+        if record.fields.prev_hash != expected_prev:
+            return ChainReport(checked, ChainBreak(record.id, "前序哈希与上一条记录不符（记录被删除、插入或改动）"), expected_prev)
+        if record_hash(record.fields) != record.stored_hash:
+            return ChainReport(checked, ChainBreak(record.id, "记录内容与其哈希不符（记录被改动）"), expected_prev)
+        if record.fields.text_sha256 != record.version_sha256:
+            return ChainReport(checked, ChainBreak(record.id, "签署的文本哈希与该版本不符"), expected_prev)
+        expected_prev = record.stored_hash
+    return ChainReport(checked, None, expected_prev)

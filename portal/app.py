@@ -1,0 +1,190 @@
+"""The application factory.
+
+``create_app`` calls one small function per concern (configuration,
+extensions, blueprints, request hooks, error pages), as in flaskbb.  The
+blueprints are listed once in :data:`BLUEPRINTS`; an optional feature
+package (``portal.formsdesk``) is registered when it is installed.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import logging
+import os
+import secrets
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from flask import Blueprint, Flask, redirect, request, url_for
+from flask_login import current_user
+from werkzeug.wrappers import Response
+
+from cli.paths import resolve_root
+from portal import config as portal_config
+from portal.access import Role, check_every_view_declares_access
+from portal.clock import SystemClock
+from portal.extensions import csrf, db, login_manager
+from portal.web import CLOCK_KEY
+
+log = logging.getLogger(__name__)
+
+# Feature blueprints, in registration order: "module:attribute".
+BLUEPRINTS: tuple[str, ...] = (
+    "portal.auth.views:bp",
+    "portal.reading.views:bp",
+    "portal.acks.views:bp",
+    "portal.assignments.views:bp",
+    "portal.dashboard.views:bp",
+    "portal.admin.views:bp",
+    "portal.search_page.views:bp",
+    "portal.errorpages:bp",
+)
+# Feature packages added by other stages; registered when importable (they expose ``bp``).
+OPTIONAL_FEATURES: tuple[str, ...] = ("portal.formsdesk",)
+
+# While a password change is due, only these endpoints answer.
+PASSWORD_CHANGE_ENDPOINTS = frozenset({"auth.change_password", "auth.logout", "static", "errorpages.health"})
+
+
+def create_app(config: Mapping[str, Any] | None = None) -> Flask:
+    app = Flask(__name__, instance_relative_config=True)
+    configure(app, config)
+    configure_logging(app)
+    configure_extensions(app)
+    configure_blueprints(app)
+    configure_request_hooks(app)
+    configure_templates(app)
+    check_every_view_declares_access(app)
+    return app
+
+
+def configure(app: Flask, overrides: Mapping[str, Any] | None) -> None:
+    """Defaults, then instance/portal.cfg, then the environment, then ``overrides``."""
+    app.config.from_mapping(portal_config.DEFAULTS)
+    app.config.from_pyfile("portal.cfg", silent=True)
+    app.config.from_mapping(portal_config.from_environment(os.environ))
+    app.config.from_mapping(dict(overrides or {}))
+    root = Path(app.config["HANDBOOK_ROOT"] or resolve_root(None))
+    app.config["HANDBOOK_ROOT"] = root
+    url = app.config["SQLALCHEMY_DATABASE_URI"] or portal_config.sqlite_url(root)
+    app.config["SQLALCHEMY_DATABASE_URI"] = portal_config.normalise_database_url(url)
+    if url.startswith("sqlite:///") and ":memory:" not in url:
+        Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+    if not app.config["SECRET_KEY"]:
+        app.config["SECRET_KEY"] = _persistent_secret(root / "var" / "secret_key")
+    app.extensions[CLOCK_KEY] = app.config.get("CLOCK") or SystemClock()
+
+
+def _persistent_secret(path: Path) -> str:
+    """A random key kept on disk, so that restarts and every worker share it."""
+    if path.exists():
+        return path.read_text().strip()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_hex(32)
+    path.write_text(key)
+    path.chmod(0o600)
+    return key
+
+
+def configure_logging(app: Flask) -> None:
+    if not app.debug and not app.testing:
+        logging.getLogger("portal").setLevel(logging.INFO)
+
+
+def configure_extensions(app: Flask) -> None:
+    db.init_app(app)
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "请先登录。"
+    login_manager.session_protection = "basic"
+
+    from portal.auth.views import load_user
+
+    login_manager.user_loader(load_user)
+
+
+def _load_blueprint(spec: str) -> Blueprint:
+    module_name, attribute = spec.split(":")
+    blueprint = getattr(importlib.import_module(module_name), attribute)
+    assert isinstance(blueprint, Blueprint)
+    return blueprint
+
+
+def optional_blueprints() -> list[Blueprint]:
+    """``bp`` of each optional feature package that is installed (``<pkg>.bp`` or ``<pkg>.views.bp``)."""
+    found = []
+    for package in OPTIONAL_FEATURES:
+        if importlib.util.find_spec(package) is None:
+            continue
+        module = importlib.import_module(package)
+        blueprint = getattr(module, "bp", None)
+        if blueprint is None and importlib.util.find_spec(f"{package}.views") is not None:
+            blueprint = getattr(importlib.import_module(f"{package}.views"), "bp", None)
+        if isinstance(blueprint, Blueprint):
+            found.append(blueprint)
+        else:
+            log.warning("optional feature %s has no blueprint 'bp'", package)
+    return found
+
+
+def configure_blueprints(app: Flask) -> None:
+    for spec in BLUEPRINTS:
+        app.register_blueprint(_load_blueprint(spec))
+    for blueprint in optional_blueprints():
+        app.register_blueprint(blueprint)
+
+
+def configure_request_hooks(app: Flask) -> None:
+    @app.before_request
+    def force_password_change() -> Response | None:
+        if (
+            current_user.is_authenticated
+            and current_user.must_change_password
+            and request.endpoint not in PASSWORD_CHANGE_ENDPOINTS
+        ):
+            return redirect(url_for("auth.change_password"))
+        return None
+
+    @app.after_request
+    def security_headers(response: Response) -> Response:
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault(
+            "Content-Security-Policy",
+            "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+            "frame-ancestors 'none'; base-uri 'self'; form-action 'self'",
+        )
+        if current_user.is_authenticated:
+            response.headers.setdefault("Cache-Control", "no-store")
+        return response
+
+
+def nav_items() -> list[tuple[str, str, str]]:
+    """(endpoint, label, url) of the navigation for the current user."""
+    from flask import current_app
+
+    items: list[tuple[str, str]] = [("assignments.mine", "我的手册"), ("reading.index", "制度")]
+    items.append(("search_page.search", "检索"))
+    if "formsdesk.index" in current_app.view_functions:
+        items.append(("formsdesk.index", "表单"))
+    if current_user.has_role(Role.MANAGER) or current_user.is_hr:
+        items.append(("dashboard.index", "签署看板"))
+    if current_user.is_hr:
+        items.append(("assignments.rules", "分配规则"))
+    if current_user.has_role(Role.ADMIN):
+        items.append(("admin.users", "管理"))
+    return [(endpoint, label, url_for(endpoint)) for endpoint, label in items]
+
+
+def configure_templates(app: Flask) -> None:
+    @app.context_processor
+    def navigation() -> dict[str, Any]:
+        if not current_user.is_authenticated:
+            return {"nav": []}
+        return {"nav": nav_items()}
+
+    app.jinja_env.globals["Role"] = Role

@@ -1,0 +1,1 @@
+"""Who must acknowledge what, by when: rules and the assignments they produce."""

@@ -1,0 +1,44 @@
+"""Assignment rules (HR's intent) and assignments (one per user and regulation).
+
+Assignments are materialised from the rules so that "my handbook" and the
+dashboard are plain joins; :mod:`portal.assignments.services` keeps them in
+step when users, rules or regulations change.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import Date, DateTime, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from portal.extensions import Base
+
+SCOPES = ("all", "department", "role", "user")
+SCOPE_LABELS = {"all": "全体员工", "department": "部门", "role": "角色", "user": "个人（工号）"}
+
+
+class AssignmentRule(Base):
+    """``regulation_id`` None means every regulation; ``scope_value`` names the department, role or 工号."""
+
+    __tablename__ = "assignment_rules"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    regulation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("regulations.id", ondelete="CASCADE"), nullable=True
+    )
+    scope: Mapped[str] = mapped_column(String(20))
+    scope_value: Mapped[str] = mapped_column(String(100), default="")
+    due_days: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime)
+
+
+class Assignment(Base):
+    __tablename__ = "assignments"
+    __table_args__ = (UniqueConstraint("user_id", "regulation_id", name="uq_assignments_user_regulation"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    regulation_id: Mapped[int] = mapped_column(ForeignKey("regulations.id", ondelete="CASCADE"), index=True)
+    requested_on: Mapped[dt.date] = mapped_column(Date)
+    due_on: Mapped[dt.date] = mapped_column(Date, index=True)

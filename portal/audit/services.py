@@ -1,0 +1,84 @@
+"""Recording and reading audit events."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import Session
+
+from portal.audit.models import AuditEvent
+from portal.auth.models import User
+from portal.clock import Clock, naive_utc
+
+ACTION_LABELS: dict[str, str] = {
+    "login": "登录",
+    "login_failed": "登录失败",
+    "logout": "退出",
+    "password_changed": "修改密码",
+    "password_set": "重置密码",
+    "user_created": "创建账号",
+    "user_updated": "修改账号",
+    "role_changed": "角色变更",
+    "signed": "签署",
+    "export": "导出",
+    "publish": "发布",
+    "reminder": "发送提醒",
+    "rule_added": "新增分配规则",
+    "rule_removed": "删除分配规则",
+}
+
+
+def record(
+    session: Session,
+    clock: Clock,
+    action: str,
+    *,
+    actor: User | None = None,
+    target: str = "",
+    detail: str = "",
+    ip: str = "",
+) -> AuditEvent:
+    """Add an event to the session; the caller's transaction commits it with the change it records."""
+    event = AuditEvent(
+        at=naive_utc(clock.now()),
+        actor_id=actor.id if actor else None,
+        actor_label=f"{actor.employee_no} {actor.name}" if actor else "",
+        action=action,
+        target=target[:300],
+        detail=detail,
+        ip=ip[:64],
+    )
+    session.add(event)
+    return event
+
+
+@dataclass(frozen=True)
+class AuditFilter:
+    action: str = ""
+    actor: str = ""
+    since: dt.date | None = None
+    until: dt.date | None = None
+
+
+def filtered_query(criteria: AuditFilter) -> Select[AuditEvent]:
+    query = select(AuditEvent)
+    if criteria.action:
+        query = query.where(AuditEvent.action == criteria.action)
+    if criteria.actor:
+        query = query.where(AuditEvent.actor_label.contains(criteria.actor))
+    if criteria.since:
+        query = query.where(AuditEvent.at >= dt.datetime.combine(criteria.since, dt.time()))
+    if criteria.until:
+        query = query.where(AuditEvent.at < dt.datetime.combine(criteria.until + dt.timedelta(days=1), dt.time()))
+    return query.order_by(AuditEvent.id.desc())
+
+
+def page_of_events(
+    session: Session, criteria: AuditFilter, page: int, page_size: int
+) -> tuple[list[AuditEvent], int]:
+    query = filtered_query(criteria)
+    total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
+    events = session.scalars(query.offset(max(page - 1, 0) * page_size).limit(page_size)).all()
+    return list(events), total

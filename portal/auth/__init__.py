@@ -1,0 +1,1 @@
+"""Accounts: users and roles, login/logout, password change, login rate limit."""

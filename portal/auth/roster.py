@@ -1,0 +1,177 @@
+"""Roster import (CSV or XLSX): a preview first (valid, invalid with line and reason,
+already present), then the accounts created from the valid rows.
+
+Headers may be Chinese (工号, 姓名, 部门, 岗位, 入职日期, 邮箱, 角色) or English.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from domain.errors import ImportFailed
+from portal.access import ROLE_LABELS, Role
+from portal.auth.models import User
+from portal.auth.services import NewUser, create_user, validate_new_user
+from portal.clock import Clock
+
+HEADER_ALIASES: dict[str, str] = {
+    "工号": "employee_no", "employee_no": "employee_no", "员工编号": "employee_no",
+    "姓名": "name", "name": "name",
+    "部门": "department", "department": "department",
+    "岗位": "position", "职位": "position", "position": "position",
+    "入职日期": "hire_date", "hire_date": "hire_date",
+    "邮箱": "email", "电子邮箱": "email", "email": "email",
+    "角色": "roles", "roles": "roles",
+}
+ROLE_NAMES: dict[str, Role] = {**{label: role for role, label in ROLE_LABELS.items()}, **{r.value: r for r in Role}}
+
+
+@dataclass(frozen=True)
+class RosterRow:
+    line: int
+    user: NewUser
+
+
+@dataclass(frozen=True)
+class InvalidRow:
+    line: int
+    employee_no: str
+    reasons: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class RosterPreview:
+    valid: tuple[RosterRow, ...]
+    invalid: tuple[InvalidRow, ...]
+    existing: tuple[RosterRow, ...]
+
+
+def read_table(path: Path) -> list[list[str]]:
+    """Rows of cell texts from a .csv (UTF-8, with or without BOM, or GB18030) or .xlsx file."""
+    suffix = path.suffix.lower()
+    if suffix == ".xlsx":
+        from openpyxl import load_workbook
+
+        workbook = load_workbook(path, read_only=True, data_only=True)
+        sheet = workbook.worksheets[0]
+        rows = [[_cell_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+        workbook.close()
+        return rows
+    if suffix == ".csv":
+        raw = path.read_bytes()
+        for encoding in ("utf-8-sig", "gb18030"):
+            try:
+                text = raw.decode(encoding)
+                break
+            except UnicodeDecodeError:
+                continue
+        else:
+            raise ImportFailed(f"cannot decode {path}", "花名册编码无法识别，请保存为 UTF-8 CSV。")
+        return [list(row) for row in csv.reader(io.StringIO(text))]
+    raise ImportFailed(f"unsupported roster {path}", "花名册只支持 .csv 或 .xlsx 文件。")
+
+
+def _cell_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def _parse_date(text: str) -> dt.date | None:
+    text = text.strip().replace("/", "-").replace(".", "-")
+    if not text:
+        return None
+    return dt.date.fromisoformat("-".join(part.zfill(2) for part in text.split("-")))
+
+
+def _parse_roles(text: str) -> tuple[frozenset[Role], list[str]]:
+    roles, unknown = {Role.EMPLOYEE}, []
+    for name in text.replace("，", ",").replace("、", ",").split(","):
+        name = name.strip()
+        if not name:
+            continue
+        if name in ROLE_NAMES:
+            roles.add(ROLE_NAMES[name])
+        else:
+            unknown.append(name)
+    return frozenset(roles), unknown
+
+
+def parse_roster(rows: list[list[str]], min_password: int = 8) -> tuple[list[RosterRow], list[InvalidRow]]:
+    """Pure: header mapping, row validation.  Line numbers count the header as line 1."""
+    if not rows:
+        raise ImportFailed("empty roster", "花名册是空的。")
+    columns = [HEADER_ALIASES.get(h.strip().lower() if h.isascii() else h.strip(), "") for h in rows[0]]
+    if "employee_no" not in columns or "name" not in columns:
+        raise ImportFailed("roster header lacks 工号/姓名", "花名册第一行必须包含“工号”和“姓名”列。")
+    valid: list[RosterRow] = []
+    invalid: list[InvalidRow] = []
+    seen: set[str] = set()
+    for line, cells in enumerate(rows[1:], start=2):
+        if not any(c.strip() for c in cells):
+            continue
+        values = {col: (cells[i].strip() if i < len(cells) else "") for i, col in enumerate(columns) if col}
+        reasons: list[str] = []
+        try:
+            hire = _parse_date(values.get("hire_date", ""))
+        except ValueError:
+            hire, reasons = None, ["入职日期格式应为 YYYY-MM-DD"]
+        roles, unknown = _parse_roles(values.get("roles", ""))
+        if unknown:
+            reasons.append("未知角色：" + "、".join(unknown))
+        user = NewUser(
+            employee_no=values.get("employee_no", ""),
+            name=values.get("name", ""),
+            password=secrets.token_urlsafe(9),
+            department=values.get("department", ""),
+            position=values.get("position", ""),
+            hire_date=hire,
+            email=values.get("email", ""),
+            roles=roles,
+        )
+        reasons += list(validate_new_user(user, min_password).values())
+        if user.employee_no in seen:
+            reasons.append("工号在花名册中重复")
+        seen.add(user.employee_no)
+        if reasons:
+            invalid.append(InvalidRow(line, user.employee_no, tuple(reasons)))
+        else:
+            valid.append(RosterRow(line, user))
+    return valid, invalid
+
+
+def preview_roster(session: Session, rows: list[list[str]], min_password: int = 8) -> RosterPreview:
+    valid, invalid = parse_roster(rows, min_password)
+    numbers = [r.user.employee_no for r in valid]
+    present = set(session.scalars(select(User.employee_no).where(User.employee_no.in_(numbers))).all()) if numbers else set()
+    return RosterPreview(
+        valid=tuple(r for r in valid if r.user.employee_no not in present),
+        invalid=tuple(invalid),
+        existing=tuple(r for r in valid if r.user.employee_no in present),
+    )
+
+
+def apply_roster(
+    session: Session, clock: Clock, preview: RosterPreview, *, hash_profile: str = "strong", new_hire_days: int = 14
+) -> list[tuple[User, str]]:
+    """Create the valid, new rows; returns each user with the temporary password to hand out."""
+    created = []
+    for row in preview.valid:
+        user = create_user(session, clock, row.user, hash_profile=hash_profile, new_hire_days=new_hire_days)
+        created.append((user, row.user.password))
+    return created

@@ -1,0 +1,199 @@
+"""Account operations: create, authenticate (rate-limited), change password, roles."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
+
+from portal.access import ROLE_LABELS, Role
+from portal.assignments.services import add_missing_assignments
+from portal.audit.services import record as audit
+from portal.auth.models import LoginFailure, User, UserRole, new_session_token
+from portal.auth.passwords import hash_password, verify_password
+from portal.clock import Clock, naive_utc
+from portal.errors import LoginFailed, LoginLocked, NotFound, ValidationFailed
+
+EMPLOYEE_NO = re.compile(r"^[A-Za-z0-9_-]{1,32}$")
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+@dataclass(frozen=True)
+class RateLimit:
+    per_account: int = 5
+    per_ip: int = 30
+    window: dt.timedelta = dt.timedelta(minutes=15)
+
+
+@dataclass(frozen=True)
+class NewUser:
+    employee_no: str
+    name: str
+    password: str
+    department: str = ""
+    position: str = ""
+    hire_date: dt.date | None = None
+    email: str = ""
+    roles: frozenset[Role] = field(default_factory=lambda: frozenset({Role.EMPLOYEE}))
+    must_change_password: bool = True
+
+
+def validate_new_user(user: NewUser, min_password: int = 8) -> dict[str, str]:
+    """Field → Chinese message for everything wrong with ``user`` (empty when valid)."""
+    errors: dict[str, str] = {}
+    if not EMPLOYEE_NO.match(user.employee_no):
+        errors["employee_no"] = "工号只能包含字母、数字、下划线或连字符（最多 32 位）。"
+    if not user.name.strip() or len(user.name) > 100:
+        errors["name"] = "请填写姓名（最多 100 字）。"
+    if user.email and not EMAIL.match(user.email):
+        errors["email"] = "邮箱格式不正确。"
+    if len(user.password) < min_password:
+        errors["password"] = f"密码至少 {min_password} 位。"
+    if len(user.department) > 100 or len(user.position) > 100:
+        errors["department"] = "部门或岗位名称过长。"
+    return errors
+
+
+def find_user(session: Session, employee_no: str) -> User | None:
+    return session.scalar(select(User).where(User.employee_no == employee_no.strip()))
+
+
+def create_user(
+    session: Session,
+    clock: Clock,
+    new: NewUser,
+    *,
+    hash_profile: str = "strong",
+    new_hire_days: int = 14,
+    actor: User | None = None,
+    min_password: int = 8,
+) -> User:
+    """Create the account and give it the regulations its rules require (with a new-hire deadline)."""
+    errors = validate_new_user(new, min_password)
+    if find_user(session, new.employee_no) is not None:
+        errors["employee_no"] = "该工号已存在。"
+    if errors:
+        raise ValidationFailed(f"invalid user {new.employee_no}: {sorted(errors)}", field_errors=errors)
+    user = User(
+        employee_no=new.employee_no.strip(),
+        name=new.name.strip(),
+        department=new.department.strip(),
+        position=new.position.strip(),
+        hire_date=new.hire_date,
+        email=new.email.strip(),
+        password_hash=hash_password(new.password, hash_profile),
+        must_change_password=new.must_change_password,
+        active=True,
+        session_token=new_session_token(),
+        created_at=naive_utc(clock.now()),
+    )
+    user.role_rows = [UserRole(role=role.value) for role in sorted(new.roles | {Role.EMPLOYEE})]
+    session.add(user)
+    session.flush()
+    add_missing_assignments(session, clock, user=user, new_hire_days=new_hire_days)
+    audit(session, clock, "user_created", actor=actor, target=f"{user.employee_no} {user.name}")
+    return user
+
+
+def _recent_failures(session: Session, since: dt.datetime, *, employee_no: str | None = None, ip: str | None = None) -> int:
+    query = select(func.count(LoginFailure.id)).where(LoginFailure.at >= since)
+    if employee_no is not None:
+        query = query.where(LoginFailure.employee_no == employee_no)
+    if ip is not None:
+        query = query.where(LoginFailure.ip == ip)
+    return int(session.scalar(query) or 0)
+
+
+def authenticate(
+    session: Session, clock: Clock, employee_no: str, password: str, ip: str, limit: RateLimit = RateLimit()
+) -> User:
+    """The user for these credentials, or ``LoginFailed``/``LoginLocked``.  The caller commits."""
+    employee_no = employee_no.strip()[:32]
+    now = naive_utc(clock.now())
+    since = now - limit.window
+    if (
+        _recent_failures(session, since, employee_no=employee_no) >= limit.per_account
+        or _recent_failures(session, since, ip=ip) >= limit.per_ip
+    ):
+        audit(session, clock, "login_failed", target=employee_no, detail="locked", ip=ip)
+        raise LoginLocked(f"login locked for {employee_no} from {ip}")
+    user = find_user(session, employee_no)
+    if user is None or not user.active or not verify_password(user.password_hash, password):
+        session.add(LoginFailure(employee_no=employee_no, ip=ip[:64], at=now))
+        audit(session, clock, "login_failed", target=employee_no, ip=ip)
+        raise LoginFailed(f"bad credentials for {employee_no}")
+    session.execute(delete(LoginFailure).where(LoginFailure.employee_no == employee_no))
+    audit(session, clock, "login", actor=user, ip=ip)
+    return user
+
+
+def change_password(
+    session: Session,
+    clock: Clock,
+    user: User,
+    current: str,
+    new: str,
+    *,
+    hash_profile: str = "strong",
+    min_password: int = 8,
+    ip: str = "",
+) -> None:
+    errors: dict[str, str] = {}
+    if not verify_password(user.password_hash, current):
+        errors["current_password"] = "当前密码不正确。"
+    if len(new) < min_password:
+        errors["new_password"] = f"新密码至少 {min_password} 位。"
+    elif new == current:
+        errors["new_password"] = "新密码不能与当前密码相同。"
+    elif new.strip() in {user.employee_no, user.name}:
+        errors["new_password"] = "新密码不能是工号或姓名。"
+    if errors:
+        raise ValidationFailed("password change refused", field_errors=errors)
+    user.password_hash = hash_password(new, hash_profile)
+    user.must_change_password = False
+    user.session_token = new_session_token()
+    audit(session, clock, "password_changed", actor=user, ip=ip)
+
+
+def set_password(
+    session: Session,
+    clock: Clock,
+    employee_no: str,
+    password: str,
+    *,
+    hash_profile: str = "strong",
+    temporary: bool = True,
+    actor: User | None = None,
+    min_password: int = 8,
+) -> User:
+    """An administrator sets a password; a temporary one must be changed at the next login."""
+    user = find_user(session, employee_no)
+    if user is None:
+        raise NotFound(f"user {employee_no}", f"找不到工号 {employee_no}。")
+    if len(password) < min_password:
+        raise ValidationFailed("short password", f"密码至少 {min_password} 位。", {"password": f"密码至少 {min_password} 位。"})
+    user.password_hash = hash_password(password, hash_profile)
+    user.must_change_password = temporary
+    user.session_token = new_session_token()
+    audit(session, clock, "password_set", actor=actor, target=f"{user.employee_no} {user.name}")
+    return user
+
+
+def set_roles(session: Session, clock: Clock, user: User, roles: frozenset[Role], *, actor: User | None, ip: str = "") -> bool:
+    """Replace the user's roles (employee is always kept); audited when something changes."""
+    wanted = roles | {Role.EMPLOYEE}
+    if wanted == user.roles:
+        return False
+    if actor is not None and actor.id == user.id and Role.ADMIN in user.roles and Role.ADMIN not in wanted:
+        raise ValidationFailed("admin removing own admin role", "不能取消自己的管理员角色。")
+    before = "、".join(ROLE_LABELS[r] for r in sorted(user.roles))
+    user.role_rows = [UserRole(role=role.value) for role in sorted(wanted)]
+    session.flush()
+    session.expire(user, ["role_rows"])
+    after = "、".join(ROLE_LABELS[r] for r in sorted(wanted))
+    audit(session, clock, "role_changed", actor=actor, target=f"{user.employee_no} {user.name}", detail=f"{before} → {after}", ip=ip)
+    add_missing_assignments(session, clock)
+    return True

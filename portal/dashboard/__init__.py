@@ -1,0 +1,1 @@
+"""HR's dashboard: completion by department × regulation, drill-down, overdue, exports, reminders."""

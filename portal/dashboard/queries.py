@@ -1,0 +1,299 @@
+"""The dashboard's numbers, computed by SQL aggregates (10,000 people × 30 regulations
+× 3 versions of signatures must not pass through Python row by row).
+
+Which signatures count for a regulation depends on the *target version*
+(the current one, or the one in force at a chosen release): any version
+with the same baseline.  Those version ids are computed first (a few dozen
+rows); the big tables are then only filtered, joined and grouped.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from sqlalchemy import ColumnElement, Select, and_, case, distinct, exists, false, func, literal, or_, select
+from sqlalchemy.orm import Session
+
+from portal.acks.models import Acknowledgement
+from portal.assignments.models import Assignment
+from portal.auth.models import User
+from portal.releases.models import Regulation, RegulationVersion, ReleaseRecord
+
+
+@dataclass(frozen=True)
+class DashboardFilter:
+    department: str = ""
+    regulation_id: int | None = None
+    release: str = ""  # a release version: count signatures of the text in force then
+    hired_from: dt.date | None = None
+    hired_to: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class Cell:
+    department: str
+    regulation_id: int
+    assigned: int
+    signed: int
+    overdue: int
+
+    @property
+    def pending(self) -> int:
+        return self.assigned - self.signed
+
+    @property
+    def percent(self) -> float:
+        return 100.0 * self.signed / self.assigned if self.assigned else 0.0
+
+
+@dataclass(frozen=True)
+class Totals:
+    assigned: int = 0
+    signed: int = 0
+    overdue: int = 0
+
+    @property
+    def percent(self) -> float:
+        return 100.0 * self.signed / self.assigned if self.assigned else 0.0
+
+    def plus(self, cell: Cell) -> Totals:
+        return Totals(self.assigned + cell.assigned, self.signed + cell.signed, self.overdue + cell.overdue)
+
+
+@dataclass(frozen=True)
+class Matrix:
+    departments: tuple[str, ...]
+    regulations: tuple[tuple[int, str, str], ...]  # id, title, version label of the target
+    cells: dict[tuple[str, int], Cell] = field(default_factory=dict)
+
+    def cell(self, department: str, regulation_id: int) -> Cell | None:
+        return self.cells.get((department, regulation_id))
+
+    def by_department(self, department: str) -> Totals:
+        totals = Totals()
+        for (dept, _), cell in self.cells.items():
+            if dept == department:
+                totals = totals.plus(cell)
+        return totals
+
+    def by_regulation(self, regulation_id: int) -> Totals:
+        totals = Totals()
+        for (_, reg), cell in self.cells.items():
+            if reg == regulation_id:
+                totals = totals.plus(cell)
+        return totals
+
+    @property
+    def total(self) -> Totals:
+        totals = Totals()
+        for cell in self.cells.values():
+            totals = totals.plus(cell)
+        return totals
+
+
+@dataclass(frozen=True)
+class Targets:
+    """Per regulation: the target version's label, and the version ids whose signatures count."""
+
+    labels: dict[int, str]
+    counting: dict[int, tuple[int, ...]]
+
+    def all_counting(self) -> list[int]:
+        return [v for ids in self.counting.values() for v in ids]
+
+
+def target_versions(session: Session, release: str = "") -> Targets:
+    rows = session.execute(
+        select(
+            RegulationVersion.id, RegulationVersion.regulation_id, RegulationVersion.baseline_version_id,
+            RegulationVersion.release_id, ReleaseRecord.version, Regulation.current_version_id,
+        )
+        .join(ReleaseRecord, ReleaseRecord.id == RegulationVersion.release_id)
+        .join(Regulation, Regulation.id == RegulationVersion.regulation_id)
+        .order_by(RegulationVersion.id)
+    ).all()
+    limit = session.scalar(select(ReleaseRecord.id).where(ReleaseRecord.version == release)) if release else None
+    target: dict[int, tuple[int, int | None, str]] = {}  # regulation → (version id, baseline, label)
+    for version_id, regulation_id, baseline, release_id, label, current_id in rows:
+        if limit is None:
+            if version_id == current_id:
+                target[regulation_id] = (version_id, baseline, label)
+        elif release_id <= limit:
+            target[regulation_id] = (version_id, baseline, label)
+    counting: dict[int, list[int]] = {r: [] for r in target}
+    for version_id, regulation_id, baseline, _release_id, _label, _current in rows:
+        if regulation_id in target and baseline == target[regulation_id][1] and version_id <= target[regulation_id][0]:
+            counting[regulation_id].append(version_id)
+    return Targets({r: t[2] for r, t in target.items()}, {r: tuple(ids) for r, ids in counting.items()})
+
+
+def _user_filters(criteria: DashboardFilter) -> list[ColumnElement[bool]]:
+    conditions: list[ColumnElement[bool]] = [User.active.is_(True)]
+    if criteria.department:
+        conditions.append(User.department == criteria.department)
+    if criteria.hired_from:
+        conditions.append(User.hire_date >= criteria.hired_from)
+    if criteria.hired_to:
+        conditions.append(User.hire_date <= criteria.hired_to)
+    return conditions
+
+
+def _assignment_filters(criteria: DashboardFilter, targets: Targets) -> list[ColumnElement[bool]]:
+    conditions = [*_user_filters(criteria), Assignment.regulation_id.in_(list(targets.labels))]
+    if criteria.regulation_id:
+        conditions.append(Assignment.regulation_id == criteria.regulation_id)
+    return conditions
+
+
+def _signed_condition(targets: Targets) -> ColumnElement[bool]:
+    """An acknowledgement row that counts for its regulation's target version."""
+    return or_(
+        *(
+            and_(Acknowledgement.regulation_id == regulation_id, Acknowledgement.version_id.in_(ids))
+            for regulation_id, ids in targets.counting.items()
+            if ids
+        ),
+        false(),
+    )
+
+
+def completion_matrix(session: Session, criteria: DashboardFilter, today: dt.date) -> Matrix:
+    targets = target_versions(session, criteria.release)
+    assigned_rows = session.execute(
+        select(
+            User.department,
+            Assignment.regulation_id,
+            func.count(),
+            func.sum(case((Assignment.due_on < today, 1), else_=0)),
+        )
+        .join(User, User.id == Assignment.user_id)
+        .where(*_assignment_filters(criteria, targets))
+        .group_by(User.department, Assignment.regulation_id)
+    ).all()
+    signed_rows = session.execute(
+        select(
+            User.department,
+            Assignment.regulation_id,
+            func.count(distinct(Assignment.user_id)),
+            func.count(distinct(case((Assignment.due_on < today, Assignment.user_id)))),
+        )
+        .select_from(Acknowledgement)
+        .join(
+            Assignment,
+            and_(Assignment.user_id == Acknowledgement.user_id, Assignment.regulation_id == Acknowledgement.regulation_id),
+        )
+        .join(User, User.id == Assignment.user_id)
+        .where(_signed_condition(targets), *_assignment_filters(criteria, targets))
+        .group_by(User.department, Assignment.regulation_id)
+    ).all()
+    signed = {(d, r): (int(s), int(so)) for d, r, s, so in signed_rows}
+    cells: dict[tuple[str, int], Cell] = {}
+    for department, regulation_id, count, due_passed in assigned_rows:
+        got, got_late = signed.get((department, regulation_id), (0, 0))
+        cells[(department, regulation_id)] = Cell(department, regulation_id, int(count), got, int(due_passed or 0) - got_late)
+    regulations = session.execute(
+        select(Regulation.id, Regulation.title)
+        .where(Regulation.id.in_(list(targets.labels)), Regulation.retired.is_(False))
+        .order_by(Regulation.position, Regulation.id)
+    ).all()
+    shown = [(i, t, targets.labels[i]) for i, t in regulations if not criteria.regulation_id or i == criteria.regulation_id]
+    departments = sorted({d for d, _ in cells})
+    return Matrix(tuple(departments), tuple(shown), cells)
+
+
+@dataclass(frozen=True)
+class StatusRow:
+    employee_no: str
+    name: str
+    department: str
+    position: str
+    hire_date: dt.date | None
+    email: str
+    regulation: str
+    version: str
+    due_on: dt.date
+    signed_at: dt.datetime | None
+
+    def state(self, today: dt.date) -> str:
+        if self.signed_at:
+            return "已签署"
+        return "逾期" if self.due_on < today else "待签署"
+
+
+def _status_query(criteria: DashboardFilter, targets: Targets) -> Select[tuple[object, ...]]:
+    counted = (
+        select(
+            Acknowledgement.user_id.label("user_id"),
+            Acknowledgement.regulation_id.label("regulation_id"),
+            func.min(Acknowledgement.signed_at).label("signed_at"),
+        )
+        .where(_signed_condition(targets))
+        .group_by(Acknowledgement.user_id, Acknowledgement.regulation_id)
+        .subquery()
+    )
+    label = case(targets.labels, value=Assignment.regulation_id, else_="") if targets.labels else literal("")
+    return (
+        select(
+            User.employee_no, User.name, User.department, User.position, User.hire_date, User.email,
+            Regulation.title, label, Assignment.due_on, counted.c.signed_at,
+        )
+        .select_from(Assignment)
+        .join(User, User.id == Assignment.user_id)
+        .join(Regulation, Regulation.id == Assignment.regulation_id)
+        .outerjoin(counted, and_(counted.c.user_id == Assignment.user_id, counted.c.regulation_id == Assignment.regulation_id))
+        .where(*_assignment_filters(criteria, targets))
+    )
+
+
+def status_rows(
+    session: Session,
+    criteria: DashboardFilter,
+    today: dt.date,
+    *,
+    only: str = "all",  # "all" | "unsigned" | "overdue" | "signed"
+    limit: int | None = None,
+    offset: int = 0,
+) -> Iterator[StatusRow]:
+    """Each (person, regulation) with its state, for drill-down, overdue lists and exports."""
+    targets = target_versions(session, criteria.release)
+    query = _status_query(criteria, targets)
+    signed_at = list(query.selected_columns)[-1]
+    if only in ("unsigned", "overdue"):
+        query = query.where(signed_at.is_(None))
+    if only == "overdue":
+        query = query.where(Assignment.due_on < today)
+    if only == "signed":
+        query = query.where(signed_at.is_not(None))
+    query = query.order_by(Assignment.due_on, User.department, User.employee_no, Regulation.position)
+    if limit is not None:
+        query = query.limit(limit).offset(offset)
+    for row in session.execute(query.execution_options(yield_per=2000)):
+        yield StatusRow(*row)  # type: ignore[arg-type, call-arg]
+
+
+def count_status_rows(session: Session, criteria: DashboardFilter, today: dt.date, only: str) -> int:
+    targets = target_versions(session, criteria.release)
+    conditions = _assignment_filters(criteria, targets)
+    signed = exists().where(
+        Acknowledgement.user_id == Assignment.user_id,
+        Acknowledgement.regulation_id == Assignment.regulation_id,
+        _signed_condition(targets),
+    )
+    query = select(func.count()).select_from(Assignment).join(User, User.id == Assignment.user_id).where(*conditions)
+    if only in ("unsigned", "overdue"):
+        query = query.where(~signed)
+    if only == "overdue":
+        query = query.where(Assignment.due_on < today)
+    if only == "signed":
+        query = query.where(signed)
+    return int(session.scalar(query) or 0)
+
+
+def departments(session: Session) -> list[str]:
+    return list(session.scalars(select(User.department).where(User.active.is_(True)).distinct().order_by(User.department)).all())
+
+
+def releases(session: Session) -> list[str]:
+    return list(session.scalars(select(ReleaseRecord.version).order_by(ReleaseRecord.id.desc())).all())

@@ -1,0 +1,64 @@
+"""Error pages in Chinese, and a health check."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Blueprint, render_template
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from domain.errors import NotFound, PermissionDenied
+from portal.access import public
+from portal.extensions import db
+
+log = logging.getLogger(__name__)
+bp = Blueprint("errorpages", __name__)
+
+MESSAGES: dict[int, tuple[str, str]] = {
+    400: ("请求无效", "提交的内容无法处理，请返回上一页重试。"),
+    403: ("没有权限", "您没有权限访问此页面。如需开通，请联系人力资源部。"),
+    404: ("页面不存在", "您访问的页面不存在或已被移除。"),
+    405: ("请求方式不正确", "该页面不支持这种操作。"),
+    413: ("文件过大", "上传的文件超过了大小限制。"),
+    429: ("请求过于频繁", "请稍后再试。"),
+    500: ("服务器出错了", "服务器遇到意外错误，我们已记录此问题。请稍后重试。"),
+}
+
+
+def error_page(code: int, detail: str | None = None) -> tuple[str, int]:
+    title, message = MESSAGES.get(code, MESSAGES[500])
+    return render_template("errors/error.html", code=code, title=title, message=detail or message), code
+
+
+@bp.app_errorhandler(CSRFError)
+def csrf_failed(_error: CSRFError) -> tuple[str, int]:
+    return error_page(400, "页面已过期或表单校验失败，请刷新页面后重新提交。")
+
+
+@bp.app_errorhandler(HTTPException)
+def http_error(error: HTTPException) -> tuple[str, int]:
+    return error_page(error.code or 500)
+
+
+@bp.app_errorhandler(NotFound)
+def not_found(_error: NotFound) -> tuple[str, int]:
+    return error_page(404)
+
+
+@bp.app_errorhandler(PermissionDenied)
+def forbidden(_error: PermissionDenied) -> tuple[str, int]:
+    return error_page(403)
+
+
+@bp.app_errorhandler(Exception)
+def unexpected(error: Exception) -> tuple[str, int]:
+    log.exception("unhandled error", exc_info=error)
+    db.session.rollback()
+    return error_page(500)
+
+
+@bp.route("/healthz")
+@public
+def health() -> dict[str, str]:
+    return {"status": "ok"}

@@ -1,0 +1,35 @@
+"""The portal's errors: subclasses of the project's one root, each with a Chinese message.
+
+Views map them to a flash message or a status code; services raise them.
+"""
+
+from __future__ import annotations
+
+from domain.errors import HandbookError, NotFound, PermissionDenied, ValidationFailed
+
+__all__ = [
+    "AlreadySigned",
+    "HandbookError",
+    "LoginFailed",
+    "LoginLocked",
+    "NotFound",
+    "PermissionDenied",
+    "PublishRefused",
+    "ValidationFailed",
+]
+
+
+class LoginFailed(HandbookError):
+    user_message = "工号或密码不正确。"
+
+
+class LoginLocked(HandbookError):
+    user_message = "登录失败次数过多，请 15 分钟后再试。"
+
+
+class AlreadySigned(HandbookError):
+    user_message = "您已签署过该版本，无需重复签署。"
+
+
+class PublishRefused(HandbookError):
+    user_message = "无法发布该版本。"

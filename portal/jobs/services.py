@@ -1,0 +1,70 @@
+"""Starting a job in a thread and reporting its progress."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from domain.errors import HandbookError
+from portal.clock import Clock, naive_utc
+from portal.jobs.models import Job
+
+log = logging.getLogger(__name__)
+
+Progress = Callable[[int, str], None]
+
+
+def create_job(session: Session, clock: Clock, kind: str, created_by_id: int | None) -> Job:
+    job = Job(kind=kind, status="queued", progress=0, created_by_id=created_by_id, created_at=naive_utc(clock.now()))
+    session.add(job)
+    session.flush()
+    return job
+
+
+def _update(factory: sessionmaker[Session], job_id: int, **values: object) -> None:
+    with factory() as session, session.begin():
+        job = session.get(Job, job_id)
+        if job is not None:
+            for key, value in values.items():
+                setattr(job, key, value)
+
+
+def run_job(
+    factory: sessionmaker[Session],
+    clock: Clock,
+    job_id: int,
+    work: Callable[[Session, Progress], str],
+) -> None:
+    """Run ``work`` in its own session; ``work`` reports progress and returns the final message."""
+
+    def progress(percent: int, message: str) -> None:
+        _update(factory, job_id, status="running", progress=max(0, min(percent, 100)), message=message)
+
+    progress(1, "开始")
+    try:
+        with factory() as session:
+            message = work(session, progress)
+            session.commit()
+    except HandbookError as error:
+        log.warning("job %s failed: %s", job_id, error)
+        _update(factory, job_id, status="failed", message=error.user_message, finished_at=naive_utc(clock.now()))
+        return
+    except Exception:
+        log.exception("job %s crashed", job_id)
+        _update(factory, job_id, status="failed", message="内部错误，详情见服务器日志。", finished_at=naive_utc(clock.now()))
+        return
+    _update(factory, job_id, status="done", progress=100, message=message, finished_at=naive_utc(clock.now()))
+
+
+def start_in_thread(
+    factory: sessionmaker[Session],
+    clock: Clock,
+    job_id: int,
+    work: Callable[[Session, Progress], str],
+) -> threading.Thread:
+    thread = threading.Thread(target=run_job, args=(factory, clock, job_id, work), daemon=True, name=f"job-{job_id}")
+    thread.start()
+    return thread

@@ -1,0 +1,1 @@
+"""Reading regulations: the current version with clause anchors, history, the static site."""

@@ -1,0 +1,103 @@
+"""Reading pages: the list, one regulation (with the signing panel), its history, the static site."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Blueprint, abort, current_app, redirect, render_template, send_from_directory, url_for
+from flask_login import current_user
+from werkzeug.wrappers import Response
+
+from domain.urls import clause_url
+from portal.access import public, signed_in
+from portal.acks.inputs import SignForm
+from portal.acks.services import statement
+from portal.reading.services import (
+    ReadingPage,
+    reading_page,
+    regulation_by_slug,
+    regulation_index,
+    version_history,
+)
+from portal.web import deps, me
+
+bp = Blueprint("reading", __name__, template_folder="templates")
+
+
+@bp.route("/")
+@public
+def home() -> Response:
+    if current_user.is_authenticated:
+        return redirect(url_for("assignments.mine"))
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/regulations")
+@signed_in
+def index() -> str:
+    d = deps()
+    return render_template("reading/index.html", entries=regulation_index(d.session, me().id))
+
+
+def render_reading(page: ReadingPage, form: SignForm | None = None, status: int = 200) -> tuple[str, int]:
+    """The reading page; the signing view re-renders it with the form's errors."""
+    d = deps()
+    if form is None:
+        form = SignForm(version_id=str(page.version.id))
+    document = page.version.document()
+    site_url = clause_url(document, "", page.version.label, base=d.config["SITE_URL_PREFIX"])
+    return (
+        render_template(
+            "reading/regulation.html",
+            page=page,
+            form=form,
+            statement=statement(page.version.title, page.version.label),
+            require_password=d.config["SIGN_REQUIRES_PASSWORD"],
+            today=d.clock.today(),
+            site_url=site_url if _site_has(page.version.label) else None,
+        ),
+        status,
+    )
+
+
+def _site_root() -> Path:
+    return Path(current_app.config["HANDBOOK_ROOT"]) / "site"
+
+
+def _site_has(version: str) -> bool:
+    return (_site_root() / version).is_dir()
+
+
+@bp.route("/regulations/<slug>")
+@signed_in
+def regulation(slug: str) -> tuple[str, int]:
+    d = deps()
+    return render_reading(reading_page(d.session, me().id, slug))
+
+
+@bp.route("/regulations/<slug>/versions/<label>")
+@signed_in
+def version(slug: str, label: str) -> tuple[str, int]:
+    d = deps()
+    return render_reading(reading_page(d.session, me().id, slug, label))
+
+
+@bp.route("/regulations/<slug>/history")
+@signed_in
+def history(slug: str) -> str:
+    d = deps()
+    regulation = regulation_by_slug(d.session, slug)
+    return render_template("reading/history.html", regulation=regulation, versions=version_history(d.session, regulation))
+
+
+@bp.route("/site/")
+@bp.route("/site/<path:path>")
+@signed_in
+def site(path: str = "") -> Response:
+    """The versioned MkDocs site, behind the portal's login (it is internal)."""
+    root = _site_root()
+    if not root.is_dir():
+        abort(404)
+    if path == "" or path.endswith("/"):
+        path += "index.html"
+    return send_from_directory(root, path)

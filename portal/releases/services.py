@@ -1,0 +1,228 @@
+"""Publishing a release: new regulation versions, substantive or editorial, and re-sign requests.
+
+The plan (what changes, and whether each change is substantive by the
+clause-level diff) is computed first without writing; a release declared
+editorial is refused when the diff finds a substantive change, so a
+publisher cannot silently skip the signatures a real change needs.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Literal
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from domain.canonical import content_hash
+from domain.diff import DocumentDiff, diff_documents
+from domain.model import Document, Release
+from domain.serialize import document_to_dict
+from portal.acks.models import Acknowledgement
+from portal.assignments.models import Assignment
+from portal.assignments.services import add_missing_assignments
+from portal.clock import Clock, naive_utc
+from portal.errors import PublishRefused
+from portal.releases.models import Regulation, RegulationVersion, ReleaseRecord
+
+Status = Literal["new", "substantive", "editorial", "unchanged"]
+STATUS_LABELS: dict[str, str] = {
+    "new": "新增",
+    "substantive": "实质修订（需重新签署）",
+    "editorial": "文字修订（无需重新签署）",
+    "unchanged": "未变",
+}
+
+
+@dataclass(frozen=True)
+class PublishRequest:
+    release: Release
+    editorial: bool = False  # the publisher declares that nobody needs to sign again
+    revision_due_days: int = 30
+
+
+@dataclass(frozen=True)
+class PlannedDocument:
+    document: Document
+    sha256: str
+    status: Status
+    diff: DocumentDiff | None
+
+
+@dataclass(frozen=True)
+class DocumentOutcome:
+    slug: str
+    title: str
+    status: Status
+    changed_clauses: int
+    asked_again: int  # people who had signed and must sign again
+
+
+@dataclass(frozen=True)
+class PublishOutcome:
+    version: str
+    release_id: int
+    documents: tuple[DocumentOutcome, ...]
+    retired: tuple[str, ...]
+
+    def count(self, status: Status) -> int:
+        return sum(1 for d in self.documents if d.status == status)
+
+
+ProgressCallback = Callable[[int, str], None]
+
+
+def _no_progress(_percent: int, _message: str) -> None:
+    return None
+
+
+def current_versions(session: Session) -> dict[str, RegulationVersion]:
+    rows = session.execute(
+        select(Regulation.slug, RegulationVersion)
+        .join(RegulationVersion, RegulationVersion.id == Regulation.current_version_id)
+    ).all()
+    return {slug: version for slug, version in rows}
+
+
+def plan_release(session: Session, release: Release) -> list[PlannedDocument]:
+    """Compare every document of ``release`` with the version in force (no writes)."""
+    current = current_versions(session)
+    planned: list[PlannedDocument] = []
+    for document in release.documents:
+        sha = content_hash(document)
+        previous = current.get(document.slug)
+        if previous is None:
+            planned.append(PlannedDocument(document, sha, "new", None))
+            continue
+        if previous.content_sha256 == sha:
+            planned.append(PlannedDocument(document, sha, "unchanged", None))
+            continue
+        diff = diff_documents(previous.document(), document)
+        planned.append(PlannedDocument(document, sha, "substantive" if diff.is_substantive else "editorial", diff))
+    return planned
+
+
+def publish_release(
+    session: Session,
+    clock: Clock,
+    request: PublishRequest,
+    progress: ProgressCallback = _no_progress,
+) -> PublishOutcome:
+    """Store the release and its new versions; ask signers again where the change is substantive.
+
+    The caller commits (or rolls back) the session.
+    """
+    release = request.release
+    if session.scalar(select(ReleaseRecord.id).where(ReleaseRecord.version == release.version)):
+        raise PublishRefused(
+            f"release {release.version} exists", f"版本 {release.version} 已经发布过，请使用新的版本号。"
+        )
+    if not release.documents:
+        raise PublishRefused("empty release", "发布内容中没有任何制度。")
+    progress(5, "比对条款差异")
+    planned = plan_release(session, release)
+    substantive = [p.document.title for p in planned if p.status == "substantive"]
+    if request.editorial and substantive:
+        raise PublishRefused(
+            f"editorial release has substantive changes: {substantive}",
+            "本次发布被声明为文字修订，但以下制度有实质性条款变化，需要重新签署：" + "、".join(substantive),
+        )
+    now = naive_utc(clock.now())
+    record = ReleaseRecord(
+        version=release.version,
+        title=release.title,
+        effective=release.effective,
+        notes=release.notes,
+        editorial=request.editorial,
+        published_at=now,
+    )
+    session.add(record)
+    session.flush()
+    outcomes: list[DocumentOutcome] = []
+    for index, plan in enumerate(planned):
+        progress(10 + int(80 * index / max(len(planned), 1)), f"写入《{plan.document.title}》")
+        outcomes.append(_apply(session, clock, request, record, index, plan))
+    retired = _retire_missing(session, {p.document.slug for p in planned})
+    progress(95, "更新签署任务")
+    add_missing_assignments(session, clock)
+    return PublishOutcome(release.version, record.id, tuple(outcomes), retired)
+
+
+def _apply(
+    session: Session,
+    clock: Clock,
+    request: PublishRequest,
+    record: ReleaseRecord,
+    position: int,
+    plan: PlannedDocument,
+) -> DocumentOutcome:
+    document = plan.document
+    regulation = session.scalar(select(Regulation).where(Regulation.slug == document.slug))
+    if regulation is None:
+        regulation = Regulation(slug=document.slug, title=document.title, kind=document.kind, position=position)
+        session.add(regulation)
+        session.flush()
+    regulation.position = position
+    regulation.retired = False
+    changed = len(plan.diff.clauses) if plan.diff else 0
+    if plan.status == "unchanged":
+        return DocumentOutcome(document.slug, document.title, "unchanged", 0, 0)
+    previous = session.get(RegulationVersion, regulation.current_version_id) if regulation.current_version_id else None
+    version = RegulationVersion(
+        regulation_id=regulation.id,
+        release_id=record.id,
+        content_sha256=plan.sha256,
+        title=document.title,
+        document_json=json.dumps(document_to_dict(document), ensure_ascii=False),
+        substantive=plan.status in ("new", "substantive"),
+        previous_version_id=previous.id if previous else None,
+        clause_count=sum(1 for _ in document.clauses()),
+        created_at=naive_utc(clock.now()),
+    )
+    session.add(version)
+    session.flush()
+    version.baseline_version_id = (
+        version.id if version.substantive or previous is None else previous.baseline_version_id
+    )
+    regulation.current_version_id = version.id
+    regulation.title = document.title
+    regulation.kind = document.kind
+    asked = 0
+    if plan.status == "substantive" and previous is not None and previous.baseline_version_id is not None:
+        asked = _ask_signers_again(session, clock, regulation.id, previous.baseline_version_id, record.effective, request.revision_due_days)
+    return DocumentOutcome(document.slug, document.title, plan.status, changed, asked)
+
+
+def _ask_signers_again(
+    session: Session,
+    clock: Clock,
+    regulation_id: int,
+    old_baseline_id: int,
+    effective: dt.date,
+    due_days: int,
+) -> int:
+    """People who signed the old text get a new request and a new due date; the rest keep theirs."""
+    requested = max(effective, clock.today())
+    signers = (
+        select(Acknowledgement.user_id)
+        .join(RegulationVersion, RegulationVersion.id == Acknowledgement.version_id)
+        .where(RegulationVersion.baseline_version_id == old_baseline_id)
+    )
+    result = session.execute(
+        update(Assignment)
+        .where(Assignment.regulation_id == regulation_id, Assignment.user_id.in_(signers))
+        .values(requested_on=requested, due_on=requested + dt.timedelta(days=due_days))
+        .execution_options(synchronize_session=False)
+    )
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
+def _retire_missing(session: Session, slugs: set[str]) -> tuple[str, ...]:
+    """Regulations absent from the new release leave the portal's lists (their history stays)."""
+    missing = session.scalars(select(Regulation).where(Regulation.slug.not_in(slugs), Regulation.retired.is_(False))).all()
+    for regulation in missing:
+        regulation.retired = True
+    return tuple(r.slug for r in missing)

@@ -1,0 +1,1 @@
+"""The search page: the search stage's clause search, shown inside the portal."""

@@ -1,0 +1,22 @@
+"""GET /search?q=…"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Blueprint, current_app, render_template, request
+
+from portal.access import signed_in
+from portal.search_page.adapter import SearchResult, run_search
+
+bp = Blueprint("search_page", __name__, template_folder="templates")
+
+
+@bp.route("/search")
+@signed_in
+def search() -> str:
+    query = request.args.get("q", "").strip()[:100]
+    result = SearchResult((), 0)
+    if query:
+        result = run_search(query, Path(current_app.config["HANDBOOK_ROOT"]) / "var" / "index")
+    return render_template("search_page/search.html", query=query, result=result)
