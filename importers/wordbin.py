@@ -26,11 +26,12 @@ import signal
 import subprocess
 import tempfile
 import threading
-from collections.abc import Iterator, Sequence
+import time
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import Generic, Literal, TypeVar
 
 from domain.errors import ImportFailed
 from importers.blocks import Block, Result
@@ -46,6 +47,8 @@ _ANTIWORD_NOT_WORD = "is not a Word Document"
 # An explicit profile directory is used by one soffice call at a time.
 _PROFILE_LOCK = threading.Lock()
 _PROFILE_SLOTS = 4
+_POLL_SECONDS = 0.02
+T = TypeVar("T")
 
 DocResult = Result[list[Block]] | ImportFailed
 SofficeStatus = Literal["ok", "crashed", "timeout"]
@@ -96,9 +99,18 @@ def read_doc_files(paths: Sequence[Path], options: DocReaderOptions | None = Non
         else:
             pending.append(index)
     if options.soffice:
-        converted = convert_to_docx([paths[i] for i in pending], options)
-        for index, docx_data in zip(pending, converted, strict=True):
-            outcomes[index] = _read_converted(paths[index], docx_data, options, diagnoses.get(index))
+        sources = [paths[i] for i in pending]
+
+        def read_output(position: int, docx_data: bytes) -> DocResult:
+            return _read_docx_output(sources[position], docx_data)
+
+        converted = convert_to_docx(sources, options, read_output)
+        for index, item in zip(pending, converted, strict=True):
+            outcomes[index] = (
+                _fall_back(paths[index], item, options, diagnoses.get(index))
+                if isinstance(item, FailureReason)
+                else item
+            )
     else:
         for index in pending:
             outcomes[index] = _read_with_antiword_or_error(paths[index], options, diagnoses.get(index))
@@ -134,59 +146,94 @@ def _precheck(path: Path, diagnoses: dict[int, FailureReason], index: int) -> Im
     return None
 
 
-def _read_converted(
-    path: Path, docx_data: bytes | FailureReason, options: DocReaderOptions, diagnosis: FailureReason | None
-) -> DocResult:
-    if isinstance(docx_data, FailureReason):
-        # LibreOffice could not load it: antiword may still read the text, and if
-        # not, its message often says why (encrypted, damaged).
-        fallback = _read_with_antiword_or_error(path, options, diagnosis or docx_data)
-        if isinstance(fallback, ImportFailed):
-            return fallback
-        note = (
-            f"「{path.name}」LibreOffice 无法打开，已改用 antiword 读取纯文本：样式、自动编号和表格已丢失。"
-        )
-        return Result(fallback.value, fallback.dropped, fallback.changed, (*fallback.warnings, note))
+def _read_docx_output(source: Path, docx_data: bytes) -> DocResult:
     try:
-        return read_docx_bytes(docx_data, path.name)
+        return read_docx_bytes(docx_data, source.name)
     except ImportFailed as error:
         return error
+
+
+def _fall_back(
+    path: Path, failure: FailureReason, options: DocReaderOptions, diagnosis: FailureReason | None
+) -> DocResult:
+    """LibreOffice could not load the file: antiword may still read its text, or say why not."""
+    fallback = _read_with_antiword_or_error(path, options, diagnosis or failure)
+    if isinstance(fallback, ImportFailed):
+        return fallback
+    note = f"「{path.name}」LibreOffice 无法打开，已改用 antiword 读取纯文本：样式、自动编号和表格已丢失。"
+    return Result(fallback.value, fallback.dropped, fallback.changed, (*fallback.warnings, note))
 
 
 # ---------------------------------------------------------------- LibreOffice
 
 
-def convert_to_docx(paths: Sequence[Path], options: DocReaderOptions) -> list[bytes | FailureReason]:
-    """Convert ``paths`` to .docx in one soffice call; the .docx bytes, or why not, per path.
+def convert_to_docx(
+    paths: Sequence[Path], options: DocReaderOptions, read: Callable[[int, bytes], T]
+) -> list[T | FailureReason]:
+    """Convert ``paths`` to .docx in one soffice call; ``read(position, docx_bytes)`` per output, or why not.
 
-    Inputs are linked into a private directory under numbered names, so that
-    two sources with the same name (from different folders) cannot overwrite
-    each other's output.  If soffice crashes or times out, the files without
-    output are tried again one per call, so one bad file cannot sink a batch.
+    Each output is handed to ``read`` as soon as it is complete, while soffice
+    converts the next file: on two cores our parsing then costs almost no
+    wall time.  Inputs are linked into a private directory under numbered
+    names, so that two sources with the same name (from different folders)
+    cannot overwrite each other's output.  If soffice crashes or times out,
+    the files without output are tried again one per call, so one bad file
+    cannot sink a batch.
     """
     if not paths:
         return []
-    assert options.soffice is not None
     with tempfile.TemporaryDirectory(prefix="handbook-doc-") as work:
         inputs = _link_inputs(paths, Path(work) / "in")
-        out_dir = Path(work) / "out"
-        status = _run_soffice(options, inputs, out_dir)
-        results = [_collect_output(out_dir, source) for source in inputs]
+        collector = _OutputCollector(inputs, Path(work) / "out", read)
+        status = _run_soffice(options, inputs, collector.out_dir, collector.collect)
         if status != "ok" and len(inputs) > 1:
-            for position, source in enumerate(inputs):
-                if isinstance(results[position], FailureReason):
-                    results[position] = _convert_alone(options, source, out_dir)
+            for position in collector.missing():
+                collector.results[position] = _convert_alone(
+                    options, inputs[position], collector.out_dir, position, read
+                )
         elif status == "timeout":
-            results = [FailureReason.TIMEOUT if isinstance(r, FailureReason) else r for r in results]
-        return results
+            for position in collector.missing():
+                collector.results[position] = FailureReason.TIMEOUT
+        return collector.results
 
 
-def _convert_alone(options: DocReaderOptions, source: Path, out_dir: Path) -> bytes | FailureReason:
-    status = _run_soffice(options, [source], out_dir)
-    output = _collect_output(out_dir, source)
-    if isinstance(output, FailureReason) and status == "timeout":
-        return FailureReason.TIMEOUT
-    return output
+def _convert_alone(
+    options: DocReaderOptions, source: Path, out_dir: Path, position: int, read: Callable[[int, bytes], T]
+) -> T | FailureReason:
+    """Convert one file of a batch whose soffice crashed or hung, in a call of its own."""
+    single = _OutputCollector([source], out_dir, lambda _, data: read(position, data))
+    status = _run_soffice(options, [source], out_dir, single.collect)
+    result = single.results[0]
+    return FailureReason.TIMEOUT if status == "timeout" and isinstance(result, FailureReason) else result
+
+
+class _OutputCollector(Generic[T]):
+    """Reads each soffice output once it is complete: when a later one exists, or soffice has ended."""
+
+    def __init__(self, inputs: Sequence[Path], out_dir: Path, read: Callable[[int, bytes], T]) -> None:
+        self.out_dir = out_dir
+        self._names = [f"{source.stem}.docx" for source in inputs]
+        self._read = read
+        self._checked = 0  # outputs before this position have been read (or found missing)
+        self.results: list[T | FailureReason] = [FailureReason.CONVERSION_FAILED] * len(inputs)
+
+    def collect(self, finished: bool) -> None:
+        """Read the outputs that are complete now (all of them when soffice has ended)."""
+        try:
+            present = set(os.listdir(self.out_dir))
+        except OSError:
+            present = set()
+        written = [i for i in range(self._checked, len(self._names)) if self._names[i] in present]
+        # soffice converts in argument order: an output is complete once a later one exists.
+        limit = len(self._names) if finished else max(written, default=self._checked)
+        for position in (i for i in written if i < limit):
+            data = (self.out_dir / self._names[position]).read_bytes()
+            if data:
+                self.results[position] = self._read(position, data)
+        self._checked = max(self._checked, limit)
+
+    def missing(self) -> list[int]:
+        return [i for i, result in enumerate(self.results) if isinstance(result, FailureReason)]
 
 
 def _link_inputs(paths: Sequence[Path], in_dir: Path) -> list[Path]:
@@ -200,15 +247,6 @@ def _link_inputs(paths: Sequence[Path], in_dir: Path) -> list[Path]:
             shutil.copyfile(path, link)
         inputs.append(link)
     return inputs
-
-
-def _collect_output(out_dir: Path, source: Path) -> bytes | FailureReason:
-    output = out_dir / f"{source.stem}.docx"
-    try:
-        data = output.read_bytes()
-    except OSError:
-        return FailureReason.CONVERSION_FAILED
-    return data if data else FailureReason.CONVERSION_FAILED
 
 
 def soffice_command(soffice: str, profile_dir: Path, out_dir: Path, inputs: Sequence[Path]) -> list[str]:
@@ -259,23 +297,32 @@ def profile_slot(explicit: Path | None = None) -> Iterator[Path]:
             return
 
 
-def _run_soffice(options: DocReaderOptions, inputs: Sequence[Path], out_dir: Path) -> SofficeStatus:
-    """Run one conversion: ``ok`` (exit 0, which says nothing about each file), ``crashed`` or ``timeout``."""
+def _run_soffice(
+    options: DocReaderOptions, inputs: Sequence[Path], out_dir: Path, on_progress: Callable[[bool], None]
+) -> SofficeStatus:
+    """Run one conversion, calling ``on_progress(finished)`` while waiting.
+
+    Returns ``ok`` (exit 0, which says nothing about each file), ``crashed`` or ``timeout``.
+    """
     assert options.soffice is not None
     out_dir.mkdir(exist_ok=True)
-    timeout = options.timeout_base + options.timeout_per_file * len(inputs)
+    deadline = time.monotonic() + options.timeout_base + options.timeout_per_file * len(inputs)
     with profile_slot(options.profile_dir) as profile:
         command = soffice_command(options.soffice, profile, out_dir, inputs)
         process = subprocess.Popen(
             command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
         )
-        try:
-            return "ok" if process.wait(timeout=timeout) == 0 else "crashed"
-        except subprocess.TimeoutExpired:
-            # soffice starts helper processes: end the whole session we started.
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
-            return "timeout"
+        while (code := process.poll()) is None:
+            if time.monotonic() > deadline:
+                # soffice starts helper processes: end the whole session we started.
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait()
+                on_progress(False)  # only outputs known to be complete
+                return "timeout"
+            on_progress(False)
+            time.sleep(_POLL_SECONDS)
+        on_progress(True)
+        return "ok" if code == 0 else "crashed"
 
 
 # ---------------------------------------------------------------- antiword
