@@ -1,9 +1,10 @@
 """Clause-level differences between two versions of a document or release.
 
-Clauses are matched by their stable anchor, not by line position, and are
-compared through :func:`domain.normalize.comparison_key`, so that full/half
-width, whitespace and glyph variants are *editorial* changes that never ask
-anyone to sign again.
+Clauses are matched by content first and anchor second (a revision that
+deletes 第二条 renumbers every later article; see :func:`_pair_outline`), and
+are compared through :func:`domain.normalize.comparison_key`, so that
+full/half width, whitespace and glyph variants are *editorial* changes that
+never ask anyone to sign again.
 """
 
 from __future__ import annotations
@@ -47,6 +48,9 @@ class DocumentDiff:
     status: Literal["added", "removed", "changed", "unchanged"]
     clauses: tuple[ClauseChange, ...] = ()
     editorial_changes: int = 0  # clauses whose text differs only in formatting
+    # (old anchor, new anchor) of clauses whose text is unchanged but whose number moved:
+    # not a change to sign again, but an old permalink now points elsewhere.
+    renumbered: tuple[tuple[str, str], ...] = ()
 
     @property
     def is_substantive(self) -> bool:
@@ -84,18 +88,95 @@ def _clause_text(section: Section) -> str:
     return " ".join(p for p in (section.title, section.text) if p)
 
 
-def _clause_map(document: Document) -> dict[str, tuple[str, str]]:
-    """anchor → (label, text) for the title, preamble, every node and job."""
-    clauses: dict[str, tuple[str, str]] = {TITLE_ANCHOR: ("标题", document.title)}
+@dataclass(frozen=True)
+class _Entry:
+    """One comparable unit of a document: a node, the title, the preamble or a job."""
+
+    anchor: str
+    label: str
+    text: str
+    key: str  # comparison_key(text): formatting differences removed
+
+
+def _entry(anchor: str, label: str, text: str) -> _Entry:
+    return _Entry(anchor, label, text, comparison_key(text))
+
+
+def _fixed_entries(document: Document) -> dict[str, _Entry]:
+    """anchor → entry for the title, the preamble and every job: matched by key only."""
+    entries = {TITLE_ANCHOR: _entry(TITLE_ANCHOR, "标题", document.title)}
     if document.preamble:
-        clauses[PREAMBLE_ANCHOR] = ("前言", document.preamble)
-    for section in document.walk():
-        key = section.anchor or f"_{section.level}_{section.title}"
-        clauses[key] = (section.number or section.title, _clause_text(section))
+        entries[PREAMBLE_ANCHOR] = _entry(PREAMBLE_ANCHOR, "前言", document.preamble)
     for job in document.job_descriptions:
         fields = [job.summary or "", *job.responsibilities, *job.authorities, *job.qualifications]
-        clauses[f"岗位-{job.slug}"] = (f"岗位：{job.title}", "\n".join(f for f in fields if f))
-    return clauses
+        anchor = f"岗位-{job.slug}"
+        entries[anchor] = _entry(anchor, f"岗位：{job.title}", "\n".join(f for f in fields if f))
+    return entries
+
+
+def _outline_entries(document: Document) -> list[_Entry]:
+    """The outline in reading order (pre-order)."""
+    return [
+        _entry(s.anchor or f"_{s.level}_{s.title}", s.number or s.title, _clause_text(s))
+        for s in document.walk()
+    ]
+
+
+# Two clauses in a changed stretch are "the same clause, edited" from this similarity on.
+SIMILAR = 0.6
+# Above this many candidate pairs in one stretch, pair by anchor only (the rest is slow and moot).
+_MAX_PAIRS = 2500
+
+_Pair = tuple[_Entry | None, _Entry | None]
+
+
+def _pair_outline(old: list[_Entry], new: list[_Entry]) -> list[_Pair]:
+    """Align two outlines by content, not by number.
+
+    Real revisions renumber: deleting 第二条 turns 第三条 into 第二条.  Matching
+    by anchor alone would then report every later clause as changed.  So the
+    outlines are aligned on their comparison keys first; only in the stretches
+    that differ are clauses paired, by similar text, else by equal anchor.
+    """
+    matcher = difflib.SequenceMatcher(a=[e.key for e in old], b=[e.key for e in new], autojunk=False)
+    pairs: list[_Pair] = []
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            pairs += zip(old[i1:i2], new[j1:j2], strict=True)
+        else:
+            pairs += _pair_stretch(old[i1:i2], new[j1:j2])
+    return pairs
+
+
+def _pair_stretch(olds: list[_Entry], news: list[_Entry]) -> list[_Pair]:
+    """Pair a differing stretch: most similar first, then same anchor; the rest added/removed."""
+    matched: dict[int, int] = {}  # old index → new index
+    if len(olds) * len(news) <= _MAX_PAIRS:
+        scored = []
+        for i, o in enumerate(olds):
+            for j, n in enumerate(news):
+                m = difflib.SequenceMatcher(a=o.key, b=n.key, autojunk=False)
+                if (
+                    m.real_quick_ratio() >= SIMILAR
+                    and m.quick_ratio() >= SIMILAR
+                    and (r := m.ratio()) >= SIMILAR
+                ):
+                    scored.append((-r, i, j))
+        for _, i, j in sorted(scored):
+            if i not in matched and j not in matched.values():
+                matched[i] = j
+    by_anchor = {n.anchor: j for j, n in enumerate(news)}
+    for i, o in enumerate(olds):
+        j = by_anchor.get(o.anchor, -1)
+        if i not in matched and j >= 0 and j not in matched.values():
+            matched[i] = j
+    removed: list[_Pair] = [(o, None) for i, o in enumerate(olds) if i not in matched]
+    old_of = {j: olds[i] for i, j in matched.items()}
+    return removed + [(old_of.get(j), n) for j, n in enumerate(news)]
+
+
+def _is_renumbered(old: _Entry, new: _Entry) -> bool:
+    return old.anchor != new.anchor and not old.anchor.startswith("_") and not new.anchor.startswith("_")
 
 
 def diff_documents(old: Document | None, new: Document | None) -> DocumentDiff:
@@ -108,23 +189,34 @@ def diff_documents(old: Document | None, new: Document | None) -> DocumentDiff:
     if new is None:
         return DocumentDiff(old.slug, old.title, "removed")
 
-    before, after = _clause_map(old), _clause_map(new)
+    before, after = _fixed_entries(old), _fixed_entries(new)
+    pairs: list[_Pair] = [
+        (before.get(a), after.get(a)) for a in [*before, *(a for a in after if a not in before)]
+    ]
+    pairs += _pair_outline(_outline_entries(old), _outline_entries(new))
     changes: list[ClauseChange] = []
+    renumbered: list[tuple[str, str]] = []
     editorial = 0
-    for anchor in [*before, *(a for a in after if a not in before)]:
-        old_entry, new_entry = before.get(anchor), after.get(anchor)
+    for old_entry, new_entry in pairs:
         if old_entry is None:
             assert new_entry is not None
-            changes.append(ClauseChange("added", anchor, new_entry[0], "", new_entry[1]))
+            changes.append(ClauseChange("added", new_entry.anchor, new_entry.label, "", new_entry.text))
         elif new_entry is None:
-            changes.append(ClauseChange("removed", anchor, old_entry[0], old_entry[1], ""))
-        elif comparison_key(old_entry[1]) != comparison_key(new_entry[1]):
-            spans = inline_spans(old_entry[1], new_entry[1])
-            changes.append(ClauseChange("changed", anchor, new_entry[0], old_entry[1], new_entry[1], spans))
-        elif old_entry[1] != new_entry[1]:
-            editorial += 1
+            changes.append(ClauseChange("removed", old_entry.anchor, old_entry.label, old_entry.text, ""))
+        else:
+            moved = _is_renumbered(old_entry, new_entry)
+            if old_entry.key != new_entry.key:
+                label = f"{new_entry.label}（原{old_entry.label}）" if moved else new_entry.label
+                spans = inline_spans(old_entry.text, new_entry.text)
+                changes.append(
+                    ClauseChange("changed", new_entry.anchor, label, old_entry.text, new_entry.text, spans)
+                )
+            else:
+                editorial += old_entry.text != new_entry.text
+                if moved:
+                    renumbered.append((old_entry.anchor, new_entry.anchor))
     status: Literal["changed", "unchanged"] = "changed" if changes else "unchanged"
-    return DocumentDiff(new.slug, new.title, status, tuple(changes), editorial)
+    return DocumentDiff(new.slug, new.title, status, tuple(changes), editorial, tuple(renumbered))
 
 
 def diff_releases(old: Release | None, new: Release) -> ReleaseDiff:

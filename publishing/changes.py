@@ -64,6 +64,12 @@ def _clause_line(change: ClauseChange, doc_path: str | None, job_paths: dict[str
     return f"- **{_CHANGE_LABELS[change.change]}** {cited}：{body}\n"
 
 
+def _renumbered_line(moves: tuple[tuple[str, str], ...]) -> str:
+    """Clauses whose text is unchanged but whose number moved: old permalinks now point elsewhere."""
+    listed = "、".join(f"{escape_inline(a)} → {escape_inline(b)}" for a, b in moves)
+    return f"内容未变、仅编号调整（旧链接已指向其他条款）：{listed}。\n"
+
+
 def _summary(diff: ReleaseDiff, editorial: int) -> str:
     docs = diff.changed_documents
     count = {s: sum(1 for d in docs if d.status == s) for s in ("added", "removed", "changed")}
@@ -103,6 +109,8 @@ def render_changes(diff: ReleaseDiff, new: Release, old: Release | None) -> str:
     blocks += _section("新增的文件", [d for d in diff.documents if d.status == "added"], paths, job_paths)
     blocks += _section("删除的文件", [d for d in diff.documents if d.status == "removed"], paths, job_paths)
     blocks += _section("修改的文件", [d for d in diff.documents if d.status == "changed"], paths, job_paths)
+    renumbered_only = [d for d in diff.documents if d.status == "unchanged" and d.renumbered]
+    blocks += _section("仅编号调整的文件", renumbered_only, paths, job_paths)
     if not diff.changed_documents:
         blocks.append("本版没有实质性变更。\n")
     return meta + "\n" + "\n".join(blocks)
@@ -117,11 +125,14 @@ def _section(
     for doc in docs:
         path = paths.get(doc.slug)
         title = escape_inline(doc.title)
-        if doc.status == "changed":
+        if doc.status == "changed" or doc.renumbered:
             blocks.append(
                 f"### [{title}](<{path}>) {{#变更-{safe_anchor(doc.slug)}}}\n" if path else f"### {title}\n"
             )
-            blocks.append("".join(_clause_line(c, path, job_paths) for c in doc.clauses))
+            if doc.clauses:
+                blocks.append("".join(_clause_line(c, path, job_paths) for c in doc.clauses))
+            if doc.renumbered:
+                blocks.append(_renumbered_line(doc.renumbered))
         else:
             blocks.append(f"- [{title}](<{path}>)\n" if path else f"- {title}\n")
     return blocks

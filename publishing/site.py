@@ -111,7 +111,12 @@ def build_release(
         docs, built = Path(tmp) / "docs", Path(tmp) / "site"
         write_pages(release_pages(release, previous, forms), docs)
         mkdocs_build(target.config_file, docs, built, strict=target.strict)
-        os.rename(built, out)
+        try:
+            os.rename(built, out)
+        except OSError:
+            if out.exists():  # another build won the race: theirs stays, ours is dropped
+                return False
+            raise
     log.info("built release %s into %s", release.version, out)
     return True
 
