@@ -32,6 +32,7 @@ from docx.opc.exceptions import PackageNotFoundError
 from importers.blocks import Block, Result
 from importers.compound_file import is_compound_file, is_encrypted_ooxml
 from importers.failures import FailureReason, import_failed
+from importers.limits import MAX_SOURCE_BYTES
 from importers.numbering_defs import (
     NumberingCounter,
     NumberingDefinitions,
@@ -40,6 +41,9 @@ from importers.numbering_defs import (
 )
 from importers.styles_defs import StyleSheet, numbering_ref, outline_level_from_raw, styles_from_root
 from importers.wordml import MC_NS, attr, child_int, child_val, w
+
+# A .docx compresses text about 5-10x; far beyond that is a zip bomb, not a handbook.
+MAX_UNPACKED_BYTES = 10 * MAX_SOURCE_BYTES
 
 # Subtrees whose text is not body text of the paragraph.
 _SKIPPED = frozenset(
@@ -252,6 +256,7 @@ def open_parts(data: bytes, name: str) -> WordParts:
         raise import_failed(name, FailureReason.NOT_WORD, "OLE2 file, not an OOXML package")
     if not zipfile.is_zipfile(io.BytesIO(data)):
         raise import_failed(name, FailureReason.CORRUPT, "not a ZIP archive")
+    _refuse_zip_bomb(data, name)
     try:
         document = docx.Document(io.BytesIO(data))
         part = document.part
@@ -267,6 +272,17 @@ def open_parts(data: bytes, name: str) -> WordParts:
     except Exception as error:
         # lxml and zlib raise their own types on damaged members; any of them means "corrupt".
         raise import_failed(name, FailureReason.CORRUPT, f"{type(error).__name__}: {error}") from error
+
+
+def _refuse_zip_bomb(data: bytes, name: str) -> None:
+    """A small .docx that unpacks to gigabytes is refused before anything is unpacked."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as package:
+            unpacked = sum(member.file_size for member in package.infolist())
+    except (zipfile.BadZipFile, OSError) as error:
+        raise import_failed(name, FailureReason.CORRUPT, f"{type(error).__name__}: {error}") from error
+    if unpacked > MAX_UNPACKED_BYTES:
+        raise import_failed(name, FailureReason.TOO_LARGE, f"{unpacked} bytes once unpacked")
 
 
 def _related_blob(part: object, reltype: str) -> bytes | None:

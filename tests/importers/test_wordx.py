@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import struct
 import zipfile
 from pathlib import Path
 
@@ -11,7 +12,7 @@ import pytest
 from domain.errors import ImportFailed
 from importers.blocks import Block
 from importers.number_formats import chinese_counting, format_number
-from importers.wordx import read_docx, read_docx_bytes
+from importers.wordx import MAX_UNPACKED_BYTES, read_docx, read_docx_bytes
 from tests.importers.word_samples import (
     FORMAT_CASES,
     Expected,
@@ -198,3 +199,17 @@ def test_a_zip_that_is_not_a_word_document_is_refused(samples: Path) -> None:
     with pytest.raises(ImportFailed) as raised:
         read_docx_bytes(buffer.getvalue(), "假的.docx")
     assert "假的.docx" in raised.value.user_message
+
+
+def test_a_docx_that_unpacks_to_gigabytes_is_refused_before_unpacking(samples: Path) -> None:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("word/document.xml", b"<w:document/>")
+    # Announce 4 GB unpacked in the central directory, as a zip bomb's headers do.
+    data = bytearray(buffer.getvalue())
+    entry = data.index(b"PK\x01\x02")
+    data[entry + 24 : entry + 28] = struct.pack("<I", 0xFFFFFFF0)
+    assert MAX_UNPACKED_BYTES < 0xFFFFFFF0
+    with pytest.raises(ImportFailed) as raised:
+        read_docx_bytes(bytes(data), "炸弹.docx")
+    assert "超过大小上限" in raised.value.user_message
