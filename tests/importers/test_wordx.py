@@ -12,6 +12,7 @@ import pytest
 from domain.errors import ImportFailed
 from importers.blocks import Block
 from importers.number_formats import chinese_counting, format_number
+from importers.numbering_defs import NumberingCounter, parse_numbering
 from importers.wordx import MAX_UNPACKED_BYTES, read_docx, read_docx_bytes
 from tests.importers.word_samples import (
     FORMAT_CASES,
@@ -213,3 +214,66 @@ def test_a_docx_that_unpacks_to_gigabytes_is_refused_before_unpacking(samples: P
     with pytest.raises(ImportFailed) as raised:
         read_docx_bytes(bytes(data), "炸弹.docx")
     assert "超过大小上限" in raised.value.user_message
+
+
+# ---------------------------------------------------------------- numbering definitions, unit by unit
+
+_W = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+
+
+def _numbering(*abstract_levels: str, nums: str) -> bytes:
+    abstracts = "".join(
+        f'<w:abstractNum w:abstractNumId="{i}">{levels}</w:abstractNum>'
+        for i, levels in enumerate(abstract_levels)
+    )
+    return f"<w:numbering {_W}>{abstracts}{nums}</w:numbering>".encode()
+
+
+def _level(ilvl: int, fmt: str, text: str, extra: str = "") -> str:
+    return (
+        f'<w:lvl w:ilvl="{ilvl}"><w:start w:val="1"/><w:numFmt w:val="{fmt}"/>{extra}'
+        f'<w:lvlText w:val="{text}"/></w:lvl>'
+    )
+
+
+def test_a_level_with_lvl_restart_restarts_only_after_the_named_level() -> None:
+    levels = (
+        _level(0, "decimal", "%1.")
+        + _level(1, "decimal", "%1.%2")
+        + _level(2, "lowerLetter", "%3)", '<w:lvlRestart w:val="1"/>')
+    )
+    counter = NumberingCounter(
+        parse_numbering(_numbering(levels, nums='<w:num w:numId="1"><w:abstractNumId w:val="0"/></w:num>'))
+    )
+    sequence = [(0, "1."), (2, "a)"), (1, "1.1"), (2, "b)"), (0, "2."), (2, "a)")]
+    assert [counter.next_number(1, ilvl) for ilvl, _ in sequence] == [number for _, number in sequence]
+
+
+def test_a_numbering_style_link_leads_to_the_real_definition() -> None:
+    linked = _level(0, "chineseCounting", "%1、")
+    xml = _numbering(
+        linked,
+        '<w:numStyleLink w:val="RegulationList"/>',
+        nums='<w:num w:numId="1"><w:abstractNumId w:val="0"/></w:num>'
+        '<w:num w:numId="2"><w:abstractNumId w:val="1"/></w:num>',
+    )
+    definitions = parse_numbering(xml, {"RegulationList": 1})
+    counter = NumberingCounter(definitions)
+    assert [counter.next_number(2, 0), counter.next_number(2, 0)] == ["一、", "二、"]
+
+
+def test_style_numbering_without_a_level_takes_the_level_that_names_the_style() -> None:
+    levels = _level(0, "chineseCounting", "第%1章", '<w:pStyle w:val="Chapter"/>') + _level(
+        1, "decimal", "%1.%2", '<w:pStyle w:val="Clause"/>'
+    )
+    definitions = parse_numbering(
+        _numbering(levels, nums='<w:num w:numId="3"><w:abstractNumId w:val="0"/></w:num>')
+    )
+    assert definitions.level_for_style(3, "Clause") == 1
+    assert definitions.level_for_style(3, "Body") is None
+
+
+def test_unknown_instances_and_num_id_zero_print_nothing() -> None:
+    counter = NumberingCounter(parse_numbering(None))
+    assert counter.next_number(0, 0) == ""
+    assert counter.next_number(7, 0) == ""
