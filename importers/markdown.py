@@ -366,6 +366,30 @@ def org_edges(jobs: Sequence[JobDescription]) -> list[tuple[str, str]]:
     return list(edges)
 
 
+def org_tree(edges: Sequence[tuple[str, str]]) -> list[tuple[int, str]]:
+    """(depth, name) in pre-order from the top people down; each name once, cycles cut."""
+    children: dict[str, list[str]] = {}
+    for superior, subordinate in edges:
+        children.setdefault(superior, []).append(subordinate)
+    has_superior = {b for _, b in edges}
+    names = list(dict.fromkeys(n for edge in edges for n in edge))
+    roots = [n for n in names if n not in has_superior]
+    out: list[tuple[int, str]] = []
+    seen: set[str] = set()
+
+    def visit(name: str, depth: int) -> None:
+        if name in seen:
+            return
+        seen.add(name)
+        out.append((depth, name))
+        for child in children.get(name, ()):
+            visit(child, depth + 1)
+
+    for name in roots + names:  # names left over sit on a cycle: start from the first
+        visit(name, 0)
+    return out
+
+
 def render_org_chart(
     jobs: Sequence[JobDescription],
     *,
@@ -389,8 +413,9 @@ def render_org_chart(
     )
     blocks = ["# 组织架构\n", "```mermaid\n" + "\n".join(chart) + "\n```\n"]
     if edges:
+        # The same hierarchy as a nested list: readable without JavaScript and in print.
         blocks.append("## 汇报关系 {#汇报关系}\n")
-        blocks.append("".join(f"- {person(b)} → 直接上级：{person(a)}\n" for a, b in edges))
+        blocks.append("".join(f"{'    ' * depth}- {person(name)}\n" for depth, name in org_tree(edges)))
     else:
         blocks.append("尚未从岗位说明书中识别出汇报关系。\n")
     related = {name for edge in edges for name in edge}

@@ -233,3 +233,17 @@ def test_large_kinds_are_split_so_no_branch_is_flat() -> None:
 
     assert widest(regulations["制度"]) <= MAX_GROUP
     assert [next(iter(group)) for group in regulations["制度"]] == ["file0.doc", "file1.doc", "file2.doc"]
+
+
+def test_org_chart_has_a_nested_list_for_readers_without_javascript(site: Path) -> None:
+    body = article_html(site, "org-chart")
+    assert re.search(
+        r"<li>总经理\s*<ul>\s*<li><a [^>]*>营销副总</a>\s*<ul>\s*<li><a [^>]*>销售经理</a>", body
+    )
+
+
+def test_org_tree_lists_each_name_once_even_on_a_cycle() -> None:
+    from importers.markdown import org_tree
+
+    tree = org_tree([("总经理", "营销副总"), ("甲", "乙"), ("乙", "甲")])
+    assert tree == [(0, "总经理"), (1, "营销副总"), (0, "甲"), (1, "乙")]
