@@ -9,7 +9,8 @@ the issuing centre and the form number, a centred title, numbered sections
 (一、二、…) in 黑体, bordered tables whose header row repeats on every page,
 signature and date lines, and 第 X 页 共 Y 页 in the footer.
 
-Placeholders are docxtpl's: ``{{ field }}`` and, for repeating rows, a row
+Placeholders are docxtpl's: ``{{ field }}`` (``{{ field or '＿＿' }}`` where a
+blank form needs a line to write on) and, for repeating rows, a row
 holding ``{%tr for row in table %}`` and one holding ``{%tr endfor %}``
 around the row of ``{{ row.column }}`` cells.
 """
@@ -362,7 +363,7 @@ def _repeat_header(row: Any) -> None:
 
 def annual_marketing_plan() -> Document:
     doc = new_document("YX-JH-01")
-    title(doc, "{{ plan_year }}年度营销计划")
+    title(doc, "{{ plan_year or '＿＿＿＿' }}年度营销计划")
     grid(
         doc,
         [
@@ -533,7 +534,7 @@ def goal_card() -> Document:
 def sales_contract() -> Document:
     doc = new_document("YX-XS-04")
     title(doc, "销售合同与客户档案")
-    right_note(doc, "档案编号：{{ archive_no }}　　合同号：{{ contract_no }}")
+    right_note(doc, "档案编号：{{ archive_no or '＿＿＿＿＿＿' }}　　合同号：{{ contract_no or '＿＿＿＿＿＿' }}")
     heading(doc, "一、客户信息")
     grid(
         doc,
@@ -599,7 +600,7 @@ def meeting_minutes() -> Document:
         [
             [label("会议名称"), value("{{ meeting_name }}", span=3)],
             [label("会议类型"), value("{{ meeting_type }}"), label("会议地点"), value("{{ location }}")],
-            [label("会议时间"), value("{{ meeting_date }} {{ start_time }}—{{ end_time }}", span=3)],
+            [label("会议时间"), value("{{ meeting_date or '　　年　　月　　日' }} {{ start_time or '　　:　　' }}—{{ end_time or '　　:　　' }}", span=3)],
             [label("主持人"), value("{{ chair }}"), label("记录人"), value("{{ recorder }}")],
             [label("参会人员"), value("{{ attendee_names }}", span=3)],
             [label("缺席人员"), value("{{ absentee_list }}", span=3)],
