@@ -16,12 +16,13 @@ Lines broken in the middle of a sentence are rejoined by
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 
 from domain.model import Changed, Dropped
-from domain.normalize import cjk_punctuation, fix_glyphs, halfwidth_alnum
+from domain.normalize import GLYPH_VARIANTS, cjk_punctuation, fix_glyphs, halfwidth_alnum
 from importers.blocks import Block, Result
 from importers.numbering import match_marker
 
@@ -79,7 +80,7 @@ def clean_line(text: str, source: str, dropped: list[Dropped], changed: list[Cha
     ):
         text = _drop_matches(text, regex, reason, source, dropped)
     text = _drop_duplicate_number(text, source, dropped)
-    for rewrite, reason in ((fix_glyphs, REASON_GLYPH), (_normalize_width, REASON_WIDTH)):
+    for rewrite, reason in ((_fix_glyphs, REASON_GLYPH), (_normalize_width, REASON_WIDTH)):
         text = _apply_rewrite(text, rewrite, reason, source, changed)
     return text.strip()
 
@@ -116,8 +117,23 @@ def _drop_duplicate_number(text: str, source: str, dropped: list[Dropped]) -> st
     return text[: first.end].rstrip() + text[second.start + len(second.printed) :]
 
 
+# Quick tests that let most lines skip a rewrite (the rewrites walk every character).
+_WIDTH_CANDIDATE_RE = re.compile(r"[,:;?!()\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]")
+
+
+def _fix_glyphs(text: str) -> str:
+    # Built per call from the live table, so that additions to GLYPH_VARIANTS take effect.
+    pattern = _glyph_pattern("".join(sorted(GLYPH_VARIANTS)))
+    return fix_glyphs(text) if pattern.search(text) else text
+
+
+@functools.lru_cache(maxsize=4)
+def _glyph_pattern(chars: str) -> re.Pattern[str]:
+    return re.compile("[" + re.escape(chars) + "]")
+
+
 def _normalize_width(text: str) -> str:
-    return cjk_punctuation(halfwidth_alnum(text))
+    return cjk_punctuation(halfwidth_alnum(text)) if _WIDTH_CANDIDATE_RE.search(text) else text
 
 
 def _apply_rewrite(
@@ -135,17 +151,29 @@ def changed_snippets(before: str, after: str, context: int = 3) -> tuple[str, st
 
     The report shows ``设臵`` → ``设置`` rather than two whole paragraphs.
     """
-    matcher = difflib.SequenceMatcher(a=before, b=after, autojunk=False)
-    olds: list[str] = []
-    news: list[str] = []
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
-        if tag == "equal":
-            continue
-        lo_a, hi_a = max(0, i1 - context), min(len(before), i2 + context)
-        lo_b, hi_b = max(0, j1 - context), min(len(after), j2 + context)
-        olds.append(before[lo_a:hi_a])
-        news.append(after[lo_b:hi_b])
+    if len(before) == len(after):
+        spans = _same_length_spans(before, after)
+    else:
+        matcher = difflib.SequenceMatcher(a=before, b=after, autojunk=False)
+        spans = [(i1, i2, j1, j2) for tag, i1, i2, j1, j2 in matcher.get_opcodes() if tag != "equal"]
+    olds = [before[max(0, i1 - context) : i2 + context] for i1, i2, _, _ in spans]
+    news = [after[max(0, j1 - context) : j2 + context] for _, _, j1, j2 in spans]
     return " … ".join(olds), " … ".join(news)
+
+
+def _same_length_spans(before: str, after: str) -> list[tuple[int, int, int, int]]:
+    """Runs of differing characters when a rewrite maps one character to one (glyphs, width)."""
+    spans: list[tuple[int, int, int, int]] = []
+    start = -1
+    for i, (a, b) in enumerate(zip(before, after, strict=True)):
+        if a != b and start < 0:
+            start = i
+        elif a == b and start >= 0:
+            spans.append((start, i, start, i))
+            start = -1
+    if start >= 0:
+        spans.append((start, len(before), start, len(after)))
+    return spans
 
 
 def rejoin_broken_lines(

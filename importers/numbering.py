@@ -145,6 +145,8 @@ _SPACES_RE = re.compile(r"[ \t\u3000]*")
 MARKER_START_CHARS = frozenset(
     "第（(" + _CIRCLED + "0123456789一二三四五六七八九十abcdefghijklmnopqrstuvwxyz"
 )
+# Where a marker may begin inside a line (Latin letters only count at line start).
+MARKER_CANDIDATE_RE = re.compile("[第（(" + _CIRCLED + "0-9一二三四五六七八九十]")
 
 
 def match_marker(text: str, pos: int = 0, *, allow_latin: bool = True) -> Marker | None:

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from domain.model import SectionKind, Table
 from importers.blocks import Block
 from importers.headings import Ending, TitleSplit, split_title
-from importers.numbering import SYSTEMS, Marker, System, describe, match_marker
+from importers.numbering import MARKER_CANDIDATE_RE, SYSTEMS, Marker, System, describe, match_marker
 from importers.toc import TocKey, toc_key
 
 UNNUMBERED = System("H", 60, SectionKind.HEADING)
@@ -151,6 +151,10 @@ class _Builder:
             self._place(current)
         piece_start = pos
         while pos < len(text):
+            candidate = MARKER_CANDIDATE_RE.search(text, pos)
+            if candidate is None:
+                break
+            pos = candidate.start()
             found = self._expected_marker(text, pos)
             if found is None:
                 pos += 1

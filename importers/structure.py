@@ -14,6 +14,7 @@ document, what happened to its text.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
@@ -101,8 +102,8 @@ def _attribute(
         position = order.get(source)
         if position is None:
             return None
-        candidates = [i for i, start in enumerate(starts) if start <= position]
-        return candidates[-1] if candidates else None
+        index = bisect.bisect_right(starts, position) - 1
+        return index if index >= 0 else None
 
     per_doc_dropped: list[list[Dropped]] = [[] for _ in built]
     per_doc_changed: list[list[Changed]] = [[] for _ in built]
