@@ -39,7 +39,7 @@ class SearchDocument:
     @property
     def searchable_text(self) -> str:
         """Everything the combined ``content`` field indexes, one line each."""
-        parts = [self.document, *self.heading_path, f"{self.number}{self.title}", self.text, self.extra]
+        parts = [*self.heading_path, f"{self.number}{self.title}", self.text, self.extra]
         return "\n".join(p for p in parts if p)
 
 

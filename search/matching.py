@@ -12,6 +12,7 @@ from whoosh import query as wq
 from search.query import ParsedQuery, Word
 
 CONTENT = "content"
+PHRASES = "phrases"
 
 
 def compile_query(parsed: ParsedQuery, *, any_word: bool = False) -> wq.Query:
@@ -30,29 +31,51 @@ def compile_query(parsed: ParsedQuery, *, any_word: bool = False) -> wq.Query:
 
 
 def _scoring_parts(parsed: ParsedQuery, any_word: bool) -> wq.Query | None:
-    required = [word_query(w) for w in parsed.words if not w.optional]
-    optional = [word_query(w) for w in parsed.words if w.optional]
-    required += [wq.Phrase(CONTENT, list(p)) for p in parsed.phrases]
+    required = [word_match(w) for w in parsed.words if not w.optional]
+    boosts = [wq.Term(CONTENT, w.text) for w in parsed.words if w.optional]
+    boosts += [wq.Term(CONTENT, w.text) for w in parsed.words if not w.optional and _split(w)]
+    required += [wq.Phrase(PHRASES, list(p)) for p in parsed.phrases]
     numbers = [wq.Term("number", n, boost=2.0) for n in parsed.numbers]
     if any_word:
-        everything = required + optional + numbers
-        # scale: a document matching more of the words ranks above one matching fewer
-        return wq.Or(everything, scale=0.9) if everything else None
+        everything = required + numbers + [b for b in boosts if b.text in _optional_texts(parsed)]
+        # No coordination factor (Or's scale): it re-lists the matching terms of every candidate.
+        return _or(everything) if everything else None
     if numbers:
-        required.append(wq.Or(numbers) if len(numbers) > 1 else numbers[0])
+        required.append(_or(numbers))
     if not required:
         return None
-    q: wq.Query = wq.And(required) if len(required) > 1 else required[0]
-    if optional:
-        q = wq.AndMaybe(q, wq.Or(optional) if len(optional) > 1 else optional[0])
-    return q
+    q = _and(required)
+    return wq.AndMaybe(q, _or(boosts)) if boosts else q
 
 
-def word_query(word: Word) -> wq.Query:
-    term = wq.Term(CONTENT, word.text)
-    if word.subwords and _covers(word.text, word.subwords):
-        return wq.Or([term, wq.And([wq.Term(CONTENT, s) for s in word.subwords])])
-    return term
+def word_match(word: Word) -> wq.Query:
+    """What a document must contain to match a word.
+
+    Indexing adds a word's search-mode sub-words wherever the word occurs,
+    so the sub-words' AND matches every document the word matches, plus
+    those where jieba cut the same characters differently (a 4-character
+    query word inside a 5-character indexed compound).  The whole word then
+    only raises the score (see ``boosts``).
+    """
+    if _split(word):
+        return _and([wq.Term(CONTENT, s) for s in word.subwords])
+    return wq.Term(CONTENT, word.text)
+
+
+def _split(word: Word) -> bool:
+    return bool(word.subwords) and _covers(word.text, word.subwords)
+
+
+def _optional_texts(parsed: ParsedQuery) -> set[str]:
+    return {w.text for w in parsed.words if w.optional}
+
+
+def _and(queries: list[wq.Query]) -> wq.Query:
+    return wq.And(queries) if len(queries) > 1 else queries[0]
+
+
+def _or(queries: list[wq.Query]) -> wq.Query:
+    return wq.Or(queries) if len(queries) > 1 else queries[0]
 
 
 def _covers(word: str, parts: tuple[str, ...]) -> bool:

@@ -21,11 +21,13 @@ from whoosh.searching import Searcher
 
 from domain.errors import NotFound
 from search.analysis import Segmenter, load_segmenter
+from search.counting import TermBitmaps
 from search.highlight import highlight as mark_terms
 from search.highlight import terms_pattern
 from search.index import IndexMissing, built_releases, live_directory, open_index, read_meta
-from search.matching import compile_query
+from search.matching import CONTENT, compile_query
 from search.query import ParsedQuery, parse_query
+from search.scoring import PrecomputedBM25, length_norms
 
 log = logging.getLogger(__name__)
 
@@ -132,6 +134,7 @@ class _Prepared:
 class _Live:
     directory: Path
     searcher: Searcher
+    bitmaps: TermBitmaps
 
 
 class WhooshSearchEngine:
@@ -168,13 +171,15 @@ class WhooshSearchEngine:
         chosen = prepared.parsed.release or release or self.default_release()
         limit = max(1, limit)
         with self._lock:
-            searcher = self._searcher(chosen)
+            live = self._searcher(chosen)
             mode, notice = "and", None
-            top, total = _run(searcher, prepared.strict, limit)
+            top, total = _run(live, prepared.strict, limit)
             if total == 0 and prepared.loose is not None:
-                top, total = _run(searcher, prepared.loose, limit)
+                top, total = _run(live, prepared.loose, limit)
                 mode, notice = "or", OR_NOTICE
-            hits = tuple(_hit(searcher, docnum, score, prepared.pattern, highlight) for score, docnum in top)
+            hits = tuple(
+                _hit(live.searcher, docnum, score, prepared.pattern, highlight) for score, docnum in top
+            )
         return SearchResults(
             query, chosen, total, hits, mode, notice if hits else None, prepared.parsed.ignored
         )
@@ -190,7 +195,7 @@ class WhooshSearchEngine:
         loose = compile_query(parsed, any_word=True) if parsed.scoring_words > 1 else None
         return _Prepared(parsed, compile_query(parsed), loose, terms_pattern(parsed.highlight_terms))
 
-    def _searcher(self, release: str) -> Searcher:
+    def _searcher(self, release: str) -> _Live:
         """The open searcher of a release; reopened only when its index was swapped."""
         directory = live_directory(self._root, release)
         live = self._live.get(release)
@@ -201,22 +206,25 @@ class WhooshSearchEngine:
             if meta.dictionary and meta.dictionary != self._segmenter.fingerprint:
                 log.warning("index %s was segmented with other dictionaries: run handbook index", directory)
             ix = open_index(directory)
-            live = _Live(directory, ix.searcher())
+            weighting = PrecomputedBM25()
+            searcher = ix.searcher(weighting=weighting)
+            weighting.norms[CONTENT] = length_norms(searcher, CONTENT)
+            live = _Live(directory, searcher, TermBitmaps(searcher))
             self._live[release] = live
             log.info("opened search index %s (%d documents)", directory, live.searcher.doc_count())
-        return live.searcher
+        return live
 
 
-def _run(searcher: Searcher, q: wq.Query, limit: int) -> tuple[list[tuple[float, int]], int]:
+def _run(live: _Live, q: wq.Query, limit: int) -> tuple[list[tuple[float, int]], int]:
     """Top hits as (score, docnum), and the exact number of matches.
 
     The top-N collector skips blocks that cannot reach the top (block-max
     quality), so it does not count; when it returned a full page, the count
-    is made separately by walking the matches without scoring them.
+    comes from the cached term bitmaps (:mod:`search.counting`).
     """
-    results = searcher.search(q, limit=limit, optimize=True, terms=False)
+    results = live.searcher.search(q, limit=limit, optimize=True, terms=False)
     top = [(score, docnum) for score, docnum in results.top_n]
-    total = len(top) if len(top) < limit else len(results)
+    total = len(top) if len(top) < limit else live.bitmaps.count(q)
     return top, total
 
 

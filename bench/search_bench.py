@@ -1,0 +1,266 @@
+"""Search benchmark: index build time and query latency, Whoosh (ours) against SQLite FTS5.
+
+Corpora of N clauses are generated from the real handbook: sentences of its
+clauses recombined into new clauses, grouped into documents of 20-40
+clauses, each document an edition of a handbook title (2019 版 … 2026 版),
+so near-duplicates across editions are common, as in a real release history.
+All N clauses go into ONE index (the worst case: a release with N clauses).
+
+For each size: build time; p50/p95 latency of 30 queries (each run
+``--repeat`` times, parse cache cleared before each run) with and without
+highlighting, through the real service (top 10 + exact total + stored
+fields); the same corpus and queries in SQLite FTS5 over the same
+jieba-segmented text (top 10 by bm25 + count(*), snippet() for highlights);
+and the ratio.
+
+    .venv/bin/python bench/search_bench.py --sizes 1000,10000
+    .venv/bin/python bench/search_bench.py --sizes 100000 --repeat 3   # minutes: build ≈ N / 600 s
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import re
+import sqlite3
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from domain.serialize import handbook_from_dict  # noqa: E402
+from search.analysis import Segmenter, load_segmenter  # noqa: E402
+from search.documents import SearchDocument  # noqa: E402
+from search.index import build_index  # noqa: E402
+from search.query import ParsedQuery, QueryError, Word, parse_query  # noqa: E402
+from search.service import WhooshSearchEngine, dictionaries  # noqa: E402
+
+QUERIES = [
+    "会议纪要由谁签署?",
+    "每月几号前交下月目标?",
+    "会议纪要",
+    "开会迟到早退",
+    "午餐时间",
+    "样板间",
+    "购房者的隐私要保护吗",
+    "投诉处理机制",
+    "应收账款",
+    "本制度由谁负责解释",
+    "案场经理职责",
+    "客户满意度调查",
+    "营销人员学历要求",
+    "市场部主要职能",
+    "谁负责客户回款的监督",
+    "市场营销战略由谁审批",
+    "上班可以穿拖鞋吗",
+    "绩效考核和工资挂钩吗",
+    "泄露商业秘密",
+    "向客户索要回扣",
+    "销售人员的提成奖励",
+    "目标管理卡",
+    "PDCA循环一年做几次",
+    "战略规划由谁主持编制",
+    '"销售合同管理制度"',
+    '"会议主持人"',
+    "第十条 案场",
+    "营销中心 管理",
+    "回款 -目标",
+    "文档:会议 效果",
+]
+EDITIONS = [f"{year} 版" for year in range(2019, 2027)]
+_SENTENCE_RE = re.compile(r"[^。；;\n]+[。；;]?")
+
+
+def clause_pool(segmenter: Segmenter) -> tuple[list[str], list[str]]:
+    """Sentences of the real handbook's clauses, and its document titles."""
+    model = ROOT / "handbook" / "model.json"
+    if model.is_file():
+        handbook = handbook_from_dict(json.loads(model.read_text(encoding="utf-8")))
+        texts = [s.text for d in handbook.documents for s in d.walk() if s.text]
+        titles = [d.title for d in handbook.documents]
+    else:
+        text = (ROOT / "handbook" / "sources" / "marketing-handbook-2010.txt").read_text(encoding="utf-8")
+        texts = text.splitlines()
+        titles = [line for line in texts if 4 <= len(line) <= 20 and line.endswith(("制度", "手册", "规范"))]
+    sentences = [s.strip() for t in texts for s in _SENTENCE_RE.findall(t) if len(s.strip()) >= 8]
+    return sentences, titles or ["营销中心管理制度"]
+
+
+def make_corpus(size: int, seed: int, segmenter: Segmenter) -> list[SearchDocument]:
+    rng = random.Random(seed)
+    sentences, titles = clause_pool(segmenter)
+    docs: list[SearchDocument] = []
+    doc_no = 0
+    while len(docs) < size:
+        doc_no += 1
+        title = f"{rng.choice(titles)}（{rng.choice(EDITIONS)}）"
+        slug = f"doc-{doc_no:05d}"
+        for article in range(1, min(rng.randint(20, 40), size - len(docs)) + 1):
+            text = "".join(rng.sample(sentences, rng.randint(1, 3)))
+            number = f"第{article}条"
+            docs.append(
+                SearchDocument(
+                    key=f"{slug}#{number}",
+                    kind="clause",
+                    document=title,
+                    document_slug=slug,
+                    number=number,
+                    title="",
+                    heading_path=(f"第{(article - 1) // 10 + 1}章",),
+                    text=text,
+                    url=f"/site/bench/regulations/{slug}/#{number}",
+                )
+            )
+    return docs
+
+
+def percentile(values: Sequence[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, round(q * (len(ordered) - 1))))]
+
+
+def measure(
+    run: Callable[[str], object], queries: Sequence[str], repeat: int, before: Callable[[], None]
+) -> list[float]:
+    for query in queries:  # warm-up: first touch of each posting list
+        run(query)
+    samples = []
+    for _ in range(repeat):
+        for query in queries:
+            before()
+            started = time.perf_counter()
+            run(query)
+            samples.append((time.perf_counter() - started) * 1000)
+    return samples
+
+
+# --- SQLite FTS5 baseline -------------------------------------------------------------------------------
+
+
+def build_fts(path: Path, docs: Sequence[SearchDocument], segmenter: Segmenter) -> sqlite3.Connection:
+    db = sqlite3.connect(path)
+    db.execute("CREATE VIRTUAL TABLE clauses USING fts5(content, payload UNINDEXED, tokenize='unicode61')")
+    rows = (
+        (
+            " ".join(t for group in segmenter.groups(d.searchable_text) for t in group),
+            json.dumps([d.key, d.text]),
+        )
+        for d in docs
+    )
+    db.executemany("INSERT INTO clauses(content, payload) VALUES (?, ?)", rows)
+    db.commit()
+    db.execute("INSERT INTO clauses(clauses) VALUES ('optimize')")
+    db.commit()
+    return db
+
+
+def fts_expression(parsed: ParsedQuery) -> str:
+    """The same AND-of-words semantics as our engine, in FTS5's query syntax."""
+
+    def quote(token: str) -> str:
+        return '"' + token.replace('"', '""') + '"'
+
+    def word(w: Word) -> str:
+        if w.subwords:
+            return f"({quote(w.text)} OR ({' AND '.join(quote(s) for s in w.subwords)}))"
+        return quote(w.text)
+
+    parts = [word(w) for w in parsed.words if not w.optional] or [word(w) for w in parsed.words]
+    parts += ['"' + " ".join(p) + '"' for p in parsed.phrases]
+    parts += [quote(n) for n in parsed.numbers]
+    expression = " AND ".join(parts) or quote("营销")
+    for excluded in parsed.excluded:
+        expression = f"({expression}) NOT ({' AND '.join(quote(x) for x in excluded)})"
+    return expression
+
+
+def fts_search(db: sqlite3.Connection, segmenter: Segmenter, query: str, highlight: bool) -> int:
+    try:
+        parsed = parse_query(query, segmenter)
+    except QueryError:
+        return 0
+    expression = fts_expression(parsed)
+    shown = "snippet(clauses, 0, '<mark>', '</mark>', '…', 40)" if highlight else "''"
+    rows = db.execute(
+        f"SELECT payload, {shown} FROM clauses WHERE clauses MATCH ? ORDER BY bm25(clauses) LIMIT 10",
+        (expression,),
+    ).fetchall()
+    total = db.execute("SELECT count(*) FROM clauses WHERE clauses MATCH ?", (expression,)).fetchone()[0]
+    for payload, _ in rows:
+        json.loads(payload)
+    return int(total)
+
+
+# --- the run -------------------------------------------------------------------------------------------
+
+
+def bench_size(size: int, repeat: int, segmenter: Segmenter, workdir: Path) -> dict[str, float]:
+    docs = make_corpus(size, seed=size, segmenter=segmenter)
+    started = time.perf_counter()
+    build_index(workdir / "index", "bench", docs, segmenter)
+    build_s = time.perf_counter() - started
+    engine = WhooshSearchEngine(workdir / "index", segmenter)
+    clear = engine._prepare.cache_clear
+    whoosh_hl = measure(lambda q: engine.search(q, highlight=True), QUERIES, repeat, clear)
+    whoosh_plain = measure(lambda q: engine.search(q, highlight=False), QUERIES, repeat, clear)
+    engine.close()
+
+    started = time.perf_counter()
+    db = build_fts(workdir / "fts.sqlite", docs, segmenter)
+    fts_build_s = time.perf_counter() - started
+    fts_hl = measure(lambda q: fts_search(db, segmenter, q, True), QUERIES, repeat, lambda: None)
+    fts_plain = measure(lambda q: fts_search(db, segmenter, q, False), QUERIES, repeat, lambda: None)
+    db.close()
+    return {
+        "clauses": len(docs),
+        "build_s": build_s,
+        "build_per_s": len(docs) / build_s,
+        "fts_build_s": fts_build_s,
+        "whoosh_p50_hl": percentile(whoosh_hl, 0.5),
+        "whoosh_p95_hl": percentile(whoosh_hl, 0.95),
+        "whoosh_p50": percentile(whoosh_plain, 0.5),
+        "whoosh_p95": percentile(whoosh_plain, 0.95),
+        "fts_p50_hl": percentile(fts_hl, 0.5),
+        "fts_p95_hl": percentile(fts_hl, 0.95),
+        "fts_p50": percentile(fts_plain, 0.5),
+        "fts_p95": percentile(fts_plain, 0.95),
+    }
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--sizes", default="1000,10000", help="comma-separated clause counts (100000 takes minutes)"
+    )
+    parser.add_argument(
+        "--repeat", type=int, default=3, help="runs of each of the 30 queries per measurement"
+    )
+    parser.add_argument("--json", action="store_true", help="print the figures as JSON lines too")
+    args = parser.parse_args(argv)
+    segmenter = load_segmenter(dictionaries(ROOT))
+    print(
+        f"{len(QUERIES)} queries × {args.repeat} runs; times in ms; one index per corpus (a single release)"
+    )
+    header = f"{'clauses':>8} {'build s':>8} {'/s':>6} | {'whoosh p50/p95 +hl':>19} {'no hl':>13} | {'fts5 p50/p95 +hl':>17} {'no hl':>11} | {'p95 ratio':>9}"
+    print(header)
+    for size in (int(s) for s in args.sizes.split(",")):
+        with tempfile.TemporaryDirectory(prefix="search-bench-") as tmp:
+            r = bench_size(size, args.repeat, segmenter, Path(tmp))
+        print(
+            f"{r['clauses']:>8.0f} {r['build_s']:>8.1f} {r['build_per_s']:>6.0f} | "
+            f"{r['whoosh_p50_hl']:>8.1f} / {r['whoosh_p95_hl']:>6.1f}   {r['whoosh_p50']:>5.1f} / {r['whoosh_p95']:>5.1f} | "
+            f"{r['fts_p50_hl']:>7.2f} / {r['fts_p95_hl']:>5.2f}   {r['fts_p50']:>4.2f} / {r['fts_p95']:>4.2f} | "
+            f"{r['whoosh_p95_hl'] / max(r['fts_p95_hl'], 1e-6):>8.1f}x",
+            flush=True,
+        )
+        if args.json:
+            print(json.dumps(r))
+
+
+if __name__ == "__main__":
+    main()
