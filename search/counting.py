@@ -23,7 +23,7 @@ class TermBitmaps:
     def __init__(self, searcher: Searcher, max_entries: int = 4096) -> None:
         self._searcher = searcher
         self._reader = searcher.reader()
-        self._all = (1 << searcher.doc_count_all()) - 1
+        self._all: int = (1 << int(searcher.doc_count_all())) - 1
         self._cache: OrderedDict[tuple[object, ...], int] = OrderedDict()
         self._max = max_entries
 
