@@ -36,7 +36,7 @@ from domain.model import Document, Handbook, JobDescription, Section, SectionKin
 
 GENERATOR = "policy-handbook"
 INDEX_PAGE = "index.md"
-ORG_CHART_FILE = "org-chart.md"
+ORG_CHART_FILE = urls.ORG_CHART_PAGE.rstrip("/") + ".md"  # org-chart/ → org-chart.md
 HANDBOOK_TITLE = "管理制度手册"
 
 KIND_LABELS: dict[str, str] = {
