@@ -93,11 +93,13 @@ def read_doc_files(paths: Sequence[Path], options: DocReaderOptions | None = Non
     diagnoses: dict[int, FailureReason] = {}
     pending: list[int] = []
     for index, path in enumerate(paths):
-        refused = _precheck(path, diagnoses, index)
+        refused, doubt = _precheck(path)
         if refused is not None:
             outcomes[index] = refused
-        else:
-            pending.append(index)
+            continue
+        pending.append(index)
+        if doubt is not None:
+            diagnoses[index] = doubt
     if options.soffice:
         sources = [paths[i] for i in pending]
 
@@ -120,30 +122,32 @@ def read_doc_files(paths: Sequence[Path], options: DocReaderOptions | None = Non
     ]
 
 
-def _precheck(path: Path, diagnoses: dict[int, FailureReason], index: int) -> ImportFailed | None:
-    """Refuse what no converter can read, before starting one; remember doubts for later."""
+def _precheck(path: Path) -> tuple[ImportFailed | None, FailureReason | None]:
+    """Refuse what no converter can read, before starting one; or name a doubt for later.
+
+    The doubt (a damaged OLE2 structure) does not refuse the file: LibreOffice
+    is more forgiving than our check, and if it fails too, this is why.
+    """
     try:
         size = path.stat().st_size
         if size > MAX_SOURCE_BYTES:
-            return import_failed(path.name, FailureReason.TOO_LARGE, f"{size} bytes")
+            return import_failed(path.name, FailureReason.TOO_LARGE, f"{size} bytes"), None
         data = path.read_bytes()
     except OSError as error:
-        return import_failed(path.name, FailureReason.UNREADABLE, str(error))
+        return import_failed(path.name, FailureReason.UNREADABLE, str(error)), None
     if not data:
-        return import_failed(path.name, FailureReason.EMPTY)
+        return import_failed(path.name, FailureReason.EMPTY), None
     if not is_compound_file(data):
-        return import_failed(path.name, FailureReason.NOT_WORD, "no OLE2 signature")
+        return import_failed(path.name, FailureReason.NOT_WORD, "no OLE2 signature"), None
     if is_encrypted_ooxml(data):
-        return import_failed(path.name, FailureReason.ENCRYPTED, "encrypted Office Open XML package")
+        return import_failed(path.name, FailureReason.ENCRYPTED, "encrypted Office Open XML package"), None
     try:
         info = word_binary_info(data)
     except CompoundFileError:
-        # Let LibreOffice try anyway (it is more forgiving); if it fails too, this is why.
-        diagnoses[index] = FailureReason.CORRUPT
-        return None
+        return None, FailureReason.CORRUPT
     if info.encrypted:
-        return import_failed(path.name, FailureReason.ENCRYPTED, f"{info.version} FIB fEncrypted")
-    return None
+        return import_failed(path.name, FailureReason.ENCRYPTED, f"{info.version} FIB fEncrypted"), None
+    return None, None
 
 
 def _read_docx_output(source: Path, docx_data: bytes) -> DocResult:
@@ -157,11 +161,8 @@ def _fall_back(
     path: Path, failure: FailureReason, options: DocReaderOptions, diagnosis: FailureReason | None
 ) -> DocResult:
     """LibreOffice could not load the file: antiword may still read its text, or say why not."""
-    fallback = _read_with_antiword_or_error(path, options, diagnosis or failure)
-    if isinstance(fallback, ImportFailed):
-        return fallback
     note = f"「{path.name}」LibreOffice 无法打开，已改用 antiword 读取纯文本：样式、自动编号和表格已丢失。"
-    return Result(fallback.value, fallback.dropped, fallback.changed, (*fallback.warnings, note))
+    return _read_with_antiword_or_error(path, options, diagnosis or failure, note)
 
 
 # ---------------------------------------------------------------- LibreOffice
@@ -329,14 +330,14 @@ def _run_soffice(
 
 
 def _read_with_antiword_or_error(
-    path: Path, options: DocReaderOptions, diagnosis: FailureReason | None
+    path: Path, options: DocReaderOptions, diagnosis: FailureReason | None, note: str | None = None
 ) -> DocResult:
     if not options.antiword:
         if diagnosis is not None:
             return import_failed(path.name, diagnosis)
         return import_failed(path.name, FailureReason.NO_CONVERTER)
     try:
-        return read_with_antiword(path, options)
+        return read_with_antiword(path, options, note)
     except ImportFailed as error:
         refined = isinstance(error, SourceUnusable) and error.reason in (
             FailureReason.NOT_WORD,
@@ -348,14 +349,15 @@ def _read_with_antiword_or_error(
         return error
 
 
-def read_with_antiword(path: Path, options: DocReaderOptions) -> Result[list[Block]]:
-    """The text of a .doc through antiword and the text reader (styles and tables are lost)."""
+def read_with_antiword(path: Path, options: DocReaderOptions, note: str | None = None) -> Result[list[Block]]:
+    """The text of a .doc through antiword and the text reader, with ``note`` (or the default
+    warning that styles, numbers and tables are lost) added to the warnings."""
     assert options.antiword is not None
     text = antiword_text(path, options.antiword, options.antiword_timeout)
     from importers.text import read_text_bytes  # imported late: the text reader is another stage's module
 
     result = read_text_bytes(text, path.name)
-    note = f"「{path.name}」未经 LibreOffice 转换，只读取了纯文本：样式、自动编号和表格已丢失。"
+    note = note or f"「{path.name}」未经 LibreOffice 转换，只读取了纯文本：样式、自动编号和表格已丢失。"
     return Result(result.value, result.dropped, result.changed, (*result.warnings, note))
 
 
