@@ -52,7 +52,8 @@ class StyleSheet:
 
     def chain(self, style_id: str | None) -> Iterator[ParagraphStyle]:
         """The style and its ancestors (``basedOn``), nearest first."""
-        current = self.styles.get(style_id or "") if style_id else self._default()
+        # A paragraph naming a style the document does not define is shown in the default style.
+        current = self.styles.get(style_id, self._default()) if style_id else self._default()
         seen: set[str] = set()
         while current is not None and current.style_id not in seen and len(seen) < _MAX_CHAIN:
             seen.add(current.style_id)

@@ -105,8 +105,9 @@ class _BodyWalker:
         p_pr = p.find(w("pPr"))
         style_id = child_val(p_pr, "pStyle")
         number = self.number(p_pr, style_id)
-        text = paragraph_text(p)
-        if not text.strip() and not number:
+        # Like the text reader, drop the indentation people type (　　) around a paragraph.
+        text = paragraph_text(p).strip()
+        if not text and not number:
             return None
         return Block(
             text=text,
@@ -158,7 +159,7 @@ class _BodyWalker:
         for p in tc.iter(w("p")):
             block = self.paragraph(p)
             if block is not None:
-                lines.append(f"{block.number} {block.text}".strip() if block.number else block.text.strip())
+                lines.append(f"{block.number} {block.text}".strip() if block.number else block.text)
         return "\n".join(lines)
 
 

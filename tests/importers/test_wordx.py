@@ -13,7 +13,7 @@ from domain.errors import ImportFailed
 from importers.blocks import Block
 from importers.number_formats import chinese_counting, format_number
 from importers.numbering_defs import NumberingCounter, parse_numbering
-from importers.wordx import MAX_UNPACKED_BYTES, read_docx, read_docx_bytes
+from importers.wordx import MAX_UNPACKED_BYTES, WordParts, blocks_from_parts, read_docx, read_docx_bytes
 from tests.importers.word_samples import (
     FORMAT_CASES,
     Expected,
@@ -277,3 +277,44 @@ def test_unknown_instances_and_num_id_zero_print_nothing() -> None:
     counter = NumberingCounter(parse_numbering(None))
     assert counter.next_number(0, 0) == ""
     assert counter.next_number(7, 0) == ""
+
+
+def _body(inner: str) -> bytes:
+    return (
+        f'<w:document {_W} xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006">'
+        f"<w:body>{inner}</w:body></w:document>"
+    ).encode()
+
+
+def _run_with_text_box(text: str) -> str:
+    box = f"<w:txbxContent><w:p><w:r><w:t>{text}</w:t></w:r></w:p></w:txbxContent>"
+    return (
+        "<w:r><mc:AlternateContent>"
+        f"<mc:Choice Requires='wps'><w:drawing><wps>{box}</wps></w:drawing></mc:Choice>"
+        f"<mc:Fallback><w:pict><v>{box}</v></w:pict></mc:Fallback>"
+        "</mc:AlternateContent></w:r>"
+    )
+
+
+def test_text_box_text_is_read_once_before_the_paragraph_it_is_anchored_to() -> None:
+    xml = _body(f"<w:p>{_run_with_text_box('中华人民共和国能源行业标准')}<w:r><w:t>目  次</w:t></w:r></w:p>")
+    blocks = blocks_from_parts(WordParts(document=xml), "标准.docx").value
+    assert [b.text for b in blocks] == ["中华人民共和国能源行业标准", "目  次"]
+
+
+def test_deleted_text_and_field_codes_are_not_text_but_inserted_text_is() -> None:
+    xml = _body(
+        "<w:p><w:r><w:t>第一条</w:t></w:r><w:del><w:r><w:delText>旧的</w:delText></w:r></w:del>"
+        "<w:ins><w:r><w:t>新的</w:t></w:r></w:ins>"
+        '<w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText> PAGE </w:instrText></w:r>'
+        '<w:r><w:fldChar w:fldCharType="separate"/></w:r><w:r><w:t>3</w:t></w:r>'
+        '<w:r><w:fldChar w:fldCharType="end"/></w:r></w:p>'
+    )
+    (block,) = blocks_from_parts(WordParts(document=xml), "制度.docx").value
+    assert block.text == "第一条新的3"
+
+
+def test_typed_indentation_around_a_paragraph_is_dropped_and_soft_breaks_kept() -> None:
+    xml = _body("<w:p><w:r><w:t xml:space='preserve'>　　第一章</w:t><w:br/><w:t>总则  </w:t></w:r></w:p>")
+    (block,) = blocks_from_parts(WordParts(document=xml), "制度.docx").value
+    assert block.text == "第一章\n总则"
