@@ -6,6 +6,8 @@ import logging
 import threading
 from collections.abc import Callable
 
+from sqlalchemy import update
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from domain.errors import HandbookError
@@ -24,12 +26,25 @@ def create_job(session: Session, clock: Clock, kind: str, created_by_id: int | N
     return job
 
 
-def _update(factory: sessionmaker[Session], job_id: int, **values: object) -> None:
-    with factory() as session, session.begin():
-        job = session.get(Job, job_id)
-        if job is not None:
-            for key, value in values.items():
-                setattr(job, key, value)
+def _update(factory: sessionmaker[Session], job_id: int, *, best_effort: bool = False, **values: object) -> None:
+    """Write the job's state.  Progress is best effort: on SQLite the work itself may hold
+    the only write lock, and a progress bar must never stall or fail the work."""
+    engine = factory.kw["bind"]
+    with engine.connect() as connection:
+        sqlite = connection.dialect.name == "sqlite"
+        if best_effort and sqlite:
+            connection.exec_driver_sql("PRAGMA busy_timeout=100")
+        try:
+            connection.execute(update(Job).where(Job.id == job_id).values(**values))
+            connection.commit()
+        except OperationalError:
+            connection.rollback()
+            if not best_effort:
+                raise
+            log.debug("progress of job %s skipped: database busy", job_id)
+        finally:
+            if best_effort and sqlite:
+                connection.exec_driver_sql("PRAGMA busy_timeout=15000")
 
 
 def run_job(
@@ -41,7 +56,7 @@ def run_job(
     """Run ``work`` in its own session; ``work`` reports progress and returns the final message."""
 
     def progress(percent: int, message: str) -> None:
-        _update(factory, job_id, status="running", progress=max(0, min(percent, 100)), message=message)
+        _update(factory, job_id, best_effort=True, status="running", progress=max(0, min(percent, 100)), message=message)
 
     progress(1, "开始")
     try:

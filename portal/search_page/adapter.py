@@ -1,33 +1,38 @@
-"""A thin, defensive bridge to ``search.service`` (another stage's module, imported lazily).
+"""A thin bridge to the search stage's ``search.service`` (imported lazily).
 
 The portal must keep working when the search stage is absent or its index
 has not been built: both become a Chinese message on the page, never a 500.
+Highlights arrive as escaped text with ``<mark>`` tags; they are split into
+(text, marked) segments so the template escapes every character itself.
 """
 
 from __future__ import annotations
 
+import html
 import importlib
 import importlib.util
-import inspect
 import logging
+import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from urllib.parse import unquote, urlsplit
+
+from domain.errors import HandbookError
 
 log = logging.getLogger(__name__)
 
 NO_SERVICE = "检索功能尚未安装。"
 NO_INDEX = "检索索引尚未建立，请管理员运行 handbook index 后再试。"
-FAILED = "检索暂时不可用，请稍后再试。"
+_MARKS = re.compile(r"(<mark>.*?</mark>)", re.S)
 
 
 @dataclass(frozen=True)
 class Hit:
-    title: str
-    label: str
-    snippet: str
+    document: str
     slug: str
     anchor: str
+    label: str
+    segments: tuple[tuple[str, bool], ...]
 
 
 @dataclass(frozen=True)
@@ -35,53 +40,47 @@ class SearchResult:
     hits: tuple[Hit, ...]
     total: int
     message: str = ""
+    notice: str = ""
 
 
-def _field(hit: Any, *names: str) -> str:
-    for name in names:
-        value = hit.get(name) if isinstance(hit, dict) else getattr(hit, name, None)
-        if value:
-            return str(value)
-    return ""
+def segments(highlighted: str) -> tuple[tuple[str, bool], ...]:
+    """``a &lt; <mark>b</mark>`` → (("a < ", False), ("b", True))."""
+    parts = []
+    for piece in _MARKS.split(highlighted):
+        if not piece:
+            continue
+        marked = piece.startswith("<mark>") and piece.endswith("</mark>")
+        text = piece[len("<mark>") : -len("</mark>")] if marked else piece
+        parts.append((html.unescape(text), marked))
+    return tuple(parts)
 
 
-def _to_hit(hit: Any) -> Hit:
-    return Hit(
-        title=_field(hit, "document_title", "title", "doc_title"),
-        label=_field(hit, "label", "clause_label", "number", "heading"),
-        snippet=_field(hit, "snippet", "highlight", "excerpt", "text"),
-        slug=_field(hit, "document_slug", "slug", "doc_slug"),
-        anchor=_field(hit, "anchor", "clause_anchor"),
-    )
+def _anchor(url: str) -> str:
+    return unquote(urlsplit(url).fragment)
 
 
-def run_search(query: str, index_dir: Path, limit: int = 20) -> SearchResult:
+def run_search(query: str, project_root: Path, limit: int = 20) -> SearchResult:
     if importlib.util.find_spec("search.service") is None:
         return SearchResult((), 0, NO_SERVICE)
     service = importlib.import_module("search.service")
-    function = getattr(service, "search", None) or getattr(service, "query", None)
-    if not callable(function):
-        return SearchResult((), 0, NO_SERVICE)
-    parameters = inspect.signature(function).parameters
-    kwargs: dict[str, Any] = {}
-    for name in ("index_dir", "index_path", "index", "directory"):
-        if name in parameters:
-            kwargs[name] = index_dir
-            break
-    for name in ("limit", "top", "size"):
-        if name in parameters:
-            kwargs[name] = limit
-            break
+    index_root = project_root / "var" / "index"
     try:
-        outcome = function(query, **kwargs)
+        engine = service.open_engine(index_root, service.dictionaries(project_root))
+        results = service.search_hits(engine, query, limit=limit)
+    except HandbookError as error:
+        if type(error).__name__ == "IndexMissing":
+            return SearchResult((), 0, NO_INDEX)
+        return SearchResult((), 0, error.user_message)
     except FileNotFoundError:
         return SearchResult((), 0, NO_INDEX)
-    except Exception as error:
-        if "index" in type(error).__name__.lower() or "index" in str(error).lower():
-            return SearchResult((), 0, NO_INDEX)
-        log.exception("search failed")
-        return SearchResult((), 0, FAILED)
-    hits = getattr(outcome, "hits", outcome)
-    total = getattr(outcome, "total", None)
-    converted = tuple(_to_hit(h) for h in list(hits)[:limit])
-    return SearchResult(converted, int(total) if isinstance(total, int) else len(converted))
+    hits = tuple(
+        Hit(
+            document=h.document,
+            slug=h.document_slug,
+            anchor=_anchor(h.url),
+            label=" › ".join(p for p in (*h.heading_path, h.number) if p) or h.title,
+            segments=segments(h.highlight or html.escape(h.text)),
+        )
+        for h in results.hits
+    )
+    return SearchResult(hits, int(results.total), notice=results.notice or "")

@@ -18,5 +18,5 @@ def search() -> str:
     query = request.args.get("q", "").strip()[:100]
     result = SearchResult((), 0)
     if query:
-        result = run_search(query, Path(current_app.config["HANDBOOK_ROOT"]) / "var" / "index")
+        result = run_search(query, Path(current_app.config["HANDBOOK_ROOT"]))
     return render_template("search_page/search.html", query=query, result=result)

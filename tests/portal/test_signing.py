@@ -121,7 +121,8 @@ def _restore_guard(session: Session) -> None:
 
 
 def test_verify_names_the_first_record_altered_directly_in_the_database(
-    session: Session, clock: FixedClock, make_user: Callable[..., Any], handbook: RegulationVersion, runner: Any
+    session: Session, clock: FixedClock, make_user: Callable[..., Any], handbook: RegulationVersion, runner: Any,
+    tmp_path: Any,
 ) -> None:
     users = [make_user(f"员工{i}") for i in range(4)]
     acks = []
@@ -138,10 +139,27 @@ def test_verify_names_the_first_record_altered_directly_in_the_database(
         report = verify_chain(session)
         assert not report.ok
         assert report.first_break is not None and report.first_break.record_id == acks[1].id
-        result = runner.invoke(args=["acks-verify"]) if False else None
-        del result
+        from cli.main import main
+
+        url = session.get_bind().url.render_as_string(hide_password=False)
+        result = runner.invoke(main, ["--root", str(tmp_path), "acks", "verify"], env={"DATABASE_URL": url})
+        assert result.exit_code == 1
+        assert f"#{acks[1].id}" in result.output and "被改动" in result.output
     finally:
         _restore_guard(session)
+
+
+def test_verify_command_reports_an_intact_chain(
+    session: Session, clock: FixedClock, make_user: Callable[..., Any], handbook: RegulationVersion, runner: Any, tmp_path: Any
+) -> None:
+    from cli.main import main
+
+    user = make_user("周九")
+    sign(session, clock, _request(user.id, handbook.id, "周九"))
+    session.commit()
+    url = session.get_bind().url.render_as_string(hide_password=False)
+    result = runner.invoke(main, ["--root", str(tmp_path), "acks", "verify"], env={"DATABASE_URL": url})
+    assert result.exit_code == 0 and "1 条记录校验通过" in result.output
 
 
 def test_signing_through_the_reading_page_shows_the_receipt(

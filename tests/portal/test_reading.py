@@ -1,0 +1,77 @@
+"""Reading pages: clause anchors, escaped imported text, history, search, publishing from the web."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import time
+from collections.abc import Callable
+from io import BytesIO
+from typing import Any
+
+from flask.testing import FlaskClient
+from sqlalchemy.orm import Session
+
+from domain.model import Release
+from domain.serialize import release_to_dict
+from portal.access import Role
+from portal.reading.rendering import document_markdown, render_html
+
+
+def test_every_clause_keeps_its_anchor_and_html_in_the_text_stays_text(document: Callable[..., Any]) -> None:
+    doc = document("x", "制度", ["<script>alert(1)</script> 与 **粗体** 和 [链接](javascript:alert(1))", "1. 不是列表"])
+    html = render_html(doc)
+    assert 'id="第一条"' in html and 'id="第二条"' in html and 'id="第一章"' in html
+    assert "<script>" not in html and "&lt;script&gt;" in html
+    assert "<strong>粗体</strong>" not in html and "href=" not in html
+    assert "<ol" not in html
+    assert "\\<script" in document_markdown(doc)
+
+
+def test_reading_page_lists_version_hash_and_history(
+    client: FlaskClient, login: Callable[..., Any], make_user: Callable[..., Any], publish: Callable[..., Any],
+    document: Callable[..., Any],
+) -> None:
+    publish("2026.1", document("sales", "销售管理制度", ["甲。"]))
+    publish("2026.2", document("sales", "销售管理制度", ["甲乙。"]))
+    login(make_user("张三"))
+    index = client.get("/regulations").get_data(as_text=True)
+    assert "销售管理制度" in index and "版本 2026.2" in index
+    history = client.get("/regulations/sales/history").get_data(as_text=True)
+    assert "2026.1" in history and "实质修订" in history
+    old = client.get("/regulations/sales/versions/2026.1").get_data(as_text=True)
+    assert "这是历史版本" in old and "确认签署" not in old
+
+
+def test_search_page_explains_when_the_index_is_missing(client: FlaskClient, login: Callable[..., Any],
+                                                        make_user: Callable[..., Any]) -> None:
+    login(make_user("张三"))
+    page = client.get("/search?q=回款").get_data(as_text=True)
+    assert "检索索引尚未建立" in page
+
+
+def test_hr_publishes_from_the_web_and_watches_progress(
+    client: FlaskClient, login: Callable[..., Any], make_user: Callable[..., Any], document: Callable[..., Any],
+    session: Session,
+) -> None:
+    login(make_user("人事", roles={Role.HR}))
+    release = Release("ignored", "手册", dt.date(2026, 1, 1), (document("sales", "销售管理制度", ["甲。"]),))
+    payload = json.dumps(release_to_dict(release), ensure_ascii=False).encode("utf-8")
+    response = client.post(
+        "/admin/publish",
+        data={"file": (BytesIO(payload), "release.json"), "version": "2026.5", "effective": "2026-05-01", "title": ""},
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 302
+    job_url = response.headers["Location"]
+    assert "<progress" in client.get(job_url).get_data(as_text=True)
+    deadline = time.monotonic() + 20
+    status: dict[str, Any] = {}
+    while time.monotonic() < deadline:
+        status = client.get(job_url + ".json").get_json()
+        if status["status"] in ("done", "failed"):
+            break
+        time.sleep(0.1)
+    assert status["status"] == "done", status
+    assert "版本 2026.5 已发布" in status["message"] and status["progress"] == 100
+    assert "销售管理制度" in client.get("/regulations").get_data(as_text=True)
