@@ -102,6 +102,7 @@ SYSTEMS: dict[str, System] = {
         System("1.1", 35, SectionKind.ITEM),
         System("1.1.1", 34, SectionKind.ITEM),
         System("（1）", 30, SectionKind.ITEM),
+        System("1）", 30, SectionKind.ITEM),
         System("①", 20, SectionKind.ITEM),
         System("a)", 10, SectionKind.ITEM),
     )
@@ -139,6 +140,8 @@ _CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
 _CN_DUN_RE = re.compile(r"([一二三四五六七八九十]{1,3})\s*、")
 _AR_DUN_RE = re.compile(r"(\d{1,2})\s*、")
 _AR_DOT_RE = re.compile(r"(\d{1,2})[.．](?![\d.．])")
+_AR_CLOSE_RE = re.compile(r"(\d{1,2})[)）]")
+_BARE_NUMBER_RE = re.compile(r"^\d{1,3}$")
 _LATIN_RE = re.compile(r"([a-z])[)）]")
 _SPACES_RE = re.compile(r"[ \t\u3000]*")
 
@@ -196,7 +199,24 @@ def _arabic(text: str, pos: int) -> Marker | None:
         return _make("1、", (int(m.group(1)),), text, pos, m.end())
     if m := _AR_DOT_RE.match(text, pos):
         return _make("1.", (int(m.group(1)),), text, pos, m.end())
+    if m := _AR_CLOSE_RE.match(text, pos):
+        return _make("1）", (int(m.group(1)),), text, pos, m.end())
     return None
+
+
+def marker_of_number(number: str) -> Marker | None:
+    """The marker for a number Word renders apart from the text (``一、``, ``5.1``, ``2``, ``a)``).
+
+    A bare ``2`` (numFmt decimal, lvlText ``%1``) counts as ``2.``; bullets
+    (``-``, ``•``) are not numbers.
+    """
+    number = number.strip()
+    if _BARE_NUMBER_RE.match(number):
+        return Marker(SYSTEMS["1."], (int(number),), number, 0, len(number))
+    marker = match_marker(number + " ", 0)
+    if marker is None or number[marker.start : marker.start + len(marker.printed)] != number.replace(" ", ""):
+        return None
+    return marker
 
 
 def _cn_marker(key: str, numeral: str, text: str, start: int, end: int) -> Marker | None:

@@ -27,14 +27,24 @@ from dataclasses import dataclass, field
 from domain.model import SectionKind, Table
 from importers.blocks import Block
 from importers.headings import Ending, TitleSplit, split_title
-from importers.numbering import MARKER_CANDIDATE_RE, SYSTEMS, Marker, System, describe, match_marker
+from importers.numbering import (
+    MARKER_CANDIDATE_RE,
+    SYSTEMS,
+    Marker,
+    System,
+    describe,
+    marker_of_number,
+    match_marker,
+)
 from importers.toc import TocKey, toc_key
 
 UNNUMBERED = System("H", 60, SectionKind.HEADING)
 MAX_UNNUMBERED_HEADING = 12
 _PUNCT = set("。，,；;：:！？!?、（）()“”《》…")
-_REFERENCE_BEFORE = set("本依按据见照参及和与、至或如")
+_REFERENCE_BEFORE = set("本依按据见照参及和与、至或如》〉")  # 《…法》第十六条 cites a law
 _REFERENCE_BEFORE_2 = ("违反", "符合", "根据", "依照", "按照", "参照", "依据")
+_CITING_AFTER = ("明确规定", "规定：", "规定:", "指出", "所称", "所指")
+_OPENING_QUOTES = set("“‘《〈「『\"'")
 _REFERENCE_AFTER = (
     "规定",
     "所述",
@@ -92,7 +102,6 @@ class Outline:
     preamble: list[str]
     roots: list[Node]
     warnings: list[str]
-    preamble_tables: list[Table] = field(default_factory=list)
 
     def nodes(self) -> list[Node]:
         return [n for root in self.roots for n in root.walk()]
@@ -105,7 +114,6 @@ class _Builder:
         self.root = Node(System("root", 10_000, SectionKind.HEADING), None, "", "")
         self.stack: list[Node] = [self.root]
         self.preamble: list[str] = []
-        self.preamble_tables: list[Table] = []
         self.warnings: list[str] = []
         self.last_strong: dict[str, tuple[int, ...]] = {}
 
@@ -117,38 +125,55 @@ class _Builder:
 
     def add_block(self, block: Block, next_block: Block | None) -> None:
         if block.table is not None:
-            (self.top.tables if self.top is not self.root else self.preamble_tables).append(block.table)
+            self._add_table(block.table)
             return
-        text = f"{block.number}{block.text}" if block.number else block.text
+        number = marker_of_number(block.number) if block.number.strip() else None
+        text = block.text.strip()
+        if block.number.strip() and number is None:
+            # A bullet (``-``, ``•``): not a number; keep it with the text.
+            text = f"{block.number.strip()} {text}".strip()
         if block.outline_level is not None:
-            self._add_word_heading(block, text)
+            self._add_word_heading(block, text, number)
             return
-        if _is_unnumbered_heading(text, next_block):
+        if number is not None:
+            node = Node(number.system, number, number.printed, block.source)
+            self._place(node)
+            self._scan(text, node, 0, block.source)
+            return
+        if _is_unnumbered_heading(text, next_block) and _has_plain_style(block):
             self._open(Node(UNNUMBERED, None, "", block.source, first_text=text), text)
             return
-        self._add_text_line(text, block.source)
-
-    def _add_word_heading(self, block: Block, text: str) -> None:
-        marker = match_marker(text, 0, allow_latin=False)
-        if marker is not None and marker.end < len(text):
-            node = Node(
-                marker.system, marker, marker.printed, block.source, fixed_title=text[marker.end :].strip()
-            )
-        else:
-            level = block.outline_level or 1
-            node = Node(outline_system(level), None, "", block.source, fixed_title=text.strip())
-        self._place(node)
-
-    def _add_text_line(self, text: str, source: str) -> None:
-        self._scan_from_marker(text, match_marker(text, 0), source)
-
-    def _scan_from_marker(self, text: str, marker: Marker | None, source: str) -> None:
-        """Open ``marker``'s node, then look for numbers later in the line."""
-        pos = 0 if marker is None else marker.end
-        current: Node | None = None
+        marker = match_marker(text, 0)
+        if marker is not None and marker.system.is_strong and text.startswith(_CITING_AFTER, marker.end):
+            marker = None  # 第十六条明确规定：… cites another text's article
+        node = None
         if marker is not None:
-            current = Node(marker.system, marker, marker.printed, source)
-            self._place(current)
+            node = Node(marker.system, marker, marker.printed, block.source)
+            self._place(node)
+        self._scan(text, node, marker.end if marker else 0, block.source)
+
+    def _add_table(self, table: Table) -> None:
+        if self.top is not self.root:
+            self.top.tables.append(table)
+            return
+        # A document has no tables before its first section: the rows become preamble lines
+        # (a cover page laid out with a table); empty layout tables vanish, having no text.
+        self.preamble.extend(
+            " | ".join(c.strip() for c in row) for row in table if any(c.strip() for c in row)
+        )
+
+    def _add_word_heading(self, block: Block, text: str, number: Marker | None) -> None:
+        """A paragraph in a heading style: its outline level decides the level, the whole text is the title."""
+        marker, title = number, text
+        if marker is None:
+            typed = match_marker(text, 0, allow_latin=False)
+            if typed is not None and typed.end < len(text):
+                marker, title = typed, text[typed.end :].strip()
+        system = outline_system(max(1, block.outline_level or 1))
+        self._place(Node(system, marker, marker.printed if marker else "", block.source, fixed_title=title))
+
+    def _scan(self, text: str, current: Node | None, pos: int, source: str) -> None:
+        """Give ``text[pos:]`` to ``current``, opening a node at each expected number inside it."""
         piece_start = pos
         while pos < len(text):
             candidate = MARKER_CANDIDATE_RE.search(text, pos)
@@ -195,8 +220,8 @@ class _Builder:
         node.parent = parent if parent is not self.root else None
         parent.children.append(node)
         self.stack.append(node)
-        if node.marker is not None and node.system.is_strong:
-            self.last_strong[node.system.key] = node.marker.values
+        if node.marker is not None and node.marker.system.is_strong:
+            self.last_strong[node.marker.system.key] = node.marker.values
 
     def _pops(self, top: Node, node: Node) -> bool:
         """Whether ``top`` closes before ``node`` opens."""
@@ -234,6 +259,11 @@ class _Builder:
             last = self.last_strong.get(key)
             return marker.values[0] == 1 or last is None or _is_next(last, marker.values)
         open_node = next((n for n in reversed(self.stack) if n.system.key == key and n.marker), None)
+        if len(marker.values) > 1 and marker.value == 1:
+            # 2.1 inside a line: only under an open node numbered 2 (二、, 2、, 2.).
+            return any(
+                n.marker is not None and n.marker.values[-1:] == marker.values[-2:-1] for n in self.stack
+            )
         if marker.value == 1:
             return True
         return (
@@ -291,7 +321,7 @@ def _plausible_context(text: str, marker: Marker) -> bool:
     """Whether a number inside a line can start a node (not 2010.07, not 依照第五条)."""
     before = text[marker.start - 1] if marker.start > 0 else ""
     after = text[marker.end] if marker.end < len(text) else ""
-    if before.isdigit() or before in ".．-/:" or not after or after in _PUNCT:
+    if before.isdigit() or before in ".．-/:" or before in _OPENING_QUOTES or not after or after in _PUNCT:
         return False
     if marker.system.is_strong:
         if (
@@ -299,12 +329,18 @@ def _plausible_context(text: str, marker: Marker) -> bool:
             or text[max(0, marker.start - 2) : marker.start] in _REFERENCE_BEFORE_2
         ):
             return False
-        return not text.startswith(_REFERENCE_AFTER, marker.end)
+        return not text.startswith(_REFERENCE_AFTER + _CITING_AFTER, marker.end)
     if marker.system.key == "一、":
         return before not in "一二三四五六七八九十、"
-    if marker.system.key in ("1.", "1、", "1.1", "1.1.1"):
-        return not before.isascii() or before in " ;；。"
+    if marker.system.key in ("1.", "1、", "1.1", "1.1.1", "1）"):
+        # After Chinese text or a clause mark, never after a space or Latin text (GB/T 1.1—2020).
+        return not before.isascii() and after not in "—–-~/"
     return True
+
+
+def _has_plain_style(block: Block) -> bool:
+    """Unstyled text: only then does a short line count as a heading by its look alone."""
+    return block.style is None or block.style.strip().lower() in ("normal", "正文", "body text")
 
 
 def _is_unnumbered_heading(text: str, next_block: Block | None) -> bool:
@@ -321,7 +357,7 @@ def build_outline(blocks: Sequence[Block]) -> Outline:
     builder = _Builder()
     for i, block in enumerate(blocks):
         builder.add_block(block, blocks[i + 1] if i + 1 < len(blocks) else None)
-    return Outline(builder.preamble, builder.root.children, builder.warnings, builder.preamble_tables)
+    return Outline(builder.preamble, builder.root.children, builder.warnings)
 
 
 def split_titles(outline: Outline, toc_titles: dict[TocKey, str]) -> None:

@@ -32,6 +32,8 @@ MAX_TITLE_LENGTH = 40
 _IGNORED_IN_TITLE_MATCH = re.compile(r"[\s\-–—_·•.．|“”\"'《》<>]")
 _MIN_REPEAT_SHARE = 0.6
 _MIN_REPEAT_CHARS = 6
+_COVER_PAGE_LINES = 12
+_BRACKETED_NUMBER_RE = re.compile(r"^[\[［【(（]\s*\d")
 
 
 @dataclass(frozen=True)
@@ -51,13 +53,56 @@ def is_title_line(text: str) -> bool:
         return False
     if any(ch in _SENTENCE_PUNCT for ch in text):
         return False
-    if match_marker(text, 0, allow_latin=False) is not None:
-        return False
+    if match_marker(text, 0, allow_latin=False) is not None or _BRACKETED_NUMBER_RE.match(text):
+        return False  # a numbered line or a reference-list entry ([2] GB/T … 规定)
     return any(word in text for word in KIND_WORDS)
 
 
+# Word paragraph styles that mark a document title (python-docx "Title", 标题, 封面标准名称 …).
+_TITLE_STYLE_RE = re.compile(r"title|标题|名称", re.IGNORECASE)
+# Styles that say nothing about a paragraph's role: text heuristics decide.
+_PLAIN_STYLES = frozenset(
+    {"normal", "正文", "body text", "default", "默认", "plain text", "纯文本", "list paragraph"}
+)
+
+
+_NOT_TITLE_STYLE_RE = re.compile(r"无标题|[条章节]标题|heading|toc|目录|目次", re.IGNORECASE)
+
+
+def is_word_title(block: Block) -> bool:
+    """A paragraph in a title style (not a heading with an outline level, not 二级无标题 or 条标题)."""
+    style = block.style or ""
+    if not style or block.outline_level is not None or _NOT_TITLE_STYLE_RE.search(style):
+        return False
+    return _TITLE_STYLE_RE.search(style) is not None and not block.text.rstrip().endswith(("。", "；", ";"))
+
+
+def _has_plain_style(block: Block) -> bool:
+    return block.style is None or block.style.strip().lower() in _PLAIN_STYLES
+
+
+def has_word_styles(blocks: Sequence[Block]) -> bool:
+    """Whether the blocks came from a styled Word file (then styles decide before text heuristics)."""
+    return any(b.outline_level is not None or not _has_plain_style(b) for b in blocks)
+
+
 def split_documents(blocks: Sequence[Block]) -> list[DocumentPart]:
-    """Cut ``blocks`` at each title line; text before the first title is a document with no title."""
+    """Cut ``blocks`` at each title line; text before the first title is a document with no title.
+
+    In a styled Word file, a cover page before the first title belongs to
+    the first document rather than being one.
+    """
+    parts = _split(blocks)
+    if len(parts) > 1 and not parts[0].title and has_word_styles(blocks):
+        first, second = parts[0], parts[1]
+        merged = DocumentPart(
+            second.title, second.title_source, first.blocks + second.blocks, first.dropped + second.dropped
+        )
+        parts = [merged, *parts[2:]]
+    return parts
+
+
+def _split(blocks: Sequence[Block]) -> list[DocumentPart]:
     parts: list[DocumentPart] = []
     title, title_source = "", blocks[0].source if blocks else ""
     body: list[Block] = []
@@ -65,12 +110,20 @@ def split_documents(blocks: Sequence[Block]) -> list[DocumentPart]:
     i = 0
     while i < len(blocks):
         block = blocks[i]
-        if _opens_document(blocks, i):
+        if _opens_document(blocks, i) and not (is_word_title(block) and title and not _has_content(body)):
             if title or body:
                 parts.append(_finish(title, title_source, body, dropped))
             title, title_source, body, dropped = block.text.strip(), block.source, [], []
-            i = _absorb_title_variants(blocks, i, dropped)
-            title = _shortest_variant(title, blocks[i].text.strip())
+            if is_word_title(block):
+                # A title set in two paragraphs of the same style (名称 / 第1部分：通用要求).
+                while (
+                    i + 2 < len(blocks) and blocks[i + 1].style == block.style and blocks[i + 1].text.strip()
+                ):
+                    i += 1
+                    title = f"{title} {blocks[i].text.strip()}"
+            else:
+                i = _absorb_title_variants(blocks, i, dropped)
+                title = _shortest_variant(title, blocks[i].text.strip())
             i += 1
             if i < len(blocks):
                 first = _strip_repeated_title(blocks[i], title, dropped)
@@ -87,7 +140,20 @@ def split_documents(blocks: Sequence[Block]) -> list[DocumentPart]:
 
 def _opens_document(blocks: Sequence[Block], i: int) -> bool:
     block = blocks[i]
-    return block.table is None and not block.number and i + 1 < len(blocks) and is_title_line(block.text)
+    if block.table is not None or block.number or i + 1 >= len(blocks) or not block.text.strip():
+        return False
+    if is_word_title(block):
+        return len(block.text.strip()) <= 2 * MAX_TITLE_LENGTH
+    if not _has_plain_style(block) and block.outline_level != 1:
+        return False  # a specific Word style that is not a title (cover-page labels, TOC lines)
+    return is_title_line(block.text)
+
+
+def _has_content(body: Sequence[Block]) -> bool:
+    """Whether a document has begun: a heading or a number, or more than a cover page of lines."""
+    return len(body) >= _COVER_PAGE_LINES or any(
+        b.outline_level is not None or b.number or match_marker(b.text, 0, allow_latin=False) for b in body
+    )
 
 
 def _finish(title: str, source: str, body: list[Block], dropped: list[Dropped]) -> DocumentPart:

@@ -37,7 +37,7 @@ from importers.cleaning import clean_blocks, rejoin_broken_lines
 from importers.numbering import match_marker
 from importers.outline import MAX_UNNUMBERED_HEADING, Node, Outline, build_outline, split_titles
 from importers.splitting import DocumentPart, is_title_line, split_documents
-from importers.toc import extract_toc
+from importers.toc import extract_toc, extract_word_toc
 
 REASON_REPEATED_TEXT = "与前文重复的预览文字"
 _LEADER_AFTER_NUMBER_RE = re.compile(r"^\s*(?:\.{3,}|…+|·{3,})")
@@ -74,7 +74,10 @@ def recover(blocks: Sequence[Block], source: SourceRef) -> Result[list[Document]
 
 def recover_documents(blocks: Sequence[Block], source: SourceRef) -> Recovery:
     cleaned = clean_blocks(blocks)
-    parts = [p for p in split_documents(cleaned.value) if p.blocks]
+    # Word's own table of contents goes first: its lines look like titles.
+    word_toc = extract_word_toc(cleaned.value)
+    all_parts = split_documents(word_toc.blocks)
+    parts = [p for p in all_parts if p.blocks]
     stem = PurePath(source.file_name).stem or "document"
     titles = [p.title or stem for p in parts]
     slugs = unique_slugs(titles)
@@ -83,8 +86,9 @@ def recover_documents(blocks: Sequence[Block], source: SourceRef) -> Recovery:
         for part, title, slug in zip(parts, titles, slugs, strict=True)
     ]
     # Titles of empty documents (a title line with no text) are reported, not lost.
-    orphan_dropped = [d for p in split_documents(cleaned.value) if not p.blocks for d in p.dropped]
-    return _attribute(blocks, parts, built, [*cleaned.dropped, *orphan_dropped], list(cleaned.changed))
+    orphan_dropped = [d for p in all_parts if not p.blocks for d in p.dropped]
+    dropped = [*cleaned.dropped, *word_toc.dropped, *orphan_dropped]
+    return _attribute(blocks, parts, built, dropped, list(cleaned.changed))
 
 
 def _attribute(

@@ -20,7 +20,9 @@ from importers.numbering import Marker, match_marker
 
 REASON_TOC = "目录（标题已用于识别正文标题）"
 
-_TOC_WORD_RE = re.compile(r"目\s*录[：:]?")
+_TOC_WORD_RE = re.compile(r"目\s*[录次][：:]?")
+_TOC_HEADING_RE = re.compile(r"^\s*目\s*[录次]\s*[：:]?\s*$")
+_TOC_STYLE_RE = re.compile(r"^(?:toc|目录)\s*\d*$", re.IGNORECASE)
 _LEADER_RE = re.compile(r"\s*(?:[-—–－_.．·…]{3,}|\s{3,})\s*(?:第\s*\d+\s*页|\d+)?")
 _TRAILING_PAGE_RE = re.compile(r"\s*(?:第\s*\d+\s*页|[-—–－_.．·…]{2,}\s*\d+)\s*$")
 _SEARCH_LINES = 6
@@ -54,6 +56,27 @@ def extract_toc(blocks: Sequence[Block]) -> TableOfContents:
             continue
         return _cut(blocks, index, found.start(), start, first)
     return TableOfContents({}, tuple(blocks))
+
+
+def _is_word_toc_entry(block: Block) -> bool:
+    return bool(block.style and _TOC_STYLE_RE.match(block.style.strip()))
+
+
+def extract_word_toc(blocks: Sequence[Block]) -> TableOfContents:
+    """Word's own table of contents: paragraphs in the TOC styles, and the 目录/目次 heading over them."""
+    kept: list[Block] = []
+    dropped: list[Dropped] = []
+    for index, block in enumerate(blocks):
+        heading_of_toc = (
+            _TOC_HEADING_RE.match(block.text) is not None
+            and index + 1 < len(blocks)
+            and _is_word_toc_entry(blocks[index + 1])
+        )
+        if _is_word_toc_entry(block) or heading_of_toc:
+            dropped.append(Dropped(block.text, REASON_TOC, block.source))
+        else:
+            kept.append(block)
+    return TableOfContents({}, tuple(kept), tuple(dropped))
 
 
 def _first_entry_marker(text: str, start: int) -> Marker | None:

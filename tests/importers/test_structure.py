@@ -286,3 +286,58 @@ def test_tables_from_word_are_attached_to_the_current_section() -> None:
 def test_kind_is_handbook_for_a_compilation_with_parts() -> None:
     document = _one("营销中心机构设置", "第一部分机构设置一、背景及目的为了完善管理体系，特制定本手册。")
     assert document.kind == "handbook"
+
+
+def test_bare_word_numbers_and_bullets() -> None:
+    blocks = [
+        Block("标准", "d:1", style="Title"),
+        Block("规范性引用文件", "d:2", style="章标题", outline_level=2, number="2"),
+        Block("术语和定义", "d:3", style="章标题", outline_level=2, number="3"),
+        Block("", "d:4", style="一级条标题", outline_level=3, number="3.1"),
+        Block("定期安全评价 periodic safety review", "d:5", style="Normal"),
+        Block("补充缺失内容；", "d:6", style="Normal", number="−"),
+    ]
+    document = recover(blocks, SOURCE).value[0]
+    assert _outline(document) == [(1, "2", "规范性引用文件"), (1, "3", "术语和定义"), (2, "3.1", "")]
+    assert _find(document, "3-1").text == "定期安全评价 periodic safety review\n− 补充缺失内容；"
+
+
+def test_word_table_of_contents_is_dropped_before_splitting() -> None:
+    blocks = [
+        Block("员工手册", "d:1", style="Title"),
+        Block("目　录", "d:2", style="目录标题", outline_level=1),
+        Block("1 考勤管理制度\t1", "d:3", style="TOC 1"),
+        Block("2 请假管理规定\t3", "d:4", style="TOC 1"),
+        Block("考勤管理制度", "d:5", style="章标题", outline_level=1, number="1"),
+    ]
+    result = recover(blocks, SOURCE)
+    assert [d.title for d in result.value] == ["员工手册"]
+    assert [d.source for d in result.dropped] == ["d:2", "d:3", "d:4"]
+
+
+def test_cover_page_lines_before_a_word_title_are_its_preamble() -> None:
+    blocks = [
+        Block("ICS 27.120.99", "d:1", style="文献分类号"),
+        Block("核电厂定期安全评价", "d:2", style="封面标准名称"),
+        Block("第1部分：通用要求", "d:3", style="封面标准名称"),
+        Block("Part 1: General Requirements", "d:4", style="封面标准英文名称"),
+        Block("范围", "d:5", style="章标题", outline_level=2, number="1"),
+    ]
+    (document,) = recover(blocks, SOURCE).value
+    assert document.title == "核电厂定期安全评价 第1部分：通用要求"
+    assert document.preamble == "ICS 27.120.99\nPart 1: General Requirements"
+
+
+def test_an_article_cited_from_a_law_is_not_a_heading() -> None:
+    document = _one(
+        "编制说明",
+        "五、与现行法律的关系2017年发布的《中华人民共和国核安全法》第十六条明确规定：应当定期评价。",
+    )
+    assert [s.number for s in document.walk() if s.number] == ["五、"]
+
+
+def test_reference_list_entries_are_not_document_titles() -> None:
+    documents = _recover(
+        "参考资料", "一、参考资料", "[2]  HAF 103-2020 核动力厂调试和运行安全规定", "二、其他"
+    )
+    assert len(documents) == 1

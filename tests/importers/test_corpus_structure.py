@@ -1,0 +1,63 @@
+"""Structure recovery on the real Chinese Word files of ../shared/corpus (styles, numbering, TOC)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from domain.model import Document
+from importers.pipeline import import_files
+
+CORPUS = Path(__file__).resolve().parents[2] / ".." / "shared" / "corpus"
+
+
+@pytest.fixture(scope="module")
+def standard() -> Document:
+    (document,) = import_files([CORPUS / "zh_std_psr_part1_draft.docx"]).documents
+    return document
+
+
+@pytest.fixture(scope="module")
+def explanation() -> Document:
+    (document,) = import_files([CORPUS / "zh_explain_part1.docx"]).documents
+    return document
+
+
+def test_styled_standard_is_one_document_titled_from_its_cover(standard: Document) -> None:
+    assert standard.title == "核电厂定期安全评价 第1部分：通用要求"
+
+
+def test_styled_standard_keeps_its_numbered_clauses_under_their_headings(standard: Document) -> None:
+    clauses = {s.number: s for s in standard.walk() if s.number}
+    assert [clauses[n].title for n in ("1", "2", "3", "4", "5", "6", "7")] == [
+        "范围",
+        "规范性引用文件",
+        "术语和定义",
+        "缩略语",
+        "定期安全评价的策划和准备",
+        "执行评价",
+        "定期安全评价后工作",
+    ]
+    five = clauses["5"]
+    assert clauses["5.1"] in five.children
+    assert clauses["5.1.1"] in clauses["5.1"].children
+    assert [c.number for c in clauses["5.1.1"].children][:3] == ["a)", "b)", "c)"]
+
+
+def test_word_table_of_contents_is_not_in_the_outline(standard: Document) -> None:
+    titles = ["".join(s.title.split()) for s in standard.walk()]
+    assert "目次" not in titles
+    assert not any("\t" in s.title for s in standard.walk())
+    assert "前言" in titles
+
+
+def test_automatic_chinese_numbering_gives_the_top_headings(explanation: Document) -> None:
+    top = [(s.number, s.title) for s in explanation.sections]
+    assert top[:4] == [
+        ("一、", "任务来源及计划要求"),
+        ("二、", "编制过程"),
+        ("三、", "调研和分析工作的情况"),
+        ("四、", "主要技术内容的说明"),
+    ]
+    assert [n for n, _ in top] == ["一、", "二、", "三、", "四、", "五、", "六、", "七、", "八、"]
