@@ -146,11 +146,11 @@ class _Builder:
         marker = match_marker(text, 0)
         if marker is not None and marker.system.is_strong and text.startswith(_CITING_AFTER, marker.end):
             marker = None  # 第十六条明确规定：… cites another text's article
-        node = None
+        opened: Node | None = None
         if marker is not None:
-            node = Node(marker.system, marker, marker.printed, block.source)
-            self._place(node)
-        self._scan(text, node, marker.end if marker else 0, block.source)
+            opened = Node(marker.system, marker, marker.printed, block.source)
+            self._place(opened)
+        self._scan(text, opened, marker.end if marker else 0, block.source)
 
     def _add_table(self, table: Table) -> None:
         if self.top is not self.root:
