@@ -27,12 +27,12 @@ from pathlib import Path
 from typing import Any
 
 from whoosh import index as whoosh_index
-from whoosh.codec.whoosh3 import W3Codec
 from whoosh.fields import ID, STORED, TEXT, Schema
 
 from domain.errors import HandbookError, NotFound
 from search.analysis import PresegmentedTokenizer, Segmenter, clause_number_key, encode_groups
 from search.documents import SearchDocument
+from search.postings import PostingsCodec
 
 FORMAT = 1
 BUILDS_DIR = ".builds"
@@ -158,8 +158,9 @@ def _write_whoosh(
     directory: Path, documents: Sequence[SearchDocument], segmenter: Segmenter, limitmb: int
 ) -> None:
     ix = whoosh_index.create_in(str(directory), make_schema())
-    # Uncompressed posting blocks: zlib cost more per block read than the disk (page cache) saves.
-    writer = ix.writer(limitmb=limitmb, codec=W3Codec(compression=0))
+    # Uncompressed posting blocks (zlib cost more per block read than the page cache saves),
+    # read with a bisecting skip_to (search.postings).
+    writer = ix.writer(limitmb=limitmb, codec=PostingsCodec())
     try:
         for doc in documents:
             writer.add_document(**index_fields(doc, segmenter))

@@ -40,24 +40,24 @@ class PrecomputedBM25(scoring.BM25F):  # type: ignore[misc]
         norms = self.norms.get(fieldname)
         if norms is None or searcher.get_parent() is not searcher:
             return super().scorer(searcher, fieldname, text, qf)
-        return _NormScorer(searcher, fieldname, text, norms)
+        return NormScorer(searcher, fieldname, text, norms)
 
 
-class _NormScorer(scoring.BaseScorer):  # type: ignore[misc]
+class NormScorer(scoring.BaseScorer):  # type: ignore[misc]
     def __init__(self, searcher: Searcher, fieldname: str, text: Any, norms: array[float]) -> None:
         info = searcher.term_info(fieldname, text)
-        self._factor = searcher.idf(fieldname, text) * (K1 + 1)
+        self.factor = searcher.idf(fieldname, text) * (K1 + 1)
         self._avgfl = searcher.avg_field_length(fieldname) or 1
         self._norms = norms
         self._max = self._bound(info.max_weight(), info.min_length())
 
     def _bound(self, weight: float, length: float | None) -> float:
         """The highest score a posting with this weight and at least this length can get."""
-        return float(self._factor * weight / (weight + K1 * (1 - B + B * (length or 0) / self._avgfl)))
+        return float(self.factor * weight / (weight + K1 * (1 - B + B * (length or 0) / self._avgfl)))
 
     def score(self, matcher: Any) -> float:
         weight = matcher.weight()
-        return float(self._factor * weight / (weight + self._norms[matcher.id()]))
+        return float(self.factor * weight / (weight + self._norms[matcher.id()]))
 
     def supports_block_quality(self) -> bool:
         return True

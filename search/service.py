@@ -21,7 +21,7 @@ from whoosh.searching import Searcher
 
 from domain.errors import NotFound
 from search.analysis import Segmenter, load_segmenter
-from search.counting import TermBitmaps
+from search.evaluation import CachedEvaluator
 from search.highlight import highlight as mark_terms
 from search.highlight import terms_pattern
 from search.index import IndexMissing, built_releases, live_directory, open_index, read_meta
@@ -134,14 +134,24 @@ class _Prepared:
 class _Live:
     directory: Path
     searcher: Searcher
-    bitmaps: TermBitmaps
+    evaluator: CachedEvaluator | None  # None: Whoosh's own matchers and collector
 
 
 class WhooshSearchEngine:
     """Search over the per-release Whoosh indexes under ``index_root``."""
 
-    def __init__(self, index_root: Path, segmenter: Segmenter, *, query_cache_size: int = 1024) -> None:
+    def __init__(
+        self,
+        index_root: Path,
+        segmenter: Segmenter,
+        *,
+        query_cache_size: int = 1024,
+        cached_postings: int = 1_000_000,
+    ) -> None:
+        """``cached_postings``: how many postings each release's evaluator may keep in memory
+        (≈ 100 bytes each); 0 runs every query through Whoosh's own matchers instead."""
         self._root = index_root
+        self._cached_postings = cached_postings
         self._segmenter = segmenter
         self._live: dict[str, _Live] = {}
         self._lock = threading.Lock()
@@ -209,7 +219,10 @@ class WhooshSearchEngine:
             weighting = PrecomputedBM25()
             searcher = ix.searcher(weighting=weighting)
             weighting.norms[CONTENT] = length_norms(searcher, CONTENT)
-            live = _Live(directory, searcher, TermBitmaps(searcher))
+            evaluator = (
+                CachedEvaluator(searcher, weighting, self._cached_postings) if self._cached_postings else None
+            )
+            live = _Live(directory, searcher, evaluator)
             self._live[release] = live
             log.info("opened search index %s (%d documents)", directory, live.searcher.doc_count())
         return live
@@ -218,13 +231,16 @@ class WhooshSearchEngine:
 def _run(live: _Live, q: wq.Query, limit: int) -> tuple[list[tuple[float, int]], int]:
     """Top hits as (score, docnum), and the exact number of matches.
 
-    The top-N collector skips blocks that cannot reach the top (block-max
-    quality), so it does not count; when it returned a full page, the count
-    comes from the cached term bitmaps (:mod:`search.counting`).
+    By default through :mod:`search.evaluation` (cached postings).  Whoosh's
+    own path: the top-N collector skips blocks that cannot reach the top
+    (block-max quality), so it does not count; when it returned a full page
+    the matches are counted separately, without scoring.
     """
+    if live.evaluator is not None:
+        return live.evaluator.top(q, limit)
     results = live.searcher.search(q, limit=limit, optimize=True, terms=False)
     top = [(score, docnum) for score, docnum in results.top_n]
-    total = len(top) if len(top) < limit else live.bitmaps.count(q)
+    total = len(top) if len(top) < limit else len(results)
     return top, total
 
 

@@ -119,13 +119,18 @@ def real_handbook() -> tuple[Handbook, str]:
 
 
 @pytest.fixture(scope="session")
-def real_engine(
+def real_index_root(
     tmp_path_factory: pytest.TempPathFactory, segmenter: Segmenter, real_handbook: tuple[Handbook, str]
-) -> Iterator[WhooshSearchEngine]:
+) -> Path:
     root = tmp_path_factory.mktemp("index")
     source = current_source(real_handbook[0])
     build_index(root, source.release, source.search_documents(), segmenter)
-    engine = WhooshSearchEngine(root, segmenter)
+    return root
+
+
+@pytest.fixture(scope="session")
+def real_engine(real_index_root: Path, segmenter: Segmenter) -> Iterator[WhooshSearchEngine]:
+    engine = WhooshSearchEngine(real_index_root, segmenter)
     yield engine
     engine.close()
 

@@ -15,8 +15,9 @@ import yaml
 
 from domain.model import Handbook
 from domain.normalize import comparison_key
+from search.analysis import Segmenter
 from search.documents import SiteAddress, search_documents
-from search.service import WhooshSearchEngine
+from search.service import SearchHit, WhooshSearchEngine
 
 QUERIES = Path(__file__).with_name("queries.yaml")
 RECALL_AT_5_FLOOR = 0.85
@@ -107,3 +108,23 @@ def test_search_quality_meets_the_floors(
                 print(f"  rank {ranks[case.query]}: {case.query}")
     assert recall >= RECALL_AT_5_FLOOR
     assert mrr >= MRR_FLOOR
+
+
+def test_the_cached_evaluator_ranks_like_whoosh_s_own_matchers(
+    real_engine: WhooshSearchEngine, real_index_root: Path, segmenter: Segmenter
+) -> None:
+    whoosh_only = WhooshSearchEngine(real_index_root, segmenter, cached_postings=0)
+    try:
+        for case in load_cases():
+            fast = real_engine.search(case.query, limit=DEPTH, highlight=False)
+            slow = whoosh_only.search(case.query, limit=DEPTH, highlight=False)
+            assert (fast.total, fast.mode) == (slow.total, slow.mode), case.query
+            assert [h.score for h in fast.hits] == pytest.approx([h.score for h in slow.hits]), case.query
+            assert {h.key for h in fast.hits} == {h.key for h in slow.hits} or _tied(fast.hits), case.query
+    finally:
+        whoosh_only.close()
+
+
+def _tied(hits: tuple[SearchHit, ...]) -> bool:
+    """Equal scores may come in either order, so the last place can differ."""
+    return len(hits) > 1 and hits[-1].score == pytest.approx(hits[-2].score)

@@ -1,0 +1,127 @@
+"""Term-at-a-time evaluation of our compiled queries over cached postings.
+
+Whoosh evaluates a query document by document through a tree of Python
+matchers (leapfrogging ``skip_to``, ``is_active``, ``id`` calls on every
+node).  For broad queries (``营销中心 管理`` matches a sixth of the clauses)
+that costs ≈ 20 µs per matching document.  Here each term's postings are
+read once from the Whoosh index into a dict ``docnum → BM25 contribution``
+(kept in a bounded LRU cache per opened searcher) and a query becomes dict
+key-set operations and sums, which run at C speed: the same matches, the
+same scores (Whoosh's BM25F with the same norms), the same tie order.
+
+Only the query shapes :mod:`search.matching` produces are evaluated here
+(Term, And, Or, AndMaybe, AndNot, ConstantScoreQuery, Every); anything else,
+phrases included, is run by Whoosh and its scored matches cached.
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections import OrderedDict
+from collections.abc import Iterable
+from typing import Any
+
+from whoosh import query as wq
+from whoosh.searching import Searcher
+
+from search.postings import BisectingLeafMatcher
+from search.scoring import NormScorer, PrecomputedBM25
+
+Scores = dict[int, float]
+
+
+class CachedEvaluator:
+    """Evaluates queries for one searcher; ``max_postings`` bounds the cache (≈ 100 bytes each)."""
+
+    def __init__(self, searcher: Searcher, weighting: PrecomputedBM25, max_postings: int = 1_000_000) -> None:
+        self._searcher = searcher
+        self._reader = searcher.reader()
+        self._weighting = weighting
+        self._cache: OrderedDict[tuple[str, ...], Scores] = OrderedDict()
+        self._cached_postings = 0
+        self._max = max_postings
+
+    def top(self, q: wq.Query, limit: int) -> tuple[list[tuple[float, int]], int]:
+        """The best ``limit`` (score, docnum), best first (ties: lower docnum first), and the match count."""
+        scores = self.scores(q)
+        best = heapq.nlargest(limit, scores.items(), key=lambda item: (item[1], -item[0]))
+        return [(score, docnum) for docnum, score in best], len(scores)
+
+    def scores(self, q: wq.Query) -> Scores:
+        if isinstance(q, wq.Term):
+            scores = self._term(q.fieldname, q.text)
+            return {d: s * q.boost for d, s in scores.items()} if q.boost != 1.0 else scores
+        if isinstance(q, wq.And):
+            return _intersection([self.scores(sub) for sub in q.subqueries])
+        if isinstance(q, wq.Or):
+            return _union([self.scores(sub) for sub in q.subqueries])
+        if isinstance(q, wq.AndMaybe):
+            required, optional = self.scores(q.a), self.scores(q.b)
+            return {d: s + optional.get(d, 0.0) for d, s in required.items()}
+        if isinstance(q, wq.AndNot):
+            kept, excluded = self.scores(q.a), self.scores(q.b)
+            return {d: s for d, s in kept.items() if d not in excluded}
+        if isinstance(q, wq.ConstantScoreQuery):
+            return dict.fromkeys(self.scores(q.child), float(q.score))
+        if isinstance(q, wq.Every):
+            return dict.fromkeys(range(self._reader.doc_count_all()), 1.0)
+        return self._cached(("query", repr(q)), lambda: self._by_whoosh(q))
+
+    def _term(self, fieldname: str, text: str) -> Scores:
+        return self._cached(("term", fieldname, text), lambda: self._read_term(fieldname, text))
+
+    def _read_term(self, fieldname: str, text: str) -> Scores:
+        if (fieldname, text) not in self._reader:
+            return {}
+        scorer = self._weighting.scorer(self._searcher, fieldname, text)
+        matcher = self._reader.postings(fieldname, text, scorer=scorer)
+        norms = self._weighting.norms.get(fieldname)
+        if norms is not None and isinstance(scorer, NormScorer) and isinstance(matcher, BisectingLeafMatcher):
+            factor = scorer.factor
+            return {
+                d: factor * w / (w + norms[d])
+                for ids, weights in matcher.block_postings()
+                for d, w in zip(ids, weights, strict=True)
+            }
+        scores: Scores = {}
+        while matcher.is_active():
+            scores[matcher.id()] = matcher.score()
+            matcher.next()
+        return scores
+
+    def _by_whoosh(self, q: wq.Query) -> Scores:
+        return {hit.docnum: hit.score for hit in self._searcher.search(q, limit=None)}
+
+    def _cached(self, key: tuple[str, ...], make: Any) -> Scores:
+        found = self._cache.get(key)
+        if found is not None:
+            self._cache.move_to_end(key)
+            return found
+        value: Scores = make()
+        self._cache[key] = value
+        self._cached_postings += len(value)
+        while self._cached_postings > self._max and len(self._cache) > 1:
+            _, dropped = self._cache.popitem(last=False)
+            self._cached_postings -= len(dropped)
+        return value
+
+
+def _intersection(children: list[Scores]) -> Scores:
+    if not children:
+        return {}
+    children.sort(key=len)
+    keys: Iterable[int] = children[0].keys()
+    for child in children[1:]:
+        keys = keys & child.keys()
+    return {d: sum(child[d] for child in children) for d in keys}
+
+
+def _union(children: list[Scores]) -> Scores:
+    if not children:
+        return {}
+    children.sort(key=len, reverse=True)
+    result = dict(children[0])
+    for child in children[1:]:
+        for d, s in child.items():
+            result[d] = result.get(d, 0.0) + s
+    return result
