@@ -1,0 +1,356 @@
+"""The forms desk's pages: thin views over :mod:`portal.formsdesk.services` and the ``forms`` stage.
+
+URLs (all below ``/forms``): the list, blank and filled .docx downloads, the
+web form with drafts, the documents of a department, a document's page and
+the minutes workflow steps.  A document is addressed by its number
+(``HY-2026-0003``), the ``label`` in the URL.
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    send_from_directory,
+    url_for,
+)
+from werkzeug.wrappers import Response
+
+from domain.errors import HandbookError, NotFound, PermissionDenied, ValidationFailed
+from domain.model import ClauseRef, FormTemplate
+from forms.declarations import ALL_FORMS, MINUTES, form_by_slug
+from forms.display import as_text
+from forms.render import render_blank, render_filled
+from forms.validation import compact, key_label, validate
+from portal.access import signed_in
+from portal.formsdesk import services
+from portal.formsdesk.inputs import display_value, input_attributes, raw_from_post, rows_for_display
+from portal.formsdesk.models import FormDocument
+from portal.web import deps, me
+
+bp = Blueprint("formsdesk", __name__, url_prefix="/forms", template_folder="templates")
+ASSETS = Path(__file__).parent / "static"
+DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+@bp.app_template_global("formsdesk_attributes")
+def _attributes(spec: Any) -> dict[str, Any]:
+    return input_attributes(spec)
+
+
+@bp.route("/")
+@signed_in
+def index() -> str:
+    d = deps()
+    user = me()
+    return render_template(
+        "formsdesk/index.html",
+        forms=ALL_FORMS,
+        clause_links={form.slug: [_clause_link(ref) for ref in form.required_by] for form in ALL_FORMS},
+        drafts=services.drafts_of(d.session, user),
+        tasks=services.tasks_for(d.session, user),
+        titles={form.slug: form.title for form in ALL_FORMS},
+        status_label=services.status_label,
+    )
+
+
+@bp.route("/<slug>/blank.docx")
+@signed_in
+def blank(slug: str) -> Response:
+    template = _form_or_404(slug)
+    return _docx(render_blank(template), f"{template.title}（空白）.docx")
+
+
+@bp.route("/<slug>/fill", methods=["GET"])
+@signed_in
+def fill(slug: str) -> str | tuple[str, int]:
+    template = _form_or_404(slug)
+    d = deps()
+    draft_id = request.args.get("draft", type=int)
+    raw: dict[str, Any] = {}
+    rework = None
+    if draft_id is not None:
+        try:
+            draft = services.own_draft(d.session, me(), draft_id)
+        except NotFound:
+            abort(404)
+        if draft.form_slug != template.slug:
+            abort(404)
+        raw = services.draft_values(draft)
+        rework = d.session.get(FormDocument, draft.document_id) if draft.document_id else None
+    return _fill_page(template, raw, draft_id=draft_id, rework=rework)
+
+
+@bp.route("/<slug>/fill", methods=["POST"])
+@signed_in
+def fill_post(slug: str) -> Response | str | tuple[str, int]:
+    template = _form_or_404(slug)
+    d = deps()
+    user = me()
+    action = request.form.get("action", "submit")
+    draft_id = request.form.get("draft_id", type=int)
+    raw = compact(template, raw_from_post(template, request.form))
+    try:
+        if action == "discard" and draft_id is not None:
+            services.discard_draft(d.session, user, draft_id)
+            d.session.commit()
+            flash("草稿已删除。", "success")
+            return redirect(url_for("formsdesk.index"))
+        if action == "save":
+            draft = services.save_draft(d.session, d.clock, user, template, raw, draft_id)
+            d.session.commit()
+            flash("草稿已保存，可随时回来继续填写。", "success")
+            return redirect(url_for("formsdesk.fill", slug=slug, draft=draft.id))
+        if action == "download":
+            filled = validate(template, raw, services.directory(d.session))
+            return _docx(render_filled(filled), f"{template.title}.docx")
+        submitted = services.submit(d.session, d.clock, user, template, raw, draft_id)
+        d.session.commit()
+    except ValidationFailed as error:
+        d.session.rollback()
+        return _fill_page(template, raw, draft_id=draft_id, errors=error.field_errors, message=error.user_message, status=422)
+    except NotFound:
+        d.session.rollback()
+        abort(404)
+    except HandbookError as error:
+        d.session.rollback()
+        return _fill_page(template, raw, draft_id=draft_id, message=error.user_message, status=409)
+    flash(f"已提交：{submitted.document.number} {submitted.document.title}", "success")
+    for key, warning in submitted.warnings.items():
+        flash(f"提醒（{key_label(template, key)}）：{warning}", "info")
+    return redirect(url_for("formsdesk.document", label=submitted.document.number))
+
+
+@bp.route("/documents")
+@signed_in
+def documents() -> str:
+    d = deps()
+    user = me()
+    departments = services.departments_visible_to(d.session, user)
+    department = request.args.get("department") or (departments[0] if departments else "")
+    try:
+        rows = services.documents_of_department(d.session, user, department) if department else []
+    except PermissionDenied:
+        abort(403)
+    return render_template(
+        "formsdesk/documents.html",
+        department=department,
+        departments=departments,
+        rows=rows,
+        titles={form.slug: form.title for form in ALL_FORMS},
+        status_label=services.status_label,
+    )
+
+
+@bp.route("/documents/<label>")
+@signed_in
+def document(label: str) -> str:
+    d = deps()
+    found = _document_or_abort(label)
+    template = form_by_slug(found.form_slug)
+    user = me()
+    try:
+        filled = services.filled_document(d.session, found)
+        summary = _summary(template, filled.values)
+    except HandbookError as error:
+        summary, filled = [], None
+        flash(error.user_message, "error")
+    rework_draft = None
+    if found.status == "returned" and found.author_id == user.id:
+        rework_draft = next((draft for draft in services.drafts_of(d.session, user) if draft.document_id == found.id), None)
+    recipients = services.recipients_of(d.session, found)
+    return render_template(
+        "formsdesk/document.html",
+        doc=found,
+        form=template,
+        is_minutes=template.slug == MINUTES.slug,
+        summary=summary,
+        docx_ok=filled is not None,
+        timeline=services.timeline(d.session, found),
+        recipients=recipients,
+        status=services.status_label(found),
+        can_review=found.chair_id == user.id and found.status == "submitted",
+        can_distribute=user.id in (found.author_id, found.chair_id) and found.status == "signed",
+        can_confirm=any(r.user_id == user.id and r.confirmed_at is None for r, _ in recipients),
+        rework_draft=rework_draft,
+        author=_name(found.author_id),
+        chair=_name(found.chair_id),
+        errors={},
+    )
+
+
+@bp.route("/documents/<label>.docx")
+@signed_in
+def document_docx(label: str) -> Response:
+    d = deps()
+    found = _document_or_abort(label)
+    try:
+        data = services.document_docx(d.session, found)
+    except HandbookError:
+        abort(409)
+    return _docx(data, f"{found.number} {form_by_slug(found.form_slug).title}.docx")
+
+
+@bp.route("/documents/<label>/review", methods=["POST"])
+@signed_in
+def review(label: str) -> Response:
+    d = deps()
+    found = _document_or_abort(label)
+    approve = request.form.get("decision") == "sign"
+    try:
+        services.review(d.session, d.clock, me(), found, approve=approve, comment=request.form.get("comment", ""))
+        d.session.commit()
+    except PermissionDenied:
+        d.session.rollback()
+        abort(403)
+    except ValidationFailed as error:
+        d.session.rollback()
+        flash(error.field_errors.get("comment") or error.user_message, "error")
+        return redirect(url_for("formsdesk.document", label=label))
+    except HandbookError as error:
+        d.session.rollback()
+        flash(error.user_message, "error")
+        return redirect(url_for("formsdesk.document", label=label))
+    flash("已审核签署，请记录人分发给参会人员。" if approve else "已退回记录人修改。", "success")
+    return redirect(url_for("formsdesk.document", label=label))
+
+
+@bp.route("/documents/<label>/distribute", methods=["POST"])
+@signed_in
+def distribute(label: str) -> Response:
+    d = deps()
+    found = _document_or_abort(label)
+    try:
+        recipients = services.distribute(d.session, d.clock, me(), found)
+        d.session.commit()
+    except PermissionDenied:
+        d.session.rollback()
+        abort(403)
+    except HandbookError as error:
+        d.session.rollback()
+        flash(error.user_message, "error")
+        return redirect(url_for("formsdesk.document", label=label))
+    flash(f"已分发给 {len(recipients)} 位参会人员。", "success")
+    return redirect(url_for("formsdesk.document", label=label))
+
+
+@bp.route("/documents/<label>/confirm", methods=["POST"])
+@signed_in
+def confirm(label: str) -> Response:
+    d = deps()
+    found = _document_or_abort(label)
+    try:
+        services.confirm_receipt(d.session, d.clock, me(), found)
+        d.session.commit()
+    except PermissionDenied:
+        d.session.rollback()
+        abort(403)
+    except HandbookError as error:
+        d.session.rollback()
+        flash(error.user_message, "error")
+        return redirect(url_for("formsdesk.document", label=label))
+    flash("已确认收到会议纪要。", "success")
+    return redirect(url_for("formsdesk.document", label=label))
+
+
+@bp.route("/formsdesk.js")
+@signed_in
+def script() -> Response:
+    return send_from_directory(ASSETS, "formsdesk.js", mimetype="text/javascript", max_age=300)
+
+
+@bp.route("/formsdesk.css")
+@signed_in
+def stylesheet() -> Response:
+    return send_from_directory(ASSETS, "formsdesk.css", mimetype="text/css", max_age=300)
+
+
+# --- helpers ---------------------------------------------------------------------------------------------
+
+
+def _form_or_404(slug: str) -> FormTemplate:
+    try:
+        return form_by_slug(slug)
+    except NotFound:
+        abort(404)
+
+
+def _document_or_abort(label: str) -> FormDocument:
+    d = deps()
+    try:
+        return services.viewable_document(d.session, me(), label)
+    except NotFound:
+        abort(404)
+    except PermissionDenied:
+        abort(403)
+
+
+def _name(user_id: int | None) -> str:
+    from portal.auth.models import User
+
+    user = deps().session.get(User, user_id) if user_id is not None else None
+    return user.name if user else ""
+
+
+def _clause_link(ref: ClauseRef) -> tuple[str, str]:
+    """(label, URL) of a clause in the portal's reading page."""
+    url = url_for("reading.regulation", slug=ref.document_slug)
+    return (f"《{ref.document_slug}》{ref.anchor}" if ref.anchor else f"《{ref.document_slug}》", f"{url}#{quote(ref.anchor)}" if ref.anchor else url)
+
+
+def _fill_page(
+    template: FormTemplate,
+    raw: dict[str, Any],
+    *,
+    draft_id: int | None = None,
+    errors: dict[str, str] | None = None,
+    message: str = "",
+    status: int = 200,
+    rework: FormDocument | None = None,
+) -> tuple[str, int]:
+    d = deps()
+    roster = services.directory(d.session)
+    page = render_template(
+        "formsdesk/fill.html",
+        form=template,
+        raw=raw,
+        errors=errors or {},
+        message=message,
+        draft_id=draft_id,
+        rework=rework,
+        people=sorted(roster.people or ()),
+        departments=sorted(roster.departments or ()),
+        clause_links=[_clause_link(ref) for ref in template.required_by],
+        rows_for=lambda spec: rows_for_display(spec, raw),
+        value_of=display_value,
+    )
+    return page, status
+
+
+def _summary(template: FormTemplate, values: Any) -> list[tuple[str, Any]]:
+    """(label, shown value or table) pairs for the document page."""
+    out: list[tuple[str, Any]] = []
+    for spec in template.fields:
+        value = values.get(spec.name)
+        if spec.type == "table":
+            if value:
+                headers = [c.label for c in spec.columns]
+                rows = [[as_text(c, row.get(c.name), in_table=True) for c in spec.columns] for row in value]
+                out.append((spec.label, {"headers": headers, "rows": rows}))
+        elif value not in (None, ""):
+            out.append((spec.label, as_text(spec, value)))
+    return out
+
+
+def _docx(data: bytes, file_name: str) -> Response:
+    return send_file(io.BytesIO(data), mimetype=DOCX_MIME, as_attachment=True, download_name=file_name)
