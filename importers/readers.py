@@ -2,7 +2,9 @@
 
 The extension is a hint; the first bytes decide: an OLE2 compound file is a
 Word 97–2003 ``.doc`` (or an encrypted ``.docx``), a ZIP archive is a
-``.docx``, anything else with a text extension is text.  A batch converts
+``.docx``, RTF or HTML saved under a Word name (common in downloaded
+regulations) goes to LibreOffice like a ``.doc``, anything else with a text
+extension is text.  A batch converts
 all its ``.doc`` files with one LibreOffice call (start-up dominates the
 cost) and gives every file its own result or error, so that one bad file
 never stops the others.
@@ -19,12 +21,14 @@ from importers.blocks import Block, Result
 from importers.compound_file import OLE2_MAGIC
 from importers.failures import FailureReason, import_failed
 from importers.limits import MAX_SOURCE_BYTES
-from importers.wordbin import DocReaderOptions, read_doc_files
+from importers.wordbin import DocReaderOptions, markup_kind, read_doc_files
 from importers.wordx import read_docx
 
 _ZIP_MAGIC = b"PK\x03\x04"
 _WORD_EXTENSIONS = frozenset({".doc", ".docx", ".dot", ".dotx", ".wps", ".docm"})
 _TEXT_EXTENSIONS = frozenset({".txt", ".text", ".md", ""})
+_MARKUP_EXTENSIONS = frozenset({".rtf", ".htm", ".html"})
+_HEAD_BYTES = 512
 
 ReadOutcome = Result[list[Block]] | ImportFailed
 
@@ -32,7 +36,7 @@ ReadOutcome = Result[list[Block]] | ImportFailed
 class SourceKind(Enum):
     """The real format of a source file."""
 
-    WORD_BINARY = "doc"
+    WORD_BINARY = "doc"  # converted by LibreOffice: Word 97-2003/6/95, or RTF/HTML with a .doc name
     WORD_XML = "docx"
     TEXT = "text"
 
@@ -44,6 +48,8 @@ def detect_kind(head: bytes, name: str) -> SourceKind:
         return SourceKind.WORD_BINARY
     if head.startswith(_ZIP_MAGIC):
         return SourceKind.WORD_XML
+    if suffix in _WORD_EXTENSIONS | _MARKUP_EXTENSIONS and markup_kind(head) is not None:
+        return SourceKind.WORD_BINARY  # RTF or HTML saved as .doc: LibreOffice reads it like a .doc
     if suffix in _WORD_EXTENSIONS:
         raise import_failed(name, FailureReason.NOT_WORD, f"first bytes {head[:8].hex()}")
     if suffix in _TEXT_EXTENSIONS:
@@ -60,7 +66,7 @@ def _checked_kind(path: Path) -> SourceKind:
         if size == 0:
             raise import_failed(path.name, FailureReason.EMPTY)
         with path.open("rb") as handle:
-            head = handle.read(8)
+            head = handle.read(_HEAD_BYTES)
     except OSError as error:
         raise import_failed(path.name, FailureReason.UNREADABLE, str(error)) from error
     return detect_kind(head, path.name)

@@ -30,6 +30,7 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from enum import Enum
 from pathlib import Path
 from typing import Generic, Literal, TypeVar
 
@@ -48,6 +49,8 @@ _ANTIWORD_NOT_WORD = "is not a Word Document"
 _PROFILE_LOCK = threading.Lock()
 _PROFILE_SLOTS = 4
 _POLL_SECONDS = 0.02
+# HTML opens in Writer/Web by default, which has no .docx export: import it into Writer.
+_HTML_IMPORT_FILTER = "HTML (StarWriter)"
 T = TypeVar("T")
 
 DocResult = Result[list[Block]] | ImportFailed
@@ -101,18 +104,16 @@ def read_doc_files(paths: Sequence[Path], options: DocReaderOptions | None = Non
         if doubt is not None:
             diagnoses[index] = doubt
     if options.soffice:
-        sources = [paths[i] for i in pending]
-
-        def read_output(position: int, docx_data: bytes) -> DocResult:
-            return _read_docx_output(sources[position], docx_data)
-
-        converted = convert_to_docx(sources, options, read_output)
-        for index, item in zip(pending, converted, strict=True):
-            outcomes[index] = (
-                _fall_back(paths[index], item, options, diagnoses.get(index))
-                if isinstance(item, FailureReason)
-                else item
-            )
+        html = [i for i in pending if _is_html(paths[i])]
+        for group, infilter in (([i for i in pending if i not in html], None), (html, _HTML_IMPORT_FILTER)):
+            sources = [paths[i] for i in group]
+            converted = convert_to_docx(sources, options, _output_reader(sources), infilter)
+            for index, item in zip(group, converted, strict=True):
+                outcomes[index] = (
+                    _fall_back(paths[index], item, options, diagnoses.get(index))
+                    if isinstance(item, FailureReason)
+                    else item
+                )
     else:
         for index in pending:
             outcomes[index] = _read_with_antiword_or_error(paths[index], options, diagnoses.get(index))
@@ -120,6 +121,26 @@ def read_doc_files(paths: Sequence[Path], options: DocReaderOptions | None = Non
         outcome if outcome is not None else import_failed(p.name, FailureReason.UNREADABLE)
         for outcome, p in zip(outcomes, paths, strict=True)
     ]
+
+
+class Markup(Enum):
+    """Text formats that people save with a .doc name and LibreOffice converts like a .doc."""
+
+    RTF = "rtf"
+    HTML = "html"
+
+
+_HTML_STARTS = (b"<!doctype html", b"<html", b"<meta", b"<head", b"<body")
+
+
+def markup_kind(head: bytes) -> Markup | None:
+    """RTF or HTML (what "save as Word" on many web sites really produces), from the first bytes."""
+    start = head.removeprefix(b"\xef\xbb\xbf").lstrip()[:64].lower()
+    if start.startswith(b"{\\rtf"):
+        return Markup.RTF
+    if start.startswith(_HTML_STARTS):
+        return Markup.HTML
+    return None
 
 
 def _precheck(path: Path) -> tuple[ImportFailed | None, FailureReason | None]:
@@ -138,6 +159,9 @@ def _precheck(path: Path) -> tuple[ImportFailed | None, FailureReason | None]:
     if not data:
         return import_failed(path.name, FailureReason.EMPTY), None
     if not is_compound_file(data):
+        if markup_kind(data[:512]) is not None:
+            # Only LibreOffice reads these; if it fails, say so rather than "not Word".
+            return None, FailureReason.CONVERSION_FAILED
         return import_failed(path.name, FailureReason.NOT_WORD, "no OLE2 signature"), None
     if is_encrypted_ooxml(data):
         return import_failed(path.name, FailureReason.ENCRYPTED, "encrypted Office Open XML package"), None
@@ -148,6 +172,21 @@ def _precheck(path: Path) -> tuple[ImportFailed | None, FailureReason | None]:
     if info.encrypted:
         return import_failed(path.name, FailureReason.ENCRYPTED, f"{info.version} FIB fEncrypted"), None
     return None, None
+
+
+def _is_html(path: Path) -> bool:
+    try:
+        with path.open("rb") as handle:
+            return markup_kind(handle.read(512)) is Markup.HTML
+    except OSError:
+        return False
+
+
+def _output_reader(sources: Sequence[Path]) -> Callable[[int, bytes], DocResult]:
+    def read_output(position: int, docx_data: bytes) -> DocResult:
+        return _read_docx_output(sources[position], docx_data)
+
+    return read_output
 
 
 def _read_docx_output(source: Path, docx_data: bytes) -> DocResult:
@@ -169,7 +208,10 @@ def _fall_back(
 
 
 def convert_to_docx(
-    paths: Sequence[Path], options: DocReaderOptions, read: Callable[[int, bytes], T]
+    paths: Sequence[Path],
+    options: DocReaderOptions,
+    read: Callable[[int, bytes], T],
+    infilter: str | None = None,
 ) -> list[T | FailureReason]:
     """Convert ``paths`` to .docx in one soffice call; ``read(position, docx_bytes)`` per output, or why not.
 
@@ -186,11 +228,11 @@ def convert_to_docx(
     with tempfile.TemporaryDirectory(prefix="handbook-doc-") as work:
         inputs = _link_inputs(paths, Path(work) / "in")
         collector = _OutputCollector(inputs, Path(work) / "out", read)
-        status = _run_soffice(options, inputs, collector.out_dir, collector.collect)
+        status = _run_soffice(options, inputs, collector.out_dir, collector.collect, infilter)
         if status != "ok" and len(inputs) > 1:
             for position in collector.missing():
                 collector.results[position] = _convert_alone(
-                    options, inputs[position], collector.out_dir, position, read
+                    options, inputs[position], collector.out_dir, position, read, infilter
                 )
         elif status == "timeout":
             for position in collector.missing():
@@ -199,11 +241,16 @@ def convert_to_docx(
 
 
 def _convert_alone(
-    options: DocReaderOptions, source: Path, out_dir: Path, position: int, read: Callable[[int, bytes], T]
+    options: DocReaderOptions,
+    source: Path,
+    out_dir: Path,
+    position: int,
+    read: Callable[[int, bytes], T],
+    infilter: str | None,
 ) -> T | FailureReason:
     """Convert one file of a batch whose soffice crashed or hung, in a call of its own."""
     single = _OutputCollector([source], out_dir, lambda _, data: read(position, data))
-    status = _run_soffice(options, [source], out_dir, single.collect)
+    status = _run_soffice(options, [source], out_dir, single.collect, infilter)
     result = single.results[0]
     return FailureReason.TIMEOUT if status == "timeout" and isinstance(result, FailureReason) else result
 
@@ -250,14 +297,17 @@ def _link_inputs(paths: Sequence[Path], in_dir: Path) -> list[Path]:
     return inputs
 
 
-def soffice_command(soffice: str, profile_dir: Path, out_dir: Path, inputs: Sequence[Path]) -> list[str]:
-    """The LibreOffice command line (also used by the benchmark's bare baseline)."""
+def soffice_command(
+    soffice: str, profile_dir: Path, out_dir: Path, inputs: Sequence[Path], infilter: str | None = None
+) -> list[str]:
+    """The LibreOffice command line; ``infilter`` forces an import filter for every input."""
     return [
         soffice,
         f"-env:UserInstallation={profile_dir.resolve().as_uri()}",
         "--headless",
         "--norestore",
         "--nolockcheck",
+        *([f"--infilter={infilter}"] if infilter else []),
         "--convert-to",
         "docx",
         "--outdir",
@@ -299,7 +349,11 @@ def profile_slot(explicit: Path | None = None) -> Iterator[Path]:
 
 
 def _run_soffice(
-    options: DocReaderOptions, inputs: Sequence[Path], out_dir: Path, on_progress: Callable[[bool], None]
+    options: DocReaderOptions,
+    inputs: Sequence[Path],
+    out_dir: Path,
+    on_progress: Callable[[bool], None],
+    infilter: str | None = None,
 ) -> SofficeStatus:
     """Run one conversion, calling ``on_progress(finished)`` while waiting.
 
@@ -309,7 +363,7 @@ def _run_soffice(
     out_dir.mkdir(exist_ok=True)
     deadline = time.monotonic() + options.timeout_base + options.timeout_per_file * len(inputs)
     with profile_slot(options.profile_dir) as profile:
-        command = soffice_command(options.soffice, profile, out_dir, inputs)
+        command = soffice_command(options.soffice, profile, out_dir, inputs, infilter)
         process = subprocess.Popen(
             command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
         )

@@ -24,6 +24,8 @@ from docx.enum.style import WD_STYLE_TYPE
 from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
 
+from importers.wordbin import profile_slot
+
 REPO_ROOT = Path(__file__).resolve().parents[2]
 SEED_TEXT = REPO_ROOT / "handbook" / "sources" / "marketing-handbook-2010.txt"
 CORPUS = REPO_ROOT / ".." / "shared" / "corpus"
@@ -356,11 +358,11 @@ def convert_with_libreoffice(
 ) -> list[Path]:
     """Convert ``sources`` in one soffice call (tests only: the product code is importers.wordbin)."""
     out_dir.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix="lo-test-profile-") as profile:
+    with profile_slot() as profile:  # the reader's warm, locked profiles: no first-start cost
         subprocess.run(
             [
                 soffice(),
-                f"-env:UserInstallation={Path(profile).as_uri()}",
+                f"-env:UserInstallation={profile.resolve().as_uri()}",
                 "--headless",
                 "--convert-to",
                 target,
