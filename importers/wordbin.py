@@ -65,6 +65,8 @@ class DocReaderOptions:
     wanted).  The LibreOffice timeout of a batch is ``timeout_base +
     timeout_per_file × files``.  ``profile_dir`` is LibreOffice's private
     user installation; by default a locked slot (see :func:`profile_slot`).
+    ``scratch_dir`` holds the temporary files of a call (removed at its end);
+    by default the system's temporary directory.
     """
 
     soffice: str | None
@@ -73,6 +75,7 @@ class DocReaderOptions:
     timeout_per_file: float = 10.0
     antiword_timeout: float = 30.0
     profile_dir: Path | None = None
+    scratch_dir: Path | None = None
 
 
 def default_options(*, use_libreoffice: bool = True) -> DocReaderOptions:
@@ -225,7 +228,7 @@ def convert_to_docx(
     """
     if not paths:
         return []
-    with tempfile.TemporaryDirectory(prefix="handbook-doc-") as work:
+    with tempfile.TemporaryDirectory(prefix="handbook-doc-", dir=options.scratch_dir) as work:
         inputs = _link_inputs(paths, Path(work) / "in")
         collector = _OutputCollector(inputs, Path(work) / "out", read)
         status = _run_soffice(options, inputs, collector.out_dir, collector.collect, infilter)
@@ -407,7 +410,7 @@ def read_with_antiword(path: Path, options: DocReaderOptions, note: str | None =
     """The text of a .doc through antiword and the text reader, with ``note`` (or the default
     warning that styles, numbers and tables are lost) added to the warnings."""
     assert options.antiword is not None
-    text = antiword_text(path, options.antiword, options.antiword_timeout)
+    text = antiword_text(path, options.antiword, options.antiword_timeout, options.scratch_dir)
     from importers.text import read_text_bytes  # imported late: the text reader is another stage's module
 
     result = read_text_bytes(text, path.name)
@@ -415,12 +418,12 @@ def read_with_antiword(path: Path, options: DocReaderOptions, note: str | None =
     return Result(result.value, result.dropped, result.changed, (*result.warnings, note))
 
 
-def antiword_text(path: Path, antiword: str, timeout: float) -> bytes:
+def antiword_text(path: Path, antiword: str, timeout: float, scratch_dir: Path | None = None) -> bytes:
     """UTF-8 text of ``path`` from antiword; map its refusals to clear errors."""
     size = path.stat().st_size
     if size == 0:
         raise import_failed(path.name, FailureReason.EMPTY)
-    with tempfile.TemporaryDirectory(prefix="handbook-antiword-") as work:
+    with tempfile.TemporaryDirectory(prefix="handbook-antiword-", dir=scratch_dir) as work:
         target = path
         if size % _SECTOR:
             # antiword rejects sizes that are not whole sectors (WPS files); zeros are harmless.

@@ -5,7 +5,6 @@ from __future__ import annotations
 import dataclasses
 import shutil
 import subprocess
-import tempfile
 from pathlib import Path
 
 import pytest
@@ -18,10 +17,6 @@ from importers.wordx import read_docx
 from tests.importers.word_samples import CORPUS, SampleSet, counting_soffice, sample_set
 
 pytestmark = pytest.mark.slow
-
-
-def temp_leftovers() -> set[str]:
-    return {p.name for p in Path(tempfile.gettempdir()).glob("handbook-doc-*")}
 
 
 @pytest.fixture(scope="module")
@@ -183,12 +178,13 @@ def test_a_truncated_doc_fails_as_damaged_and_leaves_nothing_behind(
 ) -> None:
     truncated = tmp_path / "截断.doc"
     truncated.write_bytes(samples.doc(samples.regulation_docx).read_bytes()[:3000])
-    before = temp_leftovers()
-    (outcome,) = read_doc_files([truncated])
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    (outcome,) = read_doc_files([truncated], dataclasses.replace(default_options(), scratch_dir=scratch))
     assert isinstance(outcome, SourceUnusable)
     assert outcome.reason is FailureReason.CORRUPT
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["截断.doc"]
-    assert temp_leftovers() <= before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["scratch", "截断.doc"]
+    assert not list(scratch.iterdir())
 
 
 def test_a_hanging_libreoffice_is_stopped_and_antiword_reads_the_text(
