@@ -40,7 +40,7 @@ def _fold(ch: str) -> str:
 def highlight(text: str, pattern: re.Pattern[str] | None, limit: int = SNIPPET_CHARS) -> str:
     """HTML: the text (or a window of it around the first match) with ``<mark>`` around matches."""
     text = " ".join(text.split())
-    spans = [m.span() for m in pattern.finditer(comparable(text))] if pattern else []
+    spans = _merged([m.span() for m in pattern.finditer(comparable(text))]) if pattern else []
     start, end = _window(len(text), spans, limit)
     out = ["…" if start > 0 else ""]
     cursor = start
@@ -52,6 +52,17 @@ def highlight(text: str, pattern: re.Pattern[str] | None, limit: int = SNIPPET_C
     out.append(html.escape(text[cursor:end]))
     out.append("…" if end < len(text) else "")
     return "".join(out)
+
+
+def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Touching matches become one mark: 下月目标, not 下月 + 目标."""
+    out: list[tuple[int, int]] = []
+    for a, b in spans:
+        if out and out[-1][1] == a:
+            out[-1] = (out[-1][0], b)
+        else:
+            out.append((a, b))
+    return out
 
 
 def _window(length: int, spans: list[tuple[int, int]], limit: int) -> tuple[int, int]:

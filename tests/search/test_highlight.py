@@ -26,3 +26,7 @@ def test_long_text_is_cut_to_a_window_around_the_first_match() -> None:
 
 def test_no_terms_gives_the_plain_escaped_text() -> None:
     assert highlight("a<b", None) == "a&lt;b"
+
+
+def test_touching_matches_are_one_mark() -> None:
+    assert highlight("制订下月目标", terms_pattern(["下月", "目标"])) == "制订<mark>下月目标</mark>"

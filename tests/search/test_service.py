@@ -80,7 +80,7 @@ def test_department_filter(small_engine: WhooshSearchEngine) -> None:
 def test_matched_words_are_highlighted_and_html_escaped(small_engine: WhooshSearchEngine) -> None:
     hit = small_engine.search("下月目标").hits[0]
     assert hit.key == "target-rules#四-2"
-    assert "<mark>下月</mark>" in hit.highlight
+    assert "<mark>下月目标</mark>" in hit.highlight
     assert "&quot;" not in hit.text and "“PDCA循环”" in hit.highlight
 
 
