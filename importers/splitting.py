@@ -122,8 +122,7 @@ def _split(blocks: Sequence[Block]) -> list[DocumentPart]:
                     i += 1
                     title = f"{title} {blocks[i].text.strip()}"
             else:
-                i = _absorb_title_variants(blocks, i, dropped)
-                title = _shortest_variant(title, blocks[i].text.strip())
+                i, title = _absorb_title_variants(blocks, i, dropped)
             i += 1
             if i < len(blocks):
                 first = _strip_repeated_title(blocks[i], title, dropped)
@@ -167,20 +166,22 @@ def _title_key(text: str) -> str:
     return _IGNORED_IN_TITLE_MATCH.sub("", text).rstrip("0123456789")
 
 
-def _absorb_title_variants(blocks: Sequence[Block], i: int, dropped: list[Dropped]) -> int:
-    """Skip lines right after a title that are the same title (up to trailing digits)."""
+def _absorb_title_variants(blocks: Sequence[Block], i: int, dropped: list[Dropped]) -> tuple[int, str]:
+    """Skip lines right after a title that are the same title (up to trailing digits).
+
+    Returns the index of the last title line and the title kept: the
+    shortest variant; every other variant is reported as dropped.
+    """
+    kept = blocks[i]
     while i + 2 < len(blocks) and is_title_line(blocks[i + 1].text):
-        a, b = _title_key(blocks[i].text), _title_key(blocks[i + 1].text)
-        if blocks[i].text.strip() == blocks[i + 1].text.strip() or not (a.startswith(b) or b.startswith(a)):
+        a, b = _title_key(kept.text), _title_key(blocks[i + 1].text)
+        if kept.text.strip() == blocks[i + 1].text.strip() or not (a.startswith(b) or b.startswith(a)):
             break
-        longer = blocks[i] if len(blocks[i].text) > len(blocks[i + 1].text) else blocks[i + 1]
+        candidate = blocks[i + 1]
+        longer, kept = (kept, candidate) if len(candidate.text) < len(kept.text) else (candidate, kept)
         dropped.append(Dropped(longer.text, REASON_TITLE_VARIANT, longer.source))
         i += 1
-    return i
-
-
-def _shortest_variant(first: str, last: str) -> str:
-    return last if len(last) < len(first) or not first else first
+    return i, kept.text.strip()
 
 
 def _strip_repeated_title(block: Block, title: str, dropped: list[Dropped]) -> Block | None:
