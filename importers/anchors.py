@@ -5,9 +5,11 @@ printed in the document, never on positions or import order:
 
 * 第X条 → ``第十条`` (``第10条`` too; ``第十条之一`` kept); 第X章 → ``第二章``;
   a 节 under a chapter → ``第二章第一节``; a 章 under a 编/部分 → ``第一编第二章``;
-* any other numbered item → its parent's anchor, ``-`` and the bare number
-  (``三``, ``三-2``, ``第五条-1``, ``一-1-1`` for ``1.1`` under 一、);
-* an unnumbered heading → its title.
+* any other numbered item → its numbered parent's anchor, ``-`` and the bare
+  number (``三``, ``三-2``, ``第五条-1``, ``5-1`` for ``5.1`` under ``5``);
+  unnumbered headings in between are skipped;
+* an unnumbered heading → its title, after its numbered parent's anchor
+  (``总则``, ``第二章总则``).
 
 Anchors are unique within a document: a repeat gets ``-2``, ``-3`` and a
 warning, because a repeated number is a fault of the source.
@@ -68,9 +70,10 @@ def assign_anchors(roots: list[Node]) -> list[str]:
 
 def base_anchor(node: Node) -> str:
     marker = node.marker
+    numbered_parent = _numbered_ancestor(node)
     if marker is None:
         title = slugify(node.title or node.fixed_title or node.first_text[:12]) or "标题"
-        return f"{node.parent.anchor}{title}" if node.parent is not None else title
+        return f"{numbered_parent.anchor}{title}" if numbered_parent is not None else title
     number = normalized_number(marker)
     kind = marker.system.kind
     if kind is SectionKind.ARTICLE or kind is SectionKind.PART:
@@ -81,13 +84,22 @@ def base_anchor(node: Node) -> str:
     if kind is SectionKind.SECTION:
         chapter = _ancestor(node, SectionKind.CHAPTER)
         return f"{chapter.anchor}{number}" if chapter else number
-    parent = node.parent
-    if parent is None:
+    # Unnumbered headings (总则, a Word heading without a number) are skipped: the
+    # anchor follows the numbers a reader cites, "5-1-1-a" rather than a title chain.
+    if numbered_parent is None:
         return number
-    if len(marker.values) > 1 and parent.marker is not None and parent.marker.values == marker.values[:-1]:
+    parent_marker = numbered_parent.marker
+    if len(marker.values) > 1 and parent_marker is not None and parent_marker.values == marker.values[:-1]:
         # 4.2 under 4、: the parent already says "4".
-        return f"{parent.anchor}-{marker.values[-1]}"
-    return f"{parent.anchor}-{number}"
+        return f"{numbered_parent.anchor}-{marker.values[-1]}"
+    return f"{numbered_parent.anchor}-{number}"
+
+
+def _numbered_ancestor(node: Node) -> Node | None:
+    parent = node.parent
+    while parent is not None and parent.marker is None:
+        parent = parent.parent
+    return parent
 
 
 def _ancestor(node: Node, kind: SectionKind) -> Node | None:

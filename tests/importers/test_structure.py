@@ -341,3 +341,17 @@ def test_reference_list_entries_are_not_document_titles() -> None:
         "参考资料", "一、参考资料", "[2]  HAF 103-2020 核动力厂调试和运行安全规定", "二、其他"
     )
     assert len(documents) == 1
+
+
+def test_anchors_skip_unnumbered_headings_but_keep_numbered_parents() -> None:
+    document = _one(
+        "目标管理制度",
+        "总则",
+        "1、目的意义",
+        "为了实现经营目标。",
+        "第2章计划管理",
+        "总则",
+        "1、目的意义",
+        "为了使计划更科学。",
+    )
+    assert [s.anchor for s in document.walk()] == ["总则", "1", "第二章", "第二章总则", "第二章-1"]
