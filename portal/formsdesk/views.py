@@ -340,10 +340,12 @@ def _fill_page(
 def _summary(template: FormTemplate, values: Any) -> list[tuple[str, Any]]:
     """(label, shown value or table) pairs for the document page."""
     out: list[tuple[str, Any]] = []
+    # Tables shown as one joined line (参会人员: 赵志强、王建国) are not repeated as tables.
+    joined = {(s.computed or "").partition(":")[2].split(".")[0] for s in template.fields if (s.computed or "").startswith("join")}
     for spec in template.fields:
         value = values.get(spec.name)
         if spec.type == "table":
-            if value:
+            if value and spec.name not in joined:
                 headers = [c.label for c in spec.columns]
                 rows = [[as_text(c, row.get(c.name), in_table=True) for c in spec.columns] for row in value]
                 out.append((spec.label, {"headers": headers, "rows": rows}))

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import io
-from urllib.parse import quote
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import quote
 
 from docx import Document
 from flask.testing import FlaskClient
