@@ -15,6 +15,7 @@ current branch).
 
 from __future__ import annotations
 
+import html
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -37,7 +38,7 @@ class PageMeta:
     """What the nav needs to know about one Markdown page."""
 
     path: str  # docs-relative, POSIX
-    title: str
+    title: str  # as stored in front matter: already HTML-escaped by the writer
     kind: str = ""
     order: int = 0
     group: str = ""  # source file (regulations) or department (jobs)
@@ -104,7 +105,8 @@ def _grouped(pages: Sequence[PageMeta], other: str) -> list[NavEntry]:
         groups.setdefault(page.group or other, []).append(page)
     if len(groups) == 1:
         return _chunked(_entries(pages))
-    return [{name: _chunked(_entries(members))} for name, members in groups.items()]
+    # Group names come from source file names and departments: text, but Material prints nav labels as HTML.
+    return [{html.escape(name): _chunked(_entries(members))} for name, members in groups.items()]
 
 
 def build_nav(pages: Sequence[PageMeta]) -> list[NavEntry]:

@@ -210,10 +210,21 @@ def test_org_chart_page_is_a_mermaid_block_in_html(site: Path) -> None:
 # -------------------------------------------------------------------- nav
 
 
-def test_site_nav_is_nested_by_kind(site: Path) -> None:
+def test_site_nav_has_one_tab_per_kind_in_order(site: Path) -> None:
     text = page(site, "regulations/meeting-rules")
-    for label in ("制度", "岗位说明书", "组织架构"):
-        assert f">{label}<" in text or f"\n    {label}\n" in text or label in text
+    tabs = re.findall(r'class="md-tabs__link">(.*?)</a>', text, re.S)
+    assert [re.sub(r"<[^>]+>|\s", "", t) for t in tabs] == ["首页", "制度", "岗位说明书", "组织架构"]
+
+
+def test_pruned_nav_carries_only_the_current_branch(site: Path) -> None:
+    text = page(site, "regulations/meeting-rules")
+    sidebar = text[
+        text.index('class="md-sidebar md-sidebar--primary"') : text.index(
+            'class="md-sidebar md-sidebar--secondary"'
+        )
+    ]
+    assert "target-rules/" in sidebar  # a sibling in 制度
+    assert "sales-manager/" not in sidebar  # 岗位说明书 is pruned to one link to its first page
 
 
 def test_large_kinds_are_split_so_no_branch_is_flat() -> None:
@@ -247,3 +258,11 @@ def test_org_tree_lists_each_name_once_even_on_a_cycle() -> None:
 
     tree = org_tree([("总经理", "营销副总"), ("甲", "乙"), ("乙", "甲")])
     assert tree == [(0, "总经理"), (1, "营销副总"), (0, "甲"), (1, "乙")]
+
+
+def test_nav_group_names_from_departments_are_escaped() -> None:
+    pages = [
+        PageMeta(f"jobs/j{i}.md", f"岗位{i}", "job", i, "<b>部</b>" if i % 2 else "销售部") for i in range(20)
+    ]
+    [jobs_nav] = [e for e in build_nav(pages) if isinstance(e, dict) and "岗位说明书" in e]
+    assert [next(iter(group)) for group in jobs_nav["岗位说明书"]] == ["销售部", "&lt;b&gt;部&lt;/b&gt;"]
