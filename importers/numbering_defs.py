@@ -109,7 +109,7 @@ def _or_default(value: int | None, default: int) -> int:
 def _parse_level(element: Element) -> Level:
     return Level(
         ilvl=int_attr(element, "ilvl") or 0,
-        start=_or_default(child_int(element, "start"), 1),
+        start=_or_default(child_int(element, "start"), 0),  # ECMA-376: missing start = 0
         num_fmt=child_val(element, "numFmt") or "decimal",
         lvl_text=child_val(element, "lvlText") or "",
         restart=child_int(element, "lvlRestart"),
