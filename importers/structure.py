@@ -188,7 +188,8 @@ def _freeze(node: Node, level: int) -> Section:
 
 
 def _section_kind(node: Node) -> SectionKind:
-    kind = node.system.kind
+    # A Word heading's number says what it is (第一章 → chapter); its outline level only placed it.
+    kind = node.marker.system.kind if node.marker is not None else node.system.kind
     if kind in (SectionKind.HEADING, SectionKind.ITEM):
         return SectionKind.HEADING if node.title else SectionKind.ITEM
     return kind

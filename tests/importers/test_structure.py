@@ -355,3 +355,16 @@ def test_anchors_skip_unnumbered_headings_but_keep_numbered_parents() -> None:
         "为了使计划更科学。",
     )
     assert [s.anchor for s in document.walk()] == ["总则", "1", "第二章", "第二章总则", "第二章-1"]
+
+
+def test_word_heading_numbered_as_a_chapter_is_a_chapter() -> None:
+    blocks = [
+        Block("员工手册", "d:1"),
+        Block("第一章 总则", "d:2", outline_level=1),
+        Block("第一条为规范管理，制定本制度。", "d:3"),
+    ]
+    document = recover(blocks, SOURCE).value[0]
+    assert [(s.kind, s.anchor) for s in document.walk()] == [
+        (SectionKind.CHAPTER, "第一章"),
+        (SectionKind.ARTICLE, "第一条"),
+    ]
