@@ -61,3 +61,23 @@ def test_automatic_chinese_numbering_gives_the_top_headings(explanation: Documen
         ("四、", "主要技术内容的说明"),
     ]
     assert [n for n, _ in top] == ["一、", "二、", "三、", "四、", "五、", "六、", "七、", "八、"]
+
+
+def test_unstyled_docx_of_the_seed_gives_the_same_outline_as_the_text(tmp_path: Path) -> None:
+    import docx  # python-docx: builds the fixture; the reader under test is our own
+
+    seed = Path(__file__).resolve().parents[2] / "handbook" / "sources" / "marketing-handbook-2010.txt"
+    word = docx.Document()
+    for line in seed.read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            word.add_paragraph(line)
+    path = tmp_path / "seed.docx"
+    word.save(str(path))
+
+    def outline(paths: list[Path]) -> list[tuple[str, list[tuple[str, str, str]]]]:
+        return [
+            (d.title, [(s.number, s.title, s.anchor) for s in d.walk()])
+            for d in import_files(paths).documents
+        ]
+
+    assert outline([path]) == outline([seed])
