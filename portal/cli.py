@@ -44,8 +44,11 @@ def _services(paths: Paths) -> Iterator[tuple[Flask, Session, Clock]]:
     app = _app(paths)
     migrate_app(app)
     with app.app_context():
-        yield app, db.session(), app.extensions[CLOCK_KEY]
-        db.session.remove()
+        try:
+            yield app, db.session(), app.extensions[CLOCK_KEY]
+        finally:
+            db.session.remove()
+            db.engine.dispose()
 
 
 def _fail(error: Exception) -> None:

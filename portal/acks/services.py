@@ -7,7 +7,7 @@ deletes an acknowledgement.
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Generator
 from dataclasses import dataclass
 
 from sqlalchemy import select, update
@@ -135,7 +135,7 @@ def sign(session: Session, clock: Clock, request: SignRequest, *, require_passwo
     return ack
 
 
-def _stored_records(session: Session) -> Iterator[StoredRecord]:
+def _stored_records(session: Session) -> Generator[StoredRecord, None, None]:
     rows = session.execute(
         select(
             Acknowledgement.id,
@@ -155,18 +155,20 @@ def _stored_records(session: Session) -> Iterator[StoredRecord]:
         .order_by(Acknowledgement.id)
         .execution_options(yield_per=5000)
     )
-    for row in rows:
-        yield StoredRecord(
-            id=row[0],
-            fields=ChainFields(*row[1:10]),
-            stored_hash=row[10],
-            version_sha256=row[11],
-        )
+    try:
+        for row in rows:
+            yield StoredRecord(id=row[0], fields=ChainFields(*row[1:10]), stored_hash=row[10], version_sha256=row[11])
+    finally:
+        rows.close()  # a server-side cursor on PostgreSQL: close it when the walk stops early
 
 
 def verify_chain(session: Session) -> ChainReport:
     """Recompute every record's hash in order; also check the head still points at the last one."""
-    report = check_chain(_stored_records(session))
+    records = _stored_records(session)
+    try:
+        report = check_chain(records)
+    finally:
+        records.close()
     if not report.ok:
         return report
     head = session.get(AckChainHead, HEAD_ID)

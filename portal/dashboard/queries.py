@@ -269,8 +269,12 @@ def status_rows(
     query = query.order_by(Assignment.due_on, User.department, User.employee_no, Regulation.position)
     if limit is not None:
         query = query.limit(limit).offset(offset)
-    for row in session.execute(query.execution_options(yield_per=2000)):
-        yield StatusRow(*row)  # type: ignore[arg-type, call-arg]
+    result = session.execute(query.execution_options(yield_per=2000))
+    try:
+        for row in result:
+            yield StatusRow(*row)  # type: ignore[arg-type, call-arg]
+    finally:
+        result.close()  # a server-side cursor on PostgreSQL
 
 
 def count_status_rows(session: Session, criteria: DashboardFilter, today: dt.date, only: str) -> int:
