@@ -155,12 +155,14 @@ class _BodyWalker:
         return cells
 
     def cell_text(self, tc: Element) -> str:
-        lines = []
-        for p in tc.iter(w("p")):
-            block = self.paragraph(p)
-            if block is not None:
+        """A cell's paragraphs as lines (numbers printed); a nested table as ``a | b`` lines."""
+        lines: list[str] = []
+        for block in self.blocks(tc):
+            if block.table is not None:
+                lines.extend(" | ".join(cell for cell in row if cell) for row in block.table)
+            else:
                 lines.append(f"{block.number} {block.text}".strip() if block.number else block.text)
-        return "\n".join(lines)
+        return "\n".join(line for line in lines if line)
 
 
 def _rows(tbl: Element) -> Iterator[Element]:

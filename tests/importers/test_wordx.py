@@ -318,3 +318,11 @@ def test_typed_indentation_around_a_paragraph_is_dropped_and_soft_breaks_kept() 
     xml = _body("<w:p><w:r><w:t xml:space='preserve'>　　第一章</w:t><w:br/><w:t>总则  </w:t></w:r></w:p>")
     (block,) = blocks_from_parts(WordParts(document=xml), "制度.docx").value
     assert block.text == "第一章\n总则"
+
+
+def test_a_cell_with_a_text_box_and_a_nested_table_reads_each_text_once() -> None:
+    nested = "<w:tbl><w:tr><w:tc><w:p><w:r><w:t>甲</w:t></w:r></w:p></w:tc><w:tc><w:p><w:r><w:t>乙</w:t></w:r></w:p></w:tc></w:tr></w:tbl>"
+    cell = f"<w:tc><w:p>{_run_with_text_box('框')}<w:r><w:t>正文</w:t></w:r></w:p>{nested}</w:tc>"
+    xml = _body(f"<w:tbl><w:tr>{cell}</w:tr></w:tbl>")
+    (block,) = blocks_from_parts(WordParts(document=xml), "表格.docx").value
+    assert block.table == (("框\n正文\n甲 | 乙",),)
