@@ -41,6 +41,10 @@ class CachedEvaluator:
         self._cached_postings = 0
         self._max = max_postings
 
+    @property
+    def cached_postings(self) -> int:
+        return self._cached_postings
+
     def top(self, q: wq.Query, limit: int) -> tuple[list[tuple[float, int]], int]:
         """The best ``limit`` (score, docnum), best first (ties: lower docnum first), and the match count."""
         scores = self.scores(q)

@@ -60,3 +60,15 @@ def test_cached_evaluator_finds_whoosh_s_matches_scores_and_order(index_dir: Pat
             assert total == len(expected)
             assert [d for _, d in top] == [d for _, d in expected]
             assert [s for s, _ in top] == pytest.approx([s for s, _ in expected])
+
+
+def test_the_postings_cache_stays_within_its_bound(index_dir: Path) -> None:
+    ix = open_index(index_dir)
+    model = PrecomputedBM25()
+    with ix.searcher(weighting=model) as searcher:
+        model.norms["content"] = length_norms(searcher, "content")
+        evaluator = CachedEvaluator(searcher, model, max_postings=3)
+        for word in ("会议", "纪要", "目标", "样板间"):
+            evaluator.scores(wq.Term("content", word))
+            assert evaluator.cached_postings <= 3 or len(evaluator._cache) == 1
+        assert evaluator.scores(wq.Term("content", "会议")).keys() == {0, 1, 3, 4}
