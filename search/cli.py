@@ -11,6 +11,7 @@ import click
 
 from cli.paths import Paths
 from domain.errors import HandbookError
+from domain.model import FormTemplate
 from search.analysis import load_segmenter
 from search.index import build_index
 from search.service import SearchResults, WhooshSearchEngine, dictionaries
@@ -37,7 +38,7 @@ def index_command(paths: Paths, release: str | None) -> None:
         segmenter = load_segmenter(dictionaries(paths.root))
         for source in sources:
             started = time.perf_counter()
-            documents = source.search_documents()
+            documents = source.search_documents(_standard_forms())
             build_index(
                 paths.index,
                 source.release,
@@ -50,6 +51,15 @@ def index_command(paths: Paths, release: str | None) -> None:
             click.echo(f"已建立索引：{source.release}（{len(documents)} 条，{seconds:.1f} 秒）")
     except HandbookError as error:
         raise click.ClickException(error.user_message) from error
+
+
+def _standard_forms() -> tuple[FormTemplate, ...]:
+    """The forms stage's declarations, searchable as forms (none if that stage is absent)."""
+    try:
+        from forms.declarations import ALL_FORMS
+    except ImportError:
+        return ()
+    return tuple(ALL_FORMS)
 
 
 @click.command("search")

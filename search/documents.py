@@ -17,6 +17,9 @@ from domain.urls import FORMS_PAGE, clause_url, job_page
 # What a search document is; the query's kind: filter picks among these.
 KINDS = ("clause", "heading", "document", "job", "form")
 
+# The 表单 page gives each form the id 表单-<slug> (publishing/forms_page.py).
+FORM_ANCHOR_PREFIX = "表单-"
+
 _HEADING_KINDS = frozenset({SectionKind.PART, SectionKind.CHAPTER, SectionKind.SECTION})
 
 
@@ -157,6 +160,6 @@ def form_entry(form: FormTemplate, address: SiteAddress) -> SearchDocument:
         title="表单",
         heading_path=(),
         text=form.description,
-        url=address.page(FORMS_PAGE, form.slug),
+        url=address.page(FORMS_PAGE, f"{FORM_ANCHOR_PREFIX}{form.slug}"),
         extra=" ".join(f.label for f in form.fields),
     )

@@ -36,6 +36,7 @@ class PostingsCodec(W3Codec):  # type: ignore[misc]
 
 class BisectingLeafMatcher(W3LeafMatcher):  # type: ignore[misc]
     _i: int  # position inside the current block (set by Whoosh's reader)
+
     def skip_to(self, targetid: int) -> None:
         if not self.is_active():
             raise ReadTooFar

@@ -67,3 +67,10 @@ def test_index_of_an_unknown_release_is_a_chinese_error(project: Path) -> None:
     result = CliRunner().invoke(main, ["--root", str(project), "index", "--release", "1999"])
     assert result.exit_code != 0
     assert "找不到版本 1999" in result.output
+
+
+def test_the_standard_forms_are_searchable_and_link_to_the_forms_page(project: Path) -> None:
+    data = json.loads(run(project, "search", "kind:表单 会议纪要", "--json"))
+    assert data["hits"], "the minutes form should be found"
+    assert data["hits"][0]["kind"] == "form"
+    assert data["hits"][0]["url"].startswith("/site/2026.1/forms/#表单-")
