@@ -13,6 +13,8 @@ import pytest
 
 from domain import urls
 from domain.serialize import handbook_from_dict
+from publishing.releases import load_releases
+from publishing.site import SiteBuild, build_site
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -58,3 +60,14 @@ def test_every_job_description_has_its_page(built: Path) -> None:
     model = handbook_from_dict(json.loads((ROOT / "handbook" / "model.json").read_text(encoding="utf-8")))
     for job in model.job_descriptions():
         assert (built / urls.job_page(job.slug) / "index.html").is_file(), job.slug
+
+
+def test_committed_releases_build_strictly_with_every_link_and_anchor_resolved(tmp_path: Path) -> None:
+    # mkdocs.yml sets validation.anchors: warn, so a dead #clause link in 本版变更 or 表单 fails the build.
+    releases = load_releases(ROOT / "handbook" / "releases")
+    assert releases, "release 2026.1 is committed"
+    built = build_site(SiteBuild(ROOT / "mkdocs.yml", tmp_path), releases, [r.version for r in releases])
+    assert built == [r.version for r in releases]
+    versions = json.loads((tmp_path / "versions.json").read_text(encoding="utf-8"))
+    assert {v["version"] for v in versions} == {r.version for r in releases}
+    assert (tmp_path / "latest" / "forms" / "index.html").is_file()
