@@ -14,6 +14,7 @@ using a level resets the deeper levels (``lvlRestart`` can change that).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
@@ -25,6 +26,7 @@ from importers.wordml import attr, child_int, child_val, int_attr, is_on, w
 # Symbol-font bullets live in the Private Use Area (U+F0B7 in Symbol, U+F0A7 in
 # Wingdings …); they mean nothing outside that font, so we print a plain bullet.
 PLAIN_BULLET = "•"
+_ARTICLE_TEXT = re.compile(r"第\s*%[1-9]\s*条")
 # Fonts whose letters are pictures: Wingdings "l" is a black circle, "§" a square.
 _SYMBOL_FONTS = ("symbol", "wingdings", "webdings", "zapf dingbats", "zapfdingbats", "marlett", "mt extra")
 
@@ -185,10 +187,18 @@ class NumberingCounter:
     list continue each other, as in Word.
     """
 
-    def __init__(self, definitions: NumberingDefinitions) -> None:
+    def __init__(self, definitions: NumberingDefinitions, *, continuous_articles: bool = False) -> None:
+        """``continuous_articles``: never restart a ``第%N条`` level (see :func:`is_article_level`).
+
+        For documents converted by LibreOffice 7.4, which cannot represent
+        "never restart" (``lvlRestart`` 0) and so numbers 第一条 again in each
+        chapter; :attr:`articles_kept_counting` tells whether it mattered.
+        """
         self._definitions = definitions
         self._counts: dict[int, dict[int, int]] = {}
         self._started_instances: set[int] = set()
+        self._continuous_articles = continuous_articles
+        self.articles_kept_counting = False
 
     def next_number(self, num_id: int, ilvl: int) -> str:
         """Advance the counter of ``(num_id, ilvl)`` and return the printed number.
@@ -223,8 +233,12 @@ class NumberingCounter:
         for deeper in [d for d in counts if d > ilvl]:
             level = self._definitions.level(num_id, deeper)
             restart = level.restart if level else None
-            if restart is None or ilvl < restart:
-                del counts[deeper]
+            if restart is not None and ilvl >= restart:
+                continue
+            if self._continuous_articles and level is not None and is_article_level(level):
+                self.articles_kept_counting = True
+                continue
+            del counts[deeper]
 
     def _render(self, num_id: int, level: Level, counts: dict[int, int]) -> str:
         text = level.lvl_text
@@ -239,6 +253,11 @@ class NumberingCounter:
                 fmt = "decimal"
             text = text.replace(placeholder, format_number(value, fmt))
         return text
+
+
+def is_article_level(level: Level) -> bool:
+    """A level printing ``第N条``: Chinese regulations number articles through the whole document."""
+    return _ARTICLE_TEXT.search(level.lvl_text) is not None
 
 
 def style_numbering_ids(styles_root: Element | None) -> dict[str, int]:

@@ -194,7 +194,8 @@ def _output_reader(sources: Sequence[Path]) -> Callable[[int, bytes], DocResult]
 
 def _read_docx_output(source: Path, docx_data: bytes) -> DocResult:
     try:
-        return read_docx_bytes(docx_data, source.name)
+        # LibreOffice 7.4 restarts 第N条 in every chapter (it has no "never restart").
+        return read_docx_bytes(docx_data, source.name, continuous_articles=True)
     except ImportFailed as error:
         return error
 

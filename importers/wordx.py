@@ -233,20 +233,31 @@ def _symbol(node: Element) -> str:
     return "" if 0xE000 <= value <= 0xF8FF else chr(value)
 
 
-def blocks_from_parts(parts: WordParts, source: str) -> Result[list[Block]]:
-    """Pure core of the reader: the XML of the parts → blocks with warnings."""
+def blocks_from_parts(
+    parts: WordParts, source: str, *, continuous_articles: bool = False
+) -> Result[list[Block]]:
+    """Pure core of the reader: the XML of the parts → blocks with warnings.
+
+    ``continuous_articles`` is for LibreOffice output (see :class:`NumberingCounter`).
+    """
     styles_root = fromstring(parts.styles) if parts.styles else None
     styles = styles_from_root(styles_root) if styles_root is not None else StyleSheet()
     numbering = parse_numbering(parts.numbering, style_numbering_ids(styles_root))
-    walker = _BodyWalker(source, styles, numbering, NumberingCounter(numbering))
+    counter = NumberingCounter(numbering, continuous_articles=continuous_articles)
+    walker = _BodyWalker(source, styles, numbering, counter)
     body = fromstring(parts.document).find(w("body"))
     found = list(walker.blocks(body)) if body is not None else []
     # Like the text reader's ``name:line``: ``name:n`` is the n-th block of the body.
     blocks = [replace(block, source=f"{source}:{n}") for n, block in enumerate(found, start=1)]
-    warnings: tuple[str, ...] = ()
+    warnings: list[str] = []
     if not blocks:
-        warnings = (f"「{source}」中没有正文内容。",)
-    return Result(value=blocks, warnings=warnings)
+        warnings.append(f"「{source}」中没有正文内容。")
+    if counter.articles_kept_counting:
+        warnings.append(
+            f"「{source}」经 LibreOffice 转换后，自动编号的“第N条”会在每章重新从第一条开始；"
+            "已按制度惯例改为全文连续编号，请与原文核对条号。"
+        )
+    return Result(value=blocks, warnings=tuple(warnings))
 
 
 def open_parts(data: bytes, name: str) -> WordParts:
@@ -297,11 +308,11 @@ def _related_blob(part: object, reltype: str) -> bytes | None:
     return blob if isinstance(blob, bytes) else None
 
 
-def read_docx_bytes(data: bytes, name: str) -> Result[list[Block]]:
+def read_docx_bytes(data: bytes, name: str, *, continuous_articles: bool = False) -> Result[list[Block]]:
     """Read a .docx held in memory; ``name`` is used in errors and in each block's ``source`` (``name:n``)."""
     parts = open_parts(data, name)
     try:
-        return blocks_from_parts(parts, name)
+        return blocks_from_parts(parts, name, continuous_articles=continuous_articles)
     except ParseError as error:
         raise import_failed(name, FailureReason.CORRUPT, f"XML: {error}") from error
 

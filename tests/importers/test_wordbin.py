@@ -56,6 +56,16 @@ def test_doc_keeps_custom_heading_styles_and_their_automatic_numbers(
     assert set(samples.regulation.headings) <= found
 
 
+def test_articles_that_never_restart_keep_counting_after_libreoffice_and_the_report_says_so(
+    samples: SampleSet, batch: tuple[list[Result[list[Block]]], int]
+) -> None:
+    result = batch[0][0]
+    articles = [b.number for b in result.value if b.style == "一级条标题"]
+    assert articles == ["第一条", "第二条", "第三条", "第四条", "第五条"]
+    assert any("第N条" in w and "核对" in w for w in result.warnings)
+    assert not any("第N条" in w for w in batch[0][2].warnings)  # only where it mattered
+
+
 def test_doc_keeps_tables_with_merged_cells_once(
     samples: SampleSet, batch: tuple[list[Result[list[Block]]], int]
 ) -> None:

@@ -326,3 +326,37 @@ def test_a_cell_with_a_text_box_and_a_nested_table_reads_each_text_once() -> Non
     xml = _body(f"<w:tbl><w:tr>{cell}</w:tr></w:tbl>")
     (block,) = blocks_from_parts(WordParts(document=xml), "表格.docx").value
     assert block.table == (("框\n正文\n甲 | 乙",),)
+
+
+def test_continuous_articles_keep_counting_only_the_article_level() -> None:
+    levels = (
+        _level(0, "chineseCounting", "第%1章")
+        + _level(1, "chineseCounting", "第%2条")
+        + _level(2, "decimal", "%3.")
+    )
+    definitions = parse_numbering(
+        _numbering(levels, nums='<w:num w:numId="1"><w:abstractNumId w:val="0"/></w:num>')
+    )
+    plain, continuous = NumberingCounter(definitions), NumberingCounter(definitions, continuous_articles=True)
+    sequence = [0, 1, 2, 1, 2, 0, 1, 2]
+    assert [plain.next_number(1, i) for i in sequence] == [
+        "第一章",
+        "第一条",
+        "1.",
+        "第二条",
+        "1.",
+        "第二章",
+        "第一条",
+        "1.",
+    ]
+    assert [continuous.next_number(1, i) for i in sequence] == [
+        "第一章",
+        "第一条",
+        "1.",
+        "第二条",
+        "1.",
+        "第二章",
+        "第三条",
+        "1.",
+    ]
+    assert continuous.articles_kept_counting and not plain.articles_kept_counting

@@ -172,8 +172,8 @@ def build_styled_regulation(path: Path, *, continuous_articles: bool = True) -> 
     章标题 (outline 1) prints 第一章; 一级条标题 (outline 2, based on 章标题)
     prints 第一条 and, with ``continuous_articles``, does *not* restart per
     chapter (lvlRestart 0), as in Chinese regulations; list items inside an
-    article print （一）.  LibreOffice 7.4 loses lvlRestart 0 when it writes
-    a .doc, so the .doc samples are built without it.
+    article print （一）.  LibreOffice 7.4 loses lvlRestart 0 (its model
+    has no "never restart"), which the .doc reader makes up for.
     """
     document = docx.Document()
     chapters = add_numbering(
@@ -388,9 +388,10 @@ def convert_with_libreoffice(
 class SampleSet:
     """The generated .docx files, their LibreOffice-made .doc twins, and what each must contain.
 
-    Built only with features LibreOffice 7.4 keeps in a .doc (no lvlRestart 0,
-    no isLgl, no list continued by a second ``w:num``), so that the .doc and
-    the .docx must read the same.
+    Built only with features LibreOffice 7.4 keeps in a .doc (no isLgl, no
+    list continued by a second ``w:num``), so that the .doc and the .docx must
+    read the same.  The regulation's 第N条 never restart (lvlRestart 0), which
+    LibreOffice loses: the .doc reader restores it (with a warning).
     """
 
     folder: Path
@@ -424,7 +425,7 @@ def sample_set() -> SampleSet:
     samples = SampleSet(
         folder=folder,
         regulation_docx=folder / "regulation.docx",
-        regulation=build_styled_regulation(folder / "regulation.docx", continuous_articles=False),
+        regulation=build_styled_regulation(folder / "regulation.docx"),
         multilevel_docx=folder / "multilevel.docx",
         multilevel=build_multilevel(folder / "multilevel.docx", libreoffice_safe=True),
         unstyled_docx=folder / "unstyled.docx",
