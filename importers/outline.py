@@ -40,6 +40,7 @@ from importers.toc import TocKey, toc_key
 
 UNNUMBERED = System("H", 60, SectionKind.HEADING)
 MAX_UNNUMBERED_HEADING = 12
+MAX_INTRODUCING_TITLE = 15
 _PUNCT = set("。，,；;：:！？!?、（）()“”《》…")
 _REFERENCE_BEFORE = set("本依按据见照参及和与、至或如》〉")  # 《…法》第十六条 cites a law
 _REFERENCE_BEFORE_2 = ("违反", "符合", "根据", "依照", "按照", "参照", "依据")
@@ -213,8 +214,7 @@ class _Builder:
     # -- where a node goes ------------------------------------------------
 
     def _place(self, node: Node) -> None:
-        while self.top is not self.root and self._pops(self.top, node):
-            self.stack.pop()
+        del self.stack[len(self.stack) - self._closing(node) :]
         parent = self.top
         self._check_sequence(parent, node)
         node.parent = parent if parent is not self.root else None
@@ -223,11 +223,27 @@ class _Builder:
         if node.marker is not None and node.marker.system.is_strong:
             self.last_strong[node.marker.system.key] = node.marker.values
 
-    def _pops(self, top: Node, node: Node) -> bool:
-        """Whether ``top`` closes before ``node`` opens."""
-        if any(n.system.key == node.system.key for n in self.stack[1:]):
-            # A system already open: close up to and including its node.
-            return True
+    def _closing(self, node: Node) -> int:
+        """How many open nodes close before ``node`` opens (the stack is not changed)."""
+        stack = self.stack
+        same = [i for i in range(1, len(stack)) if stack[i].system.key == node.system.key]
+        depth = len(stack)
+        if same:
+            if same[-1] == depth - 1 and _restarts_inside(stack[-1], node):
+                return 0  # 各部门职责如下：1. … a new list inside the open item
+            # A system already open: close up to and including its node, the one
+            # that ``node`` continues (2. after 1. 市场推广部 and its own 1.–4.).
+            target = next((i for i in reversed(same) if _continues(stack[i], node)), same[-1])
+            depth = target
+        while depth > 1 and self._pops(stack[depth - 1], node):
+            depth -= 1
+        return len(stack) - depth
+
+    @staticmethod
+    def _pops(top: Node, node: Node) -> bool:
+        """Whether ``top`` (of another system) closes before ``node`` opens, by rank."""
+        if top.system.key == node.system.key:
+            return False
         if node.system.is_strong:
             return not top.system.is_strong or top.system.rank <= node.system.rank
         if top.system.key == UNNUMBERED.key or top.system.key.startswith("outline"):
@@ -235,15 +251,10 @@ class _Builder:
         return top.system.rank < node.system.rank
 
     def _would_nest(self, marker: Marker, node: Node) -> bool:
+        """Whether a number found after ``node``'s first words opens a child of ``node``."""
         probe = Node(marker.system, marker, marker.printed, "")
-        if marker.system.key == node.system.key:
-            return False
-        saved = list(self.stack)
-        while self.top is not self.root and self._pops(self.top, probe):
-            self.stack.pop()
-        nests = self.top is node
-        self.stack = saved
-        return nests
+        closing = self._closing(probe)
+        return self.stack[len(self.stack) - closing - 1] is node
 
     # -- numbers inside a line --------------------------------------------
 
@@ -304,6 +315,28 @@ class _Builder:
                 return None
             return Node(node.system, Marker(node.system, last, "", 0, 0), "", "")
         return next((n for n in reversed(parent.children) if n.system.key == node.system.key), None)
+
+
+def _restarts_inside(open_item: Node, node: Node) -> bool:
+    """A list restarting at 1 inside an item that announces it (``…如下：``, or a short title)."""
+    if (
+        node.marker is None
+        or open_item.marker is None
+        or node.marker.value != 1
+        or len(node.marker.values) > 1
+    ):
+        return False
+    last = (open_item.more[-1] if open_item.more else open_item.first_text).strip()
+    if last.endswith(("：", ":")):
+        return True
+    short_title = 0 < len(open_item.first_text) <= MAX_INTRODUCING_TITLE and not open_item.more
+    return short_title and not any(ch in _PUNCT for ch in open_item.first_text)
+
+
+def _continues(open_item: Node, node: Node) -> bool:
+    if open_item.marker is None or node.marker is None:
+        return open_item.marker is None and node.marker is None
+    return _is_next(open_item.marker.values, node.marker.values)
 
 
 def _is_next(before: tuple[int, ...], after: tuple[int, ...]) -> bool:

@@ -368,3 +368,31 @@ def test_word_heading_numbered_as_a_chapter_is_a_chapter() -> None:
         (SectionKind.CHAPTER, "第一章"),
         (SectionKind.ARTICLE, "第一条"),
     ]
+
+
+def test_a_list_announced_by_its_item_restarts_inside_it() -> None:
+    document = _one(
+        "管理制度",
+        "三、组织架构",
+        "1. 市场推广部1.负责品牌传播。",
+        "2.负责市场调查。",
+        "2. 销售部1.制定销售计划。",
+        "2.管理销售团队。",
+        "四、工作流程",
+    )
+    assert _outline(document) == [
+        (1, "三、", "组织架构"),
+        (2, "1.", "市场推广部"),
+        (3, "1.", ""),
+        (3, "2.", ""),
+        (2, "2.", "销售部"),
+        (3, "1.", ""),
+        (3, "2.", ""),
+        (1, "四、", "工作流程"),
+    ]
+    assert not any("不连续" in w or "重复" in w for w in document.warnings)
+
+
+def test_a_list_after_a_finished_item_does_not_nest() -> None:
+    document = _one("管理制度", "一、要求①确定目标；②满足需求。", "①创造力；②语言能力。")
+    assert [s.level for s in document.walk()] == [1, 2, 2, 2, 2]
