@@ -96,6 +96,14 @@ def test_gbk_text_goes_to_the_text_reader(tmp_path: Path) -> None:
     ]
 
 
+def _rtf(*paragraphs: str) -> bytes:
+    """RTF as Word writes it for Chinese: every CJK character as a \\uN escape."""
+    escaped = ["".join(c if ord(c) < 128 else f"\\u{ord(c)}?" for c in p) for p in paragraphs]
+    return (
+        "{\\rtf1\\ansi\\ansicpg936{\\fonttbl{\\f0 SimSun;}}\\f0 " + "\\par ".join(escaped) + "\\par}"
+    ).encode()
+
+
 @pytest.mark.slow
 def test_a_mixed_batch_imports_the_good_files_and_reports_each_bad_one(
     samples: SampleSet, tmp_path: Path
@@ -106,6 +114,8 @@ def test_a_mixed_batch_imports_the_good_files_and_reports_each_bad_one(
     random_doc.write_bytes(bytes(range(256)) * 4)
     text = tmp_path / "说明.txt"
     text.write_text("营销中心会议管理制度\n", encoding="utf-8")
+    rtf = tmp_path / "下载的制度.doc"  # RTF saved with a .doc name: LibreOffice reads it with the .doc files
+    rtf.write_bytes(_rtf("会议管理制度", "第一条 为规范会议管理，特制定本制度。"))
     paths = [
         samples.regulation_docx,
         samples.doc(samples.regulation_docx),
@@ -114,6 +124,7 @@ def test_a_mixed_batch_imports_the_good_files_and_reports_each_bad_one(
         doc_named_docx,
         CORPUS / "poi_truncated62886.docx",
         text,
+        rtf,
     ]
     wrapper, log = counting_soffice(tmp_path)
     seen: list[Path] = []
@@ -126,33 +137,24 @@ def test_a_mixed_batch_imports_the_good_files_and_reports_each_bad_one(
     imported = {path.name: outcome for path, outcome in outcomes if isinstance(outcome, Result)}
     assert [b.text for b in imported["其实是doc.docx"].value] == samples.unstyled_lines
     assert [b.text for b in imported["说明.txt"].value] == ["营销中心会议管理制度"]
-    assert len(log.read_text(encoding="utf-8").splitlines()) == 1  # both OLE2 files in one soffice call
-
-
-def _rtf(*paragraphs: str) -> bytes:
-    """RTF as Word writes it for Chinese: every CJK character as a \\uN escape."""
-    escaped = ["".join(c if ord(c) < 128 else f"\\u{ord(c)}?" for c in p) for p in paragraphs]
-    return (
-        "{\\rtf1\\ansi\\ansicpg936{\\fonttbl{\\f0 SimSun;}}\\f0 " + "\\par ".join(escaped) + "\\par}"
-    ).encode()
+    assert [b.text for b in imported["下载的制度.doc"].value] == [
+        "会议管理制度",
+        "第一条 为规范会议管理，特制定本制度。",
+    ]
+    assert len(log.read_text(encoding="utf-8").splitlines()) == 1  # OLE2 and RTF files in one soffice call
 
 
 @pytest.mark.slow
-def test_rtf_and_web_pages_saved_as_doc_are_read_through_libreoffice(tmp_path: Path) -> None:
-    rtf = tmp_path / "下载的制度.doc"
-    rtf.write_bytes(_rtf("会议管理制度", "第一条 为规范会议管理，特制定本制度。"))
+def test_a_web_page_saved_as_doc_is_read_through_libreoffice(tmp_path: Path) -> None:
     html = tmp_path / "网页版制度.doc"
     html.write_text(
         "<html><head><meta charset='utf-8'></head><body><h1>考勤管理制度</h1>"
         "<p>第一条 员工应按时上下班。</p><table><tr><td>迟到</td><td>罚款</td></tr></table></body></html>",
         encoding="utf-8",
     )
-    outcomes = dict(read_files([rtf, html]))
-    from_rtf, from_html = outcomes[rtf], outcomes[html]
-    assert isinstance(from_rtf, Result) and isinstance(from_html, Result)
-    assert [b.text for b in from_rtf.value] == ["会议管理制度", "第一条 为规范会议管理，特制定本制度。"]
-    assert [(b.text, b.outline_level) for b in from_html.value if b.table is None] == [
+    blocks = read_file(html).value
+    assert [(b.text, b.outline_level) for b in blocks if b.table is None] == [
         ("考勤管理制度", 1),
         ("第一条 员工应按时上下班。", None),
     ]
-    assert [b.table for b in from_html.value if b.table] == [(("迟到", "罚款"),)]
+    assert [b.table for b in blocks if b.table] == [(("迟到", "罚款"),)]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import shutil
 import subprocess
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -12,7 +13,14 @@ import pytest
 from domain.errors import ImportFailed
 from importers.blocks import Block, Result
 from importers.failures import FailureReason, SourceUnusable
-from importers.wordbin import DocReaderOptions, antiword_text, default_options, read_doc, read_doc_files
+from importers.wordbin import (
+    DocReaderOptions,
+    DocResult,
+    antiword_text,
+    default_options,
+    read_doc,
+    read_doc_files,
+)
 from importers.wordx import read_docx
 from tests.importers.word_samples import CORPUS, SampleSet, counting_soffice, sample_set
 
@@ -24,95 +32,101 @@ def samples() -> SampleSet:
     return sample_set()
 
 
+@dataclass(frozen=True)
+class Batch:
+    """One read_doc_files call: the four samples, two files both named 制度.doc, a truncated .doc."""
+
+    samples: list[Result[list[Block]]]
+    same_name: tuple[DocResult, DocResult]
+    truncated: DocResult
+    inputs: Path
+    scratch: Path
+    soffice_calls: int
+
+
 @pytest.fixture(scope="module")
-def batch(
-    samples: SampleSet, tmp_path_factory: pytest.TempPathFactory
-) -> tuple[list[Result[list[Block]]], int]:
-    """All sample .doc files read in one batch; also how many times soffice started."""
+def batch(samples: SampleSet, tmp_path_factory: pytest.TempPathFactory) -> Batch:
+    inputs, scratch = tmp_path_factory.mktemp("inputs"), tmp_path_factory.mktemp("scratch")
+    same_name = [inputs / "a" / "制度.doc", inputs / "b" / "制度.doc"]
+    for target, source in zip(same_name, (samples.regulation_docx, samples.unstyled_docx), strict=True):
+        target.parent.mkdir()
+        shutil.copyfile(samples.doc(source), target)
+    truncated = inputs / "截断.doc"
+    truncated.write_bytes(samples.doc(samples.regulation_docx).read_bytes()[:3000])
     wrapper, log = counting_soffice(tmp_path_factory.mktemp("wrapper"))
-    options = dataclasses.replace(default_options(), soffice=wrapper)
-    outcomes = read_doc_files(samples.doc_files, options)
-    assert not any(isinstance(o, ImportFailed) for o in outcomes), outcomes
-    calls = len(log.read_text(encoding="utf-8").splitlines())
-    return [o for o in outcomes if not isinstance(o, ImportFailed)], calls
+    options = dataclasses.replace(default_options(), soffice=wrapper, scratch_dir=scratch)
+    outcomes = read_doc_files([*samples.doc_files, *same_name, truncated], options)
+    results = [o for o in outcomes[:4] if not isinstance(o, ImportFailed)]
+    assert len(results) == 4, outcomes[:4]
+    return Batch(
+        samples=results,
+        same_name=(outcomes[4], outcomes[5]),
+        truncated=outcomes[6],
+        inputs=inputs,
+        scratch=scratch,
+        soffice_calls=len(log.read_text(encoding="utf-8").splitlines()),
+    )
 
 
 def _numbers(blocks: list[Block]) -> list[tuple[str, str]]:
     return [(b.number, b.text) for b in blocks if b.number]
 
 
-def test_a_batch_of_doc_files_starts_libreoffice_once(batch: tuple[list[Result[list[Block]]], int]) -> None:
-    outcomes, calls = batch
-    assert len(outcomes) == 4
-    assert calls == 1
+def test_a_batch_of_doc_files_starts_libreoffice_once(batch: Batch) -> None:
+    assert batch.soffice_calls == 1
 
 
 def test_doc_keeps_custom_heading_styles_and_their_automatic_numbers(
-    samples: SampleSet, batch: tuple[list[Result[list[Block]]], int]
+    samples: SampleSet, batch: Batch
 ) -> None:
-    blocks = batch[0][0].value
+    blocks = batch.samples[0].value
     assert tuple(_numbers(blocks)) == samples.regulation.numbered
     found = {(b.style, b.text, b.outline_level) for b in blocks}
     assert set(samples.regulation.headings) <= found
 
 
 def test_articles_that_never_restart_keep_counting_after_libreoffice_and_the_report_says_so(
-    samples: SampleSet, batch: tuple[list[Result[list[Block]]], int]
+    samples: SampleSet, batch: Batch
 ) -> None:
-    result = batch[0][0]
+    result = batch.samples[0]
     articles = [b.number for b in result.value if b.style == "一级条标题"]
     assert articles == ["第一条", "第二条", "第三条", "第四条", "第五条"]
     assert any("第N条" in w and "核对" in w for w in result.warnings)
-    assert not any("第N条" in w for w in batch[0][2].warnings)  # only where it mattered
+    assert not any("第N条" in w for w in batch.samples[2].warnings)  # only where it mattered
 
 
-def test_doc_keeps_tables_with_merged_cells_once(
-    samples: SampleSet, batch: tuple[list[Result[list[Block]]], int]
-) -> None:
-    tables = [b.table for b in batch[0][0].value if b.table is not None]
+def test_doc_keeps_tables_with_merged_cells_once(samples: SampleSet, batch: Batch) -> None:
+    tables = [b.table for b in batch.samples[0].value if b.table is not None]
     assert tables == [samples.regulation.table]
 
 
-def test_doc_keeps_multilevel_numbering(
-    samples: SampleSet, batch: tuple[list[Result[list[Block]]], int]
-) -> None:
-    numbers = [b.number for b in batch[0][1].value]
+def test_doc_keeps_multilevel_numbering(samples: SampleSet, batch: Batch) -> None:
+    numbers = [b.number for b in batch.samples[1].value]
     docx_numbers = [b.number for b in read_docx(samples.multilevel_docx).value]
     assert numbers == docx_numbers == samples.multilevel
 
 
-def test_unstyled_doc_gives_the_seed_lines_in_order(
-    samples: SampleSet, batch: tuple[list[Result[list[Block]]], int]
-) -> None:
-    assert [b.text for b in batch[0][2].value] == samples.unstyled_lines
+def test_unstyled_doc_gives_the_seed_lines_in_order(samples: SampleSet, batch: Batch) -> None:
+    assert [b.text for b in batch.samples[2].value] == samples.unstyled_lines
 
 
 def test_built_in_headings_are_unnumbered_after_a_libreoffice_round_trip(
-    samples: SampleSet, batch: tuple[list[Result[list[Block]]], int]
+    samples: SampleSet, batch: Batch
 ) -> None:
-    blocks = batch[0][3].value
+    blocks = batch.samples[3].value
     headings = [(b.text, b.outline_level) for b in blocks if b.outline_level]
     assert headings == samples.headings
     assert all(b.number == "" for b in blocks)
 
 
-def test_blocks_of_a_doc_name_the_doc_file(
-    samples: SampleSet, batch: tuple[list[Result[list[Block]]], int]
-) -> None:
-    assert all(b.source.startswith("regulation.doc:") for b in batch[0][0].value)
+def test_blocks_of_a_doc_name_the_doc_file(samples: SampleSet, batch: Batch) -> None:
+    assert all(b.source.startswith("regulation.doc:") for b in batch.samples[0].value)
 
 
 def test_files_with_the_same_name_in_different_folders_keep_their_own_text(
-    samples: SampleSet, tmp_path: Path
+    samples: SampleSet, batch: Batch
 ) -> None:
-    first, second = tmp_path / "a" / "制度.doc", tmp_path / "b" / "制度.doc"
-    for target, source in (
-        (first, samples.doc(samples.regulation_docx)),
-        (second, samples.doc(samples.unstyled_docx)),
-    ):
-        target.parent.mkdir()
-        shutil.copyfile(source, target)
-    one, two = read_doc_files([first, second])
+    one, two = batch.same_name
     assert not isinstance(one, ImportFailed) and not isinstance(two, ImportFailed)
     assert "本制度适用于营销中心全体人员。" in [b.text for b in one.value]
     assert [b.text for b in two.value] == samples.unstyled_lines
@@ -183,18 +197,12 @@ def test_an_encrypted_doc_is_detected_before_conversion() -> None:
     assert "加密" in outcome.user_message
 
 
-def test_a_truncated_doc_fails_as_damaged_and_leaves_nothing_behind(
-    samples: SampleSet, tmp_path: Path
-) -> None:
-    truncated = tmp_path / "截断.doc"
-    truncated.write_bytes(samples.doc(samples.regulation_docx).read_bytes()[:3000])
-    scratch = tmp_path / "scratch"
-    scratch.mkdir()
-    (outcome,) = read_doc_files([truncated], dataclasses.replace(default_options(), scratch_dir=scratch))
-    assert isinstance(outcome, SourceUnusable)
-    assert outcome.reason is FailureReason.CORRUPT
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["scratch", "截断.doc"]
-    assert not list(scratch.iterdir())
+def test_a_truncated_doc_fails_as_damaged_and_leaves_nothing_behind(batch: Batch) -> None:
+    assert isinstance(batch.truncated, SourceUnusable)
+    assert batch.truncated.reason is FailureReason.CORRUPT
+    assert "截断.doc" in batch.truncated.user_message
+    assert sorted(p.name for p in batch.inputs.iterdir()) == ["a", "b", "截断.doc"]
+    assert not list(batch.scratch.iterdir())
 
 
 def test_a_hanging_libreoffice_is_stopped_and_antiword_reads_the_text(
