@@ -1,11 +1,13 @@
-"""Read Word 97–2003 (and Word 6/95, WPS) ``.doc`` files.
+"""Read Word 97–2003 (and Word 6/95, WPS) ``.doc`` files, and RTF/HTML saved as ``.doc``.
 
 The faithful path converts ``.doc`` → ``.docx`` with LibreOffice headless and
 reads the result with :mod:`importers.wordx`, so styles, automatic numbering
 and tables survive.  LibreOffice start-up costs about a second, so a whole
-batch is converted in **one** ``soffice`` call, with a private profile
-directory (two soffice processes must never share one), a timeout, and a
-check that each output exists: soffice exits 0 when a file fails.
+batch is converted in **one** ``soffice`` call (HTML needs a second one with
+its import filter), with a private profile directory (two soffice processes
+must never share one), a timeout, and a check that each output exists:
+soffice exits 0 when a file fails.  Each output is read while soffice
+converts the next file.
 
 Without LibreOffice (or when asked not to use it), antiword extracts the
 text, which goes through the text reader with a warning that styles, numbers
@@ -119,7 +121,10 @@ def read_doc_files(paths: Sequence[Path], options: DocReaderOptions | None = Non
                 )
     else:
         for index in pending:
-            outcomes[index] = _read_with_antiword_or_error(paths[index], options, diagnoses.get(index))
+            if diagnoses.get(index) is FailureReason.CONVERSION_FAILED:  # RTF/HTML: only LibreOffice reads it
+                outcomes[index] = import_failed(paths[index].name, FailureReason.NO_CONVERTER, "RTF/HTML")
+            else:
+                outcomes[index] = _read_with_antiword_or_error(paths[index], options, diagnoses.get(index))
     return [
         outcome if outcome is not None else import_failed(p.name, FailureReason.UNREADABLE)
         for outcome, p in zip(outcomes, paths, strict=True)
