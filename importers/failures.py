@@ -34,6 +34,10 @@ class FailureReason(Enum):
         "neither LibreOffice nor antiword is available",
         "未安装 LibreOffice 或 antiword，无法读取 .doc 文件",
     )
+    NEEDS_LIBREOFFICE = (
+        "RTF/HTML saved as Word needs LibreOffice",
+        "此文件其实是 RTF 或网页格式，需要安装 LibreOffice 才能读取",
+    )
     TEXT_TOO_SMALL = (
         "antiword cannot read this old Word 6/95 file (text stream too small)",
         "antiword 无法读取这个旧版（Word 6/95）文件，请安装 LibreOffice 后重试",

@@ -122,7 +122,7 @@ def read_doc_files(paths: Sequence[Path], options: DocReaderOptions | None = Non
     else:
         for index in pending:
             if diagnoses.get(index) is FailureReason.CONVERSION_FAILED:  # RTF/HTML: only LibreOffice reads it
-                outcomes[index] = import_failed(paths[index].name, FailureReason.NO_CONVERTER, "RTF/HTML")
+                outcomes[index] = import_failed(paths[index].name, FailureReason.NEEDS_LIBREOFFICE)
             else:
                 outcomes[index] = _read_with_antiword_or_error(paths[index], options, diagnoses.get(index))
     return [

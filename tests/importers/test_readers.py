@@ -158,3 +158,12 @@ def test_a_web_page_saved_as_doc_is_read_through_libreoffice(tmp_path: Path) -> 
         ("第一条 员工应按时上下班。", None),
     ]
     assert [b.table for b in blocks if b.table] == [(("迟到", "罚款"),)]
+
+
+def test_an_rtf_saved_as_doc_without_libreoffice_says_libreoffice_is_needed(tmp_path: Path) -> None:
+    rtf = tmp_path / "下载的制度.doc"
+    rtf.write_bytes(_rtf("会议管理制度"))
+    with pytest.raises(SourceUnusable) as raised:
+        read_file(rtf, default_options(use_libreoffice=False))
+    assert raised.value.reason is FailureReason.NEEDS_LIBREOFFICE
+    assert "LibreOffice" in raised.value.user_message
