@@ -11,7 +11,7 @@ from portal.access import signed_in
 from portal.acks.inputs import SignForm
 from portal.acks.models import Acknowledgement
 from portal.acks.services import SignRequest, sign
-from portal.errors import AlreadySigned
+from portal.errors import AlreadySigned, NotFound
 from portal.reading.services import reading_page
 from portal.reading.views import render_reading
 from portal.releases.models import RegulationVersion
@@ -23,11 +23,11 @@ bp = Blueprint("acks", __name__, template_folder="templates")
 @bp.route("/regulations/<slug>/sign", methods=["POST"], endpoint="sign")
 @signed_in
 def sign_view(slug: str) -> Response | tuple[str, int]:
+    """Sign the current version.  The reading page is rendered again only when the form fails."""
     d = deps()
     form = SignForm()
-    page = reading_page(d.session, me().id, slug)
     if not form.validate_on_submit():
-        return render_reading(page, form, 422)
+        return render_reading(reading_page(d.session, me().id, slug), form, 422)
     request = SignRequest(
         user_id=me().id,
         version_id=int(form.version_id.data or 0),
@@ -39,6 +39,9 @@ def sign_view(slug: str) -> Response | tuple[str, int]:
     )
     try:
         ack = sign(d.session, d.clock, request, require_password=current_app.config["SIGN_REQUIRES_PASSWORD"])
+        version = d.session.get(RegulationVersion, ack.version_id)
+        if version is None or version.regulation.slug != slug:
+            raise NotFound(f"version {ack.version_id} is not of {slug}")
     except AlreadySigned as error:
         d.session.rollback()
         flash(error.user_message, "info")
@@ -49,7 +52,7 @@ def sign_view(slug: str) -> Response | tuple[str, int]:
             flash(error.user_message, "error")
         return render_reading(reading_page(d.session, me().id, slug), form, 422)
     d.session.commit()
-    flash(f"签署成功：《{page.version.title}》（版本 {page.version.label}）。", "success")
+    flash(f"签署成功：《{version.title}》（版本 {version.label}）。", "success")
     return redirect(url_for("acks.receipt", ack_id=ack.id))
 
 

@@ -1,0 +1,361 @@
+"""Portal benchmark: HR dashboard at scale, chain verification, signing under load.
+
+Seeds (bulk inserts, no ORM) N employees × R regulations × V versions with
+signatures on every earlier version and on the current one for 70 % of the
+people, then measures:
+
+1. the HR dashboard (and drill-down, overdue list, CSV matrix export) rendered
+   through the real app, median of several requests;
+2. ``handbook acks verify`` over the whole chain;
+3. signing throughput and latency: gunicorn (``--workers``, gthread) on the
+   same database, ``--clients`` concurrent loopback clients (threads, urllib,
+   one cookie jar each, CSRF on) each signing ``--signs`` regulations.
+
+    .venv/bin/python bench/portal_bench.py                       # SQLite (temp file)
+    scripts/with-postgres .venv/bin/python bench/portal_bench.py # PostgreSQL ($DATABASE_URL)
+
+Options scale it down for a smoke run: ``--employees 500 --signs 5``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import http.cookiejar
+import json
+import os
+import random
+import re
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.parse
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from sqlalchemy import Engine, create_engine, text  # noqa: E402
+
+from domain.canonical import content_hash  # noqa: E402
+from domain.model import Document, Section, SectionKind, SourceRef  # noqa: E402
+from domain.serialize import document_to_dict  # noqa: E402
+from portal.acks.chain import ChainFields, record_hash  # noqa: E402
+from portal.acks.models import GENESIS_HASH  # noqa: E402
+from portal.auth.passwords import hash_password  # noqa: E402
+from portal.migrate import upgrade  # noqa: E402
+
+PASSWORD = "bench-pass-1"
+DEPARTMENTS = [f"部门{i:02d}" for i in range(1, 21)]
+SIGNED_CURRENT_SHARE = 0.7
+BATCH = 10_000
+
+
+def bench_document(slug: str, title: str, version: int, clauses: int = 12) -> Document:
+    articles = tuple(
+        Section(2, f"第{i}条", "", f"{title}第{i}条的规定文本，第{version}版，要求员工遵守相关流程与纪律。" * 3,
+                SectionKind.ARTICLE, f"第{i}条")
+        for i in range(1, clauses + 1)
+    )
+    chapter = Section(1, "第一章", "总则", "", SectionKind.CHAPTER, "第一章", articles)
+    return Document(slug, title, "regulation", "", (chapter,), SourceRef("bench", "0" * 64))
+
+
+def _chunks(rows: Iterator[dict[str, Any]], size: int = BATCH) -> Iterator[list[dict[str, Any]]]:
+    chunk: list[dict[str, Any]] = []
+    for row in rows:
+        chunk.append(row)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def seed(engine: Engine, employees: int, regulations: int, versions: int) -> dict[str, Any]:
+    """Bulk-load the scenario; returns counts and the seeding time."""
+    from portal.acks.models import AckChainHead, Acknowledgement
+    from portal.assignments.models import Assignment
+    from portal.auth.models import User, UserRole
+    from portal.releases.models import Regulation, RegulationVersion, ReleaseRecord
+
+    started = time.perf_counter()
+    now = dt.datetime(2026, 6, 1, 8, 0)
+    password_hash = hash_password(PASSWORD, "fast")
+    with engine.begin() as c:
+        c.execute(ReleaseRecord.__table__.insert(), [
+            {"id": k, "version": f"2026.{k}", "title": "基准手册", "effective": dt.date(2026, k, 1), "notes": "",
+             "editorial": False, "published_at": now} for k in range(1, versions + 1)
+        ])
+        c.execute(Regulation.__table__.insert(), [
+            {"id": r, "slug": f"reg-{r:02d}", "title": f"基准制度{r:02d}", "kind": "regulation", "position": r,
+             "retired": False, "current_version_id": (r - 1) * versions + versions} for r in range(1, regulations + 1)
+        ])
+        version_rows, version_sha = [], {}
+        for r in range(1, regulations + 1):
+            for k in range(1, versions + 1):
+                vid = (r - 1) * versions + k
+                document = bench_document(f"reg-{r:02d}", f"基准制度{r:02d}", k)
+                version_sha[vid] = content_hash(document)
+                version_rows.append({
+                    "id": vid, "regulation_id": r, "release_id": k, "content_sha256": version_sha[vid],
+                    "title": document.title, "document_json": json.dumps(document_to_dict(document), ensure_ascii=False),
+                    "substantive": True, "baseline_version_id": vid, "previous_version_id": vid - 1 if k > 1 else None,
+                    "clause_count": 12, "created_at": now,
+                })
+        c.execute(RegulationVersion.__table__.insert(), version_rows)
+        users = ({
+            "id": u, "employee_no": f"B{u:05d}", "name": f"员工{u:05d}", "department": DEPARTMENTS[u % len(DEPARTMENTS)],
+            "position": "专员", "hire_date": dt.date(2020, 1, 1) + dt.timedelta(days=u % 2000), "email": f"b{u}@example.com",
+            "password_hash": password_hash, "must_change_password": False, "active": True, "session_token": f"t{u}",
+            "created_at": now,
+        } for u in range(1, employees + 1))
+        for chunk in _chunks(users):
+            c.execute(User.__table__.insert(), chunk)
+        roles = ({"user_id": u, "role": "employee"} for u in range(1, employees + 1))
+        for chunk in _chunks(roles):
+            c.execute(UserRole.__table__.insert(), chunk)
+        c.execute(UserRole.__table__.insert(), [{"user_id": 1, "role": "hr"}])
+        assignments = ({
+            "user_id": u, "regulation_id": r, "requested_on": dt.date(2026, 1, 1),
+            "due_on": dt.date(2026, 2, 1) if u % 10 == 0 else dt.date(2026, 12, 31),
+        } for u in range(1, employees + 1) for r in range(1, regulations + 1))
+        for chunk in _chunks(assignments):
+            c.execute(Assignment.__table__.insert(), chunk)
+
+        signed_current = int(employees * SIGNED_CURRENT_SHARE)
+        prev, ack_id = GENESIS_HASH, 0
+        moment = dt.datetime(2025, 1, 1, 8, 0)
+
+        def acks() -> Iterator[dict[str, Any]]:
+            nonlocal prev, ack_id, moment
+            for k in range(1, versions + 1):
+                last = k == versions
+                for u in range(1, employees + 1):
+                    if last and u > signed_current:
+                        continue
+                    for r in range(1, regulations + 1):
+                        vid = (r - 1) * versions + k
+                        ack_id += 1
+                        moment += dt.timedelta(seconds=7)
+                        fields = ChainFields(u, r, vid, version_sha[vid], f"员工{u:05d}", moment, "10.0.0.1", "bench", prev)
+                        digest = record_hash(fields)
+                        yield {"id": ack_id, "user_id": u, "regulation_id": r, "version_id": vid,
+                               "text_sha256": fields.text_sha256, "signed_name": fields.signed_name, "signed_at": moment,
+                               "ip": fields.ip, "user_agent": fields.user_agent, "prev_hash": prev, "record_hash": digest}
+                        prev = digest
+
+        for chunk in _chunks(acks()):
+            c.execute(Acknowledgement.__table__.insert(), chunk)
+        c.execute(AckChainHead.__table__.update().where(AckChainHead.id == 1).values(last_ack_id=ack_id, last_hash=prev, count=ack_id))
+        if engine.dialect.name == "postgresql":
+            for table in ("users", "acknowledgements", "regulations", "releases", "regulation_versions", "assignments", "user_roles"):
+                c.execute(text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT MAX(id) FROM {table}))")
+                          if table != "user_roles" else text("SELECT 1"))
+    with engine.connect() as c:
+        c.execute(text("ANALYZE"))
+        c.commit()
+    return {"acks": ack_id, "assignments": employees * regulations, "seconds": time.perf_counter() - started}
+
+
+def time_requests(client: Any, url: str, repeat: int) -> tuple[float, float]:
+    timings = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        response = client.get(url, buffered=True)
+        assert response.status_code == 200, (url, response.status_code)
+        timings.append(time.perf_counter() - start)
+    return statistics.median(timings), min(timings)
+
+
+def dashboard_figures(url: str, root: Path, repeat: int) -> dict[str, tuple[float, float]]:
+    from portal.app import create_app
+    from portal.extensions import db
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "HANDBOOK_ROOT": root, "SECRET_KEY": "bench",
+                      "WTF_CSRF_ENABLED": False, "PASSWORD_HASH_PROFILE": "fast"})
+    client = app.test_client()
+    assert client.post("/login", data={"employee_no": "B00001", "password": PASSWORD}).status_code == 302
+    pages = {
+        "dashboard (all departments)": "/hr/dashboard/",
+        "dashboard (one department)": "/hr/dashboard/?department=部门03",
+        "drill-down (unsigned, page 1)": "/hr/dashboard/people?department=部门03&regulation_id=5&only=unsigned",
+        "overdue list (page 1)": "/hr/dashboard/people?only=overdue",
+        "matrix CSV export": "/hr/dashboard/export.csv",
+    }
+    figures = {name: time_requests(client, path, repeat) for name, path in pages.items()}
+    with app.app_context():
+        from portal.acks.services import verify_chain
+
+        start = time.perf_counter()
+        report = verify_chain(db.session())
+        figures["acks verify (whole chain)"] = (time.perf_counter() - start, 0.0)
+        assert report.ok, report
+        db.session.remove()
+        db.engine.dispose()
+    return figures
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def serve(url: str, root: Path, port: int, workers: int) -> None:
+    """The server half (a child process): gunicorn on the seeded database, fast password hashing."""
+    from portal.app import create_app
+    from portal.server import serve as run
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "HANDBOOK_ROOT": root, "SECRET_KEY": "bench",
+                      "PASSWORD_HASH_PROFILE": "fast"})
+    import logging
+
+    logging.getLogger("gunicorn.access").disabled = True
+    run(app, "127.0.0.1", port, workers, threads=4)
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
+        return None
+
+
+def client_session(base: str, employee_no: str) -> tuple[urllib.request.OpenerDirector, str]:
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar), NoRedirect())
+    page = opener.open(f"{base}/login", timeout=30).read().decode("utf-8")
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page)
+    assert token, "no CSRF token on the login page"
+    data = urllib.parse.urlencode({"csrf_token": token.group(1), "employee_no": employee_no, "password": PASSWORD}).encode()
+    try:
+        opener.open(f"{base}/login", data=data, timeout=30)
+    except urllib.error.HTTPError as answer:
+        assert answer.code == 302, answer.code
+    return opener, token.group(1)
+
+
+def load_test(base: str, clients: int, signs: int, employees: int, regulations: int, versions: int) -> dict[str, float]:
+    first_unsigned = int(employees * SIGNED_CURRENT_SHARE) + 1
+    latencies: list[float] = []
+    errors: list[str] = []
+    lock = threading.Lock()
+    barrier = threading.Barrier(clients + 1)
+
+    def worker(index: int) -> None:
+        user = first_unsigned + index
+        opener, token = client_session(base, f"B{user:05d}")
+        order = list(range(1, regulations + 1))
+        random.Random(index).shuffle(order)
+        barrier.wait()
+        for r in order[:signs]:
+            version_id = (r - 1) * versions + versions
+            data = urllib.parse.urlencode({"csrf_token": token, "version_id": version_id, "confirm": "y",
+                                           "full_name": f"员工{user:05d}"}).encode()
+            start = time.perf_counter()
+            status = 0
+            try:
+                opener.open(f"{base}/regulations/reg-{r:02d}/sign", data=data, timeout=60)
+            except urllib.error.HTTPError as answer:
+                status = answer.code
+            elapsed = time.perf_counter() - start
+            with lock:
+                if status == 302:
+                    latencies.append(elapsed)
+                else:
+                    errors.append(str(status))
+
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(clients)]
+    for thread in threads:
+        thread.start()
+    barrier.wait()
+    started = time.perf_counter()
+    for thread in threads:
+        thread.join()
+    wall = time.perf_counter() - started
+    latencies.sort()
+    return {
+        "signatures": len(latencies),
+        "errors": len(errors),
+        "seconds": wall,
+        "per_second": len(latencies) / wall,
+        "p50_ms": 1000 * latencies[len(latencies) // 2],
+        "p95_ms": 1000 * latencies[int(len(latencies) * 0.95) - 1],
+        "p99_ms": 1000 * latencies[int(len(latencies) * 0.99) - 1],
+        "max_ms": 1000 * latencies[-1],
+    }
+
+
+def wait_for(base: str, seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(f"{base}/healthz", timeout=2).read()
+            return
+        except OSError:
+            time.sleep(0.3)
+    raise RuntimeError("server did not start")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--database", default=os.environ.get("DATABASE_URL", ""), help="SQLAlchemy URL (default: temp SQLite)")
+    parser.add_argument("--employees", type=int, default=10_000)
+    parser.add_argument("--regulations", type=int, default=30)
+    parser.add_argument("--versions", type=int, default=3)
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--clients", type=int, default=50)
+    parser.add_argument("--signs", type=int, default=20, help="signatures per client")
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--serve", nargs=2, metavar=("URL", "PORT"), help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    work = Path(tempfile.mkdtemp(prefix="portal-bench-"))
+    if args.serve:
+        serve(args.serve[0], work, int(args.serve[1]), args.workers)
+        return
+    url = args.database.replace("postgresql://", "postgresql+psycopg://", 1) or f"sqlite:///{work / 'bench.sqlite3'}"
+    engine = create_engine(url)
+    if engine.dialect.name == "postgresql":
+        with engine.begin() as c:
+            c.execute(text("DROP SCHEMA public CASCADE"))
+            c.execute(text("CREATE SCHEMA public"))
+    upgrade(engine)
+    seeded = seed(engine, args.employees, args.regulations, args.versions)
+    engine.dispose()
+    print(f"## {engine.dialect.name}: {args.employees} employees × {args.regulations} regulations × {args.versions} versions")
+    print(f"seeded {seeded['acks']:,} acknowledgements and {seeded['assignments']:,} assignments in {seeded['seconds']:.1f} s")
+    for name, (median, best) in dashboard_figures(url, work, args.repeat).items():
+        print(f"- {name}: {1000 * median:.0f} ms" + (f" (median of {args.repeat}, best {1000 * best:.0f} ms)" if best else ""))
+    port = free_port()
+    server = subprocess.Popen([sys.executable, __file__, "--serve", url, str(port), "--workers", str(args.workers)],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        base = f"http://127.0.0.1:{port}"
+        wait_for(base)
+        figures = load_test(base, args.clients, args.signs, args.employees, args.regulations, args.versions)
+    finally:
+        server.terminate()
+        server.wait(30)
+    print(f"- signing under load (gunicorn {args.workers} workers × 4 threads, {args.clients} clients): "
+          f"{figures['signatures']} signatures in {figures['seconds']:.1f} s = {figures['per_second']:.0f}/s; "
+          f"latency p50 {figures['p50_ms']:.0f} ms, p95 {figures['p95_ms']:.0f} ms, p99 {figures['p99_ms']:.0f} ms, "
+          f"max {figures['max_ms']:.0f} ms; errors {figures['errors']}")
+    verify = create_engine(url)
+    from sqlalchemy.orm import Session
+
+    from portal.acks.services import verify_chain
+
+    with Session(verify) as session:
+        report = verify_chain(session)
+    verify.dispose()
+    print(f"- chain after the load: {report.checked:,} records, {'intact' if report.ok else report.first_break}")
+
+
+if __name__ == "__main__":
+    main()
