@@ -8,8 +8,11 @@ Reading order decides everything:
   a 第X条 only when it is not a reference (``依照第五条``, ``本制度第五条规定``).
 * Levels are decided per document by the order in which numbering systems
   appear: a number of a system already open closes everything opened
-  since; a new system nests under the open node, unless the convention
-  says it is more major (一、 above 1.; 编 above 章 above 节 above 条).
+  since (up to the node it continues); between two list systems, the one
+  this document starts inside the other (``1.总体要求`` then ``（一）``) is
+  the lower one (:func:`nesting_evidence`), and only when the document does
+  not say does convention decide (一、 above （一） above 1.).  Named systems
+  keep their order: 编/部分 above 章 above 节 above 条 above every list.
 * Word paragraphs bring their own evidence: ``Block.outline_level`` makes
   a heading at that level and ``Block.number`` (automatic numbering) is the
   number.  Text heuristics are the fall-back.
@@ -21,6 +24,7 @@ it is known how the document uses titles.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -111,7 +115,8 @@ class Outline:
 class _Builder:
     """The one pass over a document's blocks (mutable state kept in one place)."""
 
-    def __init__(self) -> None:
+    def __init__(self, nesting: Counter[tuple[str, str]] | None = None) -> None:
+        self.nesting = nesting if nesting is not None else Counter()
         self.root = Node(System("root", 10_000, SectionKind.HEADING), None, "", "")
         self.stack: list[Node] = [self.root]
         self.preamble: list[str] = []
@@ -239,15 +244,19 @@ class _Builder:
             depth -= 1
         return len(stack) - depth
 
-    @staticmethod
-    def _pops(top: Node, node: Node) -> bool:
-        """Whether ``top`` (of another system) closes before ``node`` opens, by rank."""
+    def _pops(self, top: Node, node: Node) -> bool:
+        """Whether ``top`` (of another system) closes before ``node`` opens."""
         if top.system.key == node.system.key:
             return False
         if node.system.is_strong:
             return not top.system.is_strong or top.system.rank <= node.system.rank
         if top.system.key == UNNUMBERED.key or top.system.key.startswith("outline"):
             return top.system.rank <= node.system.rank
+        # Between two list systems, this document's own usage decides; convention breaks ties.
+        inside_top = self.nesting[(top.system.key, node.system.key)]
+        around_top = self.nesting[(node.system.key, top.system.key)]
+        if inside_top != around_top:
+            return around_top > inside_top
         return top.system.rank < node.system.rank
 
     def _would_nest(self, marker: Marker, node: Node) -> bool:
@@ -385,9 +394,46 @@ def _is_unnumbered_heading(text: str, next_block: Block | None) -> bool:
     return match_marker(text, 0) is None
 
 
+def nesting_evidence(blocks: Sequence[Block]) -> Counter[tuple[str, str]]:
+    """How often this document starts a list of system B (at 1) right after a number of system A.
+
+    ``(A, B)`` counted 5 times and ``(B, A)`` twice means that here B lives
+    inside A: the order in which the document uses its numbering systems
+    decides their levels, whatever the convention (一、 above 1.) says.
+    Named systems (编/章/节/条) and decimals (3.1, placed by their prefix) are left out.
+    """
+    evidence: Counter[tuple[str, str]] = Counter()
+    previous: Marker | None = None
+    for block in blocks:
+        for marker in _leading_markers(block):
+            if marker.system.is_strong or len(marker.values) > 1:
+                previous = None if marker.system.is_strong else previous
+                continue
+            if previous is not None and previous.system.key != marker.system.key and marker.value == 1:
+                evidence[(previous.system.key, marker.system.key)] += 1
+            previous = marker
+    return evidence
+
+
+def _leading_markers(block: Block) -> list[Marker]:
+    """The number a block starts with, and a first-of-list number right after its first words."""
+    if block.table is not None or block.outline_level is not None:
+        return []
+    first = marker_of_number(block.number) if block.number.strip() else match_marker(block.text, 0)
+    text = block.text
+    pos = 0 if block.number.strip() else (first.end if first else 0)
+    out = [first] if first is not None else []
+    for candidate in MARKER_CANDIDATE_RE.finditer(text, pos):
+        marker = match_marker(text, candidate.start(), allow_latin=False)
+        if marker is not None and marker.value == 1 and _plausible_context(text, marker):
+            out.append(marker)
+            break
+    return out
+
+
 def build_outline(blocks: Sequence[Block]) -> Outline:
     """The outline tree of one document, titles not yet split."""
-    builder = _Builder()
+    builder = _Builder(nesting_evidence(blocks))
     for i, block in enumerate(blocks):
         builder.add_block(block, blocks[i + 1] if i + 1 < len(blocks) else None)
     return Outline(builder.preamble, builder.root.children, builder.warnings)

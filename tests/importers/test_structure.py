@@ -396,3 +396,39 @@ def test_a_list_announced_by_its_item_restarts_inside_it() -> None:
 def test_a_list_after_a_finished_item_does_not_nest() -> None:
     document = _one("管理制度", "一、要求①确定目标；②满足需求。", "①创造力；②语言能力。")
     assert [s.level for s in document.walk()] == [1, 2, 2, 2, 2]
+
+
+def test_a_document_that_nests_against_convention_is_followed() -> None:
+    document = _one(
+        "管理制度",
+        "1.总体要求",
+        "（一）坚持客户至上。",
+        "（二）坚持依法合规。",
+        "2.具体要求",
+        "（一）按时提交计划。",
+    )
+    assert [(s.level, s.number) for s in document.walk()] == [
+        (1, "1."),
+        (2, "（一）"),
+        (2, "（二）"),
+        (1, "2."),
+        (2, "（一）"),
+    ]
+
+
+def test_conventional_order_holds_when_the_document_agrees() -> None:
+    document = _one(
+        "管理制度",
+        "（一）总体要求",
+        "1.坚持客户至上。",
+        "2.坚持依法合规。",
+        "（二）具体要求",
+        "1.按时提交计划。",
+    )
+    assert [(s.level, s.number) for s in document.walk()] == [
+        (1, "（一）"),
+        (2, "1."),
+        (2, "2."),
+        (1, "（二）"),
+        (2, "1."),
+    ]
