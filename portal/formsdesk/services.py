@@ -18,7 +18,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from domain.errors import HandbookError, NotFound, PermissionDenied, ValidationFailed
-from domain.model import FormTemplate
+from domain.model import ClauseRef, Document, FormTemplate, Section
+from domain.serialize import document_from_dict
 from forms.declarations import MINUTES, form_by_slug
 from forms.render import render_filled
 from forms.validation import Directory, FilledForm, compact, validate, with_system_values
@@ -27,6 +28,7 @@ from portal.audit.services import record
 from portal.auth.models import User
 from portal.clock import Clock, naive_utc
 from portal.formsdesk.models import DocumentEvent, FormDocument, FormDraft, MinutesRecipient
+from portal.releases.services import current_versions
 
 # Document numbers: prefix per form, then year and a sequence (HY-2026-0003).
 NUMBER_PREFIX = {
@@ -383,6 +385,51 @@ def _event(session: Session, document: FormDocument, actor: User, kind: str, at:
 
 
 # --- what a page shows -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ClauseLink:
+    """A clause that requires a form, as the forms page cites it."""
+
+    ref: ClauseRef
+    document_title: str
+    label: str  # 四、营销目标的实施 › 2、
+    excerpt: str
+    published: bool  # False: the regulation is not in the portal (yet), so no link
+
+
+def clause_links(session: Session, refs: Sequence[ClauseRef]) -> list[ClauseLink]:
+    """Each reference with the clause's heading and first words from the current published version."""
+    versions = current_versions(session)
+    documents: dict[str, Document] = {}
+    links = []
+    for ref in refs:
+        version = versions.get(ref.document_slug)
+        if version is None or version.regulation.retired:
+            links.append(ClauseLink(ref, ref.document_slug, ref.anchor, "", published=False))
+            continue
+        if ref.document_slug not in documents:
+            documents[ref.document_slug] = document_from_dict(json.loads(version.document_json))
+        document = documents[ref.document_slug]
+        path = _section_path(document.sections, ref.anchor)
+        if not path:
+            links.append(ClauseLink(ref, document.title, ref.anchor, "", published=True))
+            continue
+        label = " › ".join(section.label for section in path if section.label) or ref.anchor
+        text = path[-1].text or path[-1].title
+        links.append(ClauseLink(ref, document.title, label, text[:60] + ("…" if len(text) > 60 else ""), published=True))
+    return links
+
+
+def _section_path(sections: Sequence[Section], anchor: str) -> list[Section]:
+    """The section with ``anchor`` and its ancestors, outermost first; empty when absent."""
+    for section in sections:
+        if section.anchor == anchor:
+            return [section]
+        if inner := _section_path(section.children, anchor):
+            return [section, *inner]
+    return []
+
 
 
 @dataclass(frozen=True)

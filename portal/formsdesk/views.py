@@ -56,7 +56,7 @@ def index() -> str:
     return render_template(
         "formsdesk/index.html",
         forms=ALL_FORMS,
-        clause_links={form.slug: [_clause_link(ref) for ref in form.required_by] for form in ALL_FORMS},
+        clause_links={form.slug: _clause_links(form) for form in ALL_FORMS},
         drafts=services.drafts_of(d.session, user),
         tasks=services.tasks_for(d.session, user),
         titles={form.slug: form.title for form in ALL_FORMS},
@@ -302,10 +302,15 @@ def _name(user_id: int | None) -> str:
     return user.name if user else ""
 
 
-def _clause_link(ref: ClauseRef) -> tuple[str, str]:
-    """(label, URL) of a clause in the portal's reading page."""
+def _clause_links(template: FormTemplate) -> list[tuple[services.ClauseLink, str | None]]:
+    """Each clause that requires the form, with the URL of its place in the reading page (if published)."""
+    links = services.clause_links(deps().session, template.required_by)
+    return [(link, _clause_url(link.ref) if link.published else None) for link in links]
+
+
+def _clause_url(ref: ClauseRef) -> str:
     url = url_for("reading.regulation", slug=ref.document_slug)
-    return (f"《{ref.document_slug}》{ref.anchor}" if ref.anchor else f"《{ref.document_slug}》", f"{url}#{quote(ref.anchor)}" if ref.anchor else url)
+    return f"{url}#{quote(ref.anchor)}" if ref.anchor else url
 
 
 def _fill_page(
@@ -330,7 +335,7 @@ def _fill_page(
         rework=rework,
         people=sorted(roster.people or ()),
         departments=sorted(roster.departments or ()),
-        clause_links=[_clause_link(ref) for ref in template.required_by],
+        clause_links=_clause_links(template),
         rows_for=lambda spec: rows_for_display(spec, raw),
         value_of=display_value,
     )

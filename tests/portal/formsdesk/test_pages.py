@@ -7,11 +7,12 @@ from collections.abc import Callable
 from typing import Any
 from urllib.parse import quote
 
-from docx import Document
+from docx import Document as WordDocument
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from domain.model import Document, Section, SectionKind, SourceRef
 from forms.declarations import ALL_FORMS
 from portal.formsdesk.models import FormDocument, FormDraft
 
@@ -22,7 +23,7 @@ DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 def docx_text(data: bytes) -> str:
-    document = Document(io.BytesIO(data))
+    document = WordDocument(io.BytesIO(data))
     parts = [p.text for p in document.paragraphs]
     parts += [cell.text for table in document.tables for row in table.rows for cell in row.cells]
     return "\n".join(parts)
@@ -33,13 +34,26 @@ def count(session: Session, model: Any) -> int:
     return session.scalar(select(func.count()).select_from(model)) or 0
 
 
-def test_the_list_shows_every_form_with_its_clause(login: Login) -> None:
+def goal_rules() -> Document:
+    """The published 营销中心目标管理制度, cut down to the clause the monthly plan cites."""
+    item = Section(level=2, number="2、", title="", text="各部门要围绕公司营销目标和本部门的目标，认真组织月度“PDCA循环”。每月28日前制订下月目标。",
+                   kind=SectionKind.ITEM, anchor="四-2")
+    heading = Section(level=1, number="四、", title="营销目标的实施", text="", kind=SectionKind.HEADING, anchor="四", children=(item,))
+    return Document(slug="营销中心目标管理制度", title="营销中心目标管理制度", kind="regulation", preamble="",
+                    sections=(heading,), source=SourceRef("seed.txt", "0" * 64))
+
+
+def test_the_list_shows_every_form_with_the_clause_that_requires_it(login: Login, publish: Callable[..., Any]) -> None:
+    publish("2026.1", goal_rules())
     page = login("李晓梅").get("/forms/").get_data(as_text=True)
     for form in ALL_FORMS:
         assert form.title in page and form.description in page
         assert f'href="/forms/{form.slug}/fill"' in page
     clause = "/regulations/" + quote("营销中心目标管理制度") + "#" + quote("四-2")
-    assert f'<a href="{clause}">《营销中心目标管理制度》四-2</a>' in page
+    assert f'<a href="{clause}" title="各部门要围绕公司营销目标和本部门的目标' in page
+    assert "》四、营销目标的实施 › 2、</a>" in page
+    # A clause of a regulation the portal has not published is named, without a dead link.
+    assert "《市场营销中心会议管理制度》三-4 <span class=\"meta\">（本制度尚未在门户发布）</span>" in page
 
 
 def test_the_navigation_links_the_forms_desk(login: Login) -> None:
