@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from domain.errors import ValidationFailed
@@ -32,6 +32,8 @@ KNOWN = [
 ]
 
 amounts = st.decimals(min_value=0, max_value=MAX_AMOUNT, places=2, allow_nan=False, allow_infinity=False)
+# The machine is shared: no per-example deadline (the functions take microseconds), more examples.
+property_test = settings(deadline=None, max_examples=300)
 
 
 @pytest.mark.parametrize(("amount", "words"), KNOWN)
@@ -48,11 +50,13 @@ def test_words_with_prefix_and_zheng_variant_are_read() -> None:
     assert amount_from_words("人民币壹佰元正") == Decimal(100)
 
 
+@property_test
 @given(amounts)
 def test_every_amount_round_trips_through_the_reader(amount: Decimal) -> None:
     assert amount_from_words(amount_in_words(amount)) == amount
 
 
+@property_test
 @given(amounts)
 def test_zero_is_never_doubled_and_never_ends_a_group(amount: Decimal) -> None:
     words = amount_in_words(amount)
@@ -61,6 +65,7 @@ def test_zero_is_never_doubled_and_never_ends_a_group(amount: Decimal) -> None:
         assert unit not in words or words == "零元整"
 
 
+@property_test
 @given(amounts)
 def test_zheng_ends_exactly_the_amounts_without_fen(amount: Decimal) -> None:
     words = amount_in_words(amount)
@@ -68,6 +73,7 @@ def test_zheng_ends_exactly_the_amounts_without_fen(amount: Decimal) -> None:
     assert words.endswith(("整", "分"))
 
 
+@property_test
 @given(amounts.filter(lambda a: a >= 10))
 def test_tens_are_written_with_yi_shi(amount: Decimal) -> None:
     words = amount_in_words(amount)
