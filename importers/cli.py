@@ -5,13 +5,17 @@ from __future__ import annotations
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from cli.paths import Paths
-from domain.serialize import dumps, handbook_to_dict
-from importers.pipeline import REPORT_FILE, ImportRun, expand_sources, run_import, write_output
-from importers.report import summary_lines
+
+if TYPE_CHECKING:
+    from importers.pipeline import ImportRun
+
+# The pipeline (readers, python-docx, LibreOffice glue) is imported when the command
+# runs, so that every other ``handbook`` command starts without paying for it.
 
 
 def register(main: click.Group) -> None:
@@ -35,6 +39,10 @@ def import_command(ctx: click.Context, sources: Sequence[Path], out_dir: Path | 
 
     任何文件导入失败时退出状态为 1，其余文件照常导入。
     """
+    from domain.serialize import dumps, handbook_to_dict
+    from importers.pipeline import REPORT_FILE, expand_sources, write_output
+    from importers.report import summary_lines
+
     files = expand_sources(sources)
     if not files:
         raise click.UsageError("没有找到可导入的文件（.txt、.doc、.docx）。")
@@ -54,6 +62,8 @@ def import_command(ctx: click.Context, sources: Sequence[Path], out_dir: Path | 
 
 
 def _run_with_progress(files: list[Path]) -> ImportRun:
+    from importers.pipeline import run_import
+
     if len(files) < 2:
         return run_import(files)
     with click.progressbar(length=len(files), label="导入", file=sys.stderr) as bar:

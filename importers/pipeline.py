@@ -14,7 +14,6 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
-from importlib import metadata
 from pathlib import Path
 
 from domain.errors import ImportFailed
@@ -46,6 +45,8 @@ class ImportRun:
 
 
 def tool_version() -> str:
+    from importlib import metadata  # costs ~0.1 s at start-up; only an import needs it
+
     try:
         return f"policy-handbook {metadata.version('policy-handbook')}"
     except metadata.PackageNotFoundError:
