@@ -85,11 +85,13 @@ def serve(paths: Paths, host: str, port: int, workers: int, threads: int) -> Non
 @click.option("--port", default=8000, show_default=True, type=int)
 @click.option("--workers", default=2, show_default=True, type=int)
 @click.option("--no-serve", is_flag=True, help="只准备数据，不启动服务。")
-@click.pass_obj
-def demo(paths: Paths, host: str, port: int, workers: int, no_serve: bool) -> None:
+@click.pass_context
+def demo(ctx: click.Context, host: str, port: int, workers: int, no_serve: bool) -> None:
     """演示：建库、导入手册、创建演示账号并启动门户。"""
     from portal import demo as seed
     from portal.server import serve as run
+
+    paths: Paths = ctx.obj
 
     with _services(paths) as (app, session, clock):
         try:
@@ -104,6 +106,7 @@ def demo(paths: Paths, host: str, port: int, workers: int, no_serve: bool) -> No
         seed.create_rules(session, clock)
         seed.seed_activity(session, clock)
         database = app.config["SQLALCHEMY_DATABASE_URI"]
+    _ensure_search_index(ctx, paths)
     click.echo(f"数据库：{database}")
     click.echo("演示账号（工号 / 密码 / 角色）：")
     for account in seed.ACCOUNTS:
@@ -113,6 +116,19 @@ def demo(paths: Paths, host: str, port: int, workers: int, no_serve: bool) -> No
     click.echo(f"门户地址：http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{port}/")
     if not no_serve:
         run(_app(paths), host, port, workers)
+
+
+def _ensure_search_index(ctx: click.Context, paths: Paths) -> None:
+    """Build the search stage's index once (``handbook index``), so the demo's search page works."""
+    group = ctx.parent.command if ctx.parent else None
+    command = group.get_command(ctx.parent, "index") if isinstance(group, click.Group) and ctx.parent else None
+    if command is None or (paths.index.is_dir() and any(paths.index.iterdir())):
+        return
+    click.echo("正在建立检索索引（首次运行，约需半分钟）……")
+    try:
+        ctx.invoke(command)
+    except Exception as error:  # the portal works without search; the page explains it
+        click.secho(f"警告：检索索引未建立：{getattr(error, 'user_message', error)}", fg="yellow", err=True)
 
 
 @click.group()

@@ -62,5 +62,6 @@ def serve(app: Flask, host: str, port: int, workers: int, threads: int = 4) -> N
         "accesslog": "-",
         "timeout": 120,
         "graceful_timeout": 10,
+        "control_socket_disable": True,
     }
     PortalServer(app, options).run()

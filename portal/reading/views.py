@@ -100,4 +100,10 @@ def site(path: str = "") -> Response:
         abort(404)
     if path == "" or path.endswith("/"):
         path += "index.html"
-    return send_from_directory(root, path)
+    response = send_from_directory(root, path)
+    # MkDocs Material ships inline scripts and styles: a looser policy for the site's own pages.
+    response.headers["Content-Security-Policy"] = (
+        "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; "
+        "img-src 'self' data:; frame-ancestors 'none'"
+    )
+    return response

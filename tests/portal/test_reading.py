@@ -75,3 +75,20 @@ def test_hr_publishes_from_the_web_and_watches_progress(
     assert status["status"] == "done", status
     assert "版本 2026.5 已发布" in status["message"] and status["progress"] == 100
     assert "销售管理制度" in client.get("/regulations").get_data(as_text=True)
+
+
+def test_versioned_site_is_served_behind_login_and_linked_from_the_page(
+    client: FlaskClient, login: Callable[..., Any], make_user: Callable[..., Any], publish: Callable[..., Any],
+    document: Callable[..., Any], tmp_path: Any,
+) -> None:
+    page_dir = tmp_path / "site" / "2026.1" / "regulations" / "sales"
+    page_dir.mkdir(parents=True)
+    (page_dir / "index.html").write_text("<h1>站点页面</h1>", encoding="utf-8")
+    publish("2026.1", document("sales", "销售管理制度", ["甲。"]))
+    assert "/login" in client.get("/site/2026.1/regulations/sales/").headers["Location"]
+    login(make_user("张三"))
+    assert "在手册网站中查看" in client.get("/regulations/sales").get_data(as_text=True)
+    served = client.get("/site/2026.1/regulations/sales/", buffered=True)
+    served.close()
+    assert served.status_code == 200 and "站点页面" in served.get_data(as_text=True)
+    assert client.get("/site/../portal.sqlite3").status_code == 404
