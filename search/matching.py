@@ -57,9 +57,12 @@ def word_match(word: Word) -> wq.Query:
     query word inside a 5-character indexed compound).  The whole word then
     only raises the score (see ``boosts``).
     """
-    if _split(word):
-        return _and([wq.Term(CONTENT, s) for s in word.subwords])
-    return wq.Term(CONTENT, word.text)
+    own = _and([wq.Term(CONTENT, s) for s in word.subwords]) if _split(word) else wq.Term(CONTENT, word.text)
+    if not word.alternatives:
+        return own
+    return wq.Or(
+        [own, *(_and([wq.Term(CONTENT, w) for w in alternative]) for alternative in word.alternatives)]
+    )
 
 
 def _split(word: Word) -> bool:

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 
 from domain.errors import HandbookError
 from search.analysis import CLAUSE_NUMBER_RE, Segmenter, normalize
+from search.synonyms import Synonyms
 
 # Words of a question that say nothing about the answer.
 QUESTION_WORDS = frozenset(
@@ -38,6 +39,7 @@ QUESTION_WORDS = frozenset(
         "几号",
         "几天",
         "几次",
+        "几点",
         "多少",
         "多久",
         "是否",
@@ -136,6 +138,7 @@ class Word:
     text: str
     subwords: tuple[str, ...] = ()
     optional: bool = False  # single characters only raise the score
+    alternatives: tuple[tuple[str, ...], ...] = ()  # synonyms, each as its words: any one will do
 
 
 @dataclass(frozen=True)
@@ -165,6 +168,7 @@ class ParsedQuery:
     def highlight_terms(self) -> tuple[str, ...]:
         """Every content term that can match, longest first (for highlighting)."""
         terms = {w.text for w in self.words} | {s for w in self.words for s in w.subwords}
+        terms |= {a for w in self.words for alternative in w.alternatives for a in alternative}
         terms |= {p for phrase in self.phrases for p in phrase}
         return tuple(sorted(terms, key=lambda t: (-len(t), t)))
 
@@ -185,11 +189,13 @@ class _Parts:
     release: str | None = None
 
 
-def parse_query(text: str, segmenter: Segmenter) -> ParsedQuery:
+def parse_query(text: str, segmenter: Segmenter, synonyms: Synonyms | None = None) -> ParsedQuery:
     """Parse what a user typed; raises :class:`QueryError` when nothing is left to search."""
     parts = _Parts()
     for match in _CHUNK_RE.finditer(text.strip()):
         _add_chunk(parts, segmenter, match)
+    if synonyms:
+        parts.words = [_with_alternatives(w, synonyms, segmenter) for w in parts.words]
     parsed = ParsedQuery(
         text=text,
         words=tuple(_dedupe(parts.words)),
@@ -264,6 +270,14 @@ def _add_words(parts: _Parts, segmenter: Segmenter, value: str) -> None:
             parts.words.append(Word(word, group[:-1], optional=len(word) == 1))
 
 
+def _with_alternatives(word: Word, synonyms: Synonyms, segmenter: Segmenter) -> Word:
+    found = synonyms.get(word.text)
+    if not found:
+        return word
+    alternatives = tuple(tuple(w for part in a.split("+") for w in segmenter.words(part)) for a in found)
+    return Word(word.text, word.subwords, word.optional, tuple(a for a in alternatives if a))
+
+
 def _dedupe(words: list[Word]) -> list[Word]:
     seen: dict[str, Word] = {}
     for word in words:
@@ -274,6 +288,6 @@ def _dedupe(words: list[Word]) -> list[Word]:
 def _require_something(parsed: ParsedQuery) -> ParsedQuery:
     """If every word is a single character, they are all required (``卡``, ``月 日``)."""
     if parsed.words and all(w.optional for w in parsed.words) and not (parsed.phrases or parsed.numbers):
-        words = tuple(Word(w.text, w.subwords, optional=False) for w in parsed.words)
+        words = tuple(Word(w.text, w.subwords, False, w.alternatives) for w in parsed.words)
         return ParsedQuery(**{**parsed.__dict__, "words": words})
     return parsed

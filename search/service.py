@@ -28,6 +28,7 @@ from search.index import IndexMissing, built_releases, live_directory, open_inde
 from search.matching import CONTENT, compile_query
 from search.query import ParsedQuery, parse_query
 from search.scoring import PrecomputedBM25, length_norms
+from search.synonyms import Synonyms, read_synonyms
 
 log = logging.getLogger(__name__)
 
@@ -147,11 +148,14 @@ class WhooshSearchEngine:
         *,
         query_cache_size: int = 1024,
         cached_postings: int = 1_000_000,
+        synonyms: Synonyms | None = None,
     ) -> None:
         """``cached_postings``: how many postings each release's evaluator may keep in memory
-        (≈ 100 bytes each); 0 runs every query through Whoosh's own matchers instead."""
+        (≈ 100 bytes each); 0 runs every query through Whoosh's own matchers instead.
+        ``synonyms``: query expansion (default: ``search/synonyms.txt``; ``{}`` for none)."""
         self._root = index_root
         self._cached_postings = cached_postings
+        self._synonyms = read_synonyms() if synonyms is None else synonyms
         self._segmenter = segmenter
         self._live: dict[str, _Live] = {}
         self._lock = threading.Lock()
@@ -201,7 +205,7 @@ class WhooshSearchEngine:
             self._live.clear()
 
     def _prepare_uncached(self, query: str) -> _Prepared:
-        parsed = parse_query(query, self._segmenter)
+        parsed = parse_query(query, self._segmenter, self._synonyms)
         loose = compile_query(parsed, any_word=True) if parsed.scoring_words > 1 else None
         return _Prepared(parsed, compile_query(parsed), loose, terms_pattern(parsed.highlight_terms))
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from search.analysis import Segmenter
 from search.index import IndexMissing
 from search.service import OR_NOTICE, WhooshSearchEngine
 
@@ -122,3 +123,14 @@ def test_the_parsed_query_is_cached(small_engine: WhooshSearchEngine) -> None:
     before = small_engine._prepare.cache_info().hits
     small_engine.search("回款 目标")
     assert small_engine._prepare.cache_info().hits == before + 1
+
+
+def test_synonyms_find_the_handbook_s_own_words(
+    small_engine: WhooshSearchEngine, segmenter: Segmenter
+) -> None:
+    assert "meeting-rules#第十条" in keys(small_engine, "开会 迟到")
+    literal = WhooshSearchEngine(small_engine._root, segmenter, synonyms={})
+    try:
+        assert literal.search("开会 迟到").mode == "or"  # 开会 alone is not in the text
+    finally:
+        literal.close()
