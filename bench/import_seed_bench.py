@@ -8,7 +8,8 @@
   (decode, split lines, a line-start regex for numbers), so that the import
   can be given as a ratio that is less sensitive to the machine;
 * cold: ``handbook import SEED --json`` as a new process (interpreter start-up
-  and imports included), median of a few runs;
+  and imports of every stage's CLI included), and the importer alone in a new
+  process, median of a few runs;
 * ×100: the seed text repeated 100 times (2,000 documents), import and
   baseline once each, with the ratio to 100 warm seed imports (1.0 = linear).
 
@@ -64,8 +65,19 @@ def _import_bytes(data: bytes, name: str) -> int:
     return len(recover(blocks, SourceRef(name, "")).value)
 
 
-def _cold_start(repeat: int) -> float:
-    command = [sys.executable, "-c", "from cli.main import main; main()", "import", str(SEED), "--json"]
+_IMPORTER_ONLY = (
+    "import sys; from pathlib import Path; from importers.pipeline import import_files;"
+    "from domain.serialize import dumps, handbook_to_dict;"
+    "sys.stdout.write(dumps(handbook_to_dict(import_files([Path(sys.argv[1])]))))"
+)
+
+
+def _cold_start(repeat: int, whole_cli: bool = True) -> float:
+    """A new process: the whole ``handbook`` CLI (every stage registers), or the importer alone."""
+    if whole_cli:
+        command = [sys.executable, "-c", "from cli.main import main; main()", "import", str(SEED), "--json"]
+    else:
+        command = [sys.executable, "-c", _IMPORTER_ONLY, str(SEED)]
     runs = []
     for _ in range(repeat):
         started = time.perf_counter()
@@ -90,6 +102,7 @@ def bench_seed(repeat: int = 5) -> dict[str, float]:
     big_import = _timed(lambda: _import_bytes(big, "enlarged.txt"))
     big_baseline = _timed(lambda: _baseline(big))
     cold = _cold_start(max(3, repeat // 2))
+    cold_importer = _cold_start(max(3, repeat // 2), whole_cli=False)
     return {
         "repeat": repeat,
         "seed_bytes": len(data),
@@ -98,6 +111,7 @@ def bench_seed(repeat: int = 5) -> dict[str, float]:
         "baseline_s": baseline,
         "warm_ratio_to_baseline": warm / baseline,
         "cold_start_s": cold,
+        "cold_start_importer_only_s": cold_importer,
         "x100_import_s": big_import,
         "x100_baseline_s": big_baseline,
         "x100_ratio_to_baseline": big_import / big_baseline,
@@ -110,7 +124,8 @@ def print_seed(result: dict[str, float]) -> None:
         f"seed import ({result['seed_bytes'] / 1024:.0f} KiB, median of {result['repeat']:.0f}): "
         f"warm {result['warm_import_s'] * 1000:.0f} ms (target < 1 s), "
         f"with Markdown/model/report written {result['warm_import_and_write_s'] * 1000:.0f} ms, "
-        f"cold start {result['cold_start_s'] * 1000:.0f} ms; "
+        f"cold start {result['cold_start_s'] * 1000:.0f} ms (`handbook import --json`; "
+        f"{result['cold_start_importer_only_s'] * 1000:.0f} ms for the importer alone); "
         f"plain reading+splitting {result['baseline_s'] * 1000:.2f} ms, "
         f"ratio {result['warm_ratio_to_baseline']:.0f}x"
     )
