@@ -127,7 +127,11 @@ def percentile(values: Sequence[float], q: float) -> float:
 
 
 def measure(
-    run: Callable[[str], object], queries: Sequence[str], repeat: int, before: Callable[[], None]
+    run: Callable[[str], object],
+    queries: Sequence[str],
+    repeat: int,
+    before: Callable[[], None],
+    clock: Callable[[], float],
 ) -> list[float]:
     for query in queries:  # warm-up: first touch of each posting list
         run(query)
@@ -135,9 +139,9 @@ def measure(
     for _ in range(repeat):
         for query in queries:
             before()
-            started = time.perf_counter()
+            started = clock()
             run(query)
-            samples.append((time.perf_counter() - started) * 1000)
+            samples.append((clock() - started) * 1000)
     return samples
 
 
@@ -201,7 +205,9 @@ def fts_search(db: sqlite3.Connection, segmenter: Segmenter, query: str, highlig
 # --- the run -------------------------------------------------------------------------------------------
 
 
-def bench_size(size: int, repeat: int, segmenter: Segmenter, workdir: Path) -> dict[str, float]:
+def bench_size(
+    size: int, repeat: int, segmenter: Segmenter, workdir: Path, clock: Callable[[], float]
+) -> dict[str, float]:
     docs = make_corpus(size, seed=size, segmenter=segmenter)
     started = time.perf_counter()
     build_index(workdir / "index", "bench", docs, segmenter)
@@ -213,13 +219,13 @@ def bench_size(size: int, repeat: int, segmenter: Segmenter, workdir: Path) -> d
     engine.search("xyzzy")  # opens the searcher (and computes the norms) outside the timings
     cold = []
     for query in QUERIES:
-        started = time.perf_counter()
+        started = clock()
         engine.search(query)
-        cold.append((time.perf_counter() - started) * 1000)
+        cold.append((clock() - started) * 1000)
     clear = engine._prepare.cache_clear
     _record(r, "cold_hl", cold)
-    _record(r, "warm_hl", measure(lambda q: engine.search(q, highlight=True), QUERIES, repeat, clear))
-    _record(r, "warm", measure(lambda q: engine.search(q, highlight=False), QUERIES, repeat, clear))
+    _record(r, "warm_hl", measure(lambda q: engine.search(q, highlight=True), QUERIES, repeat, clear, clock))
+    _record(r, "warm", measure(lambda q: engine.search(q, highlight=False), QUERIES, repeat, clear, clock))
     engine.close()
 
     # The same index through Whoosh's own matchers and top-N collector (block-max skipping).
@@ -228,15 +234,21 @@ def bench_size(size: int, repeat: int, segmenter: Segmenter, workdir: Path) -> d
     _record(
         r,
         "matchers_hl",
-        measure(lambda q: matchers.search(q), QUERIES, repeat, matchers._prepare.cache_clear),
+        measure(lambda q: matchers.search(q), QUERIES, repeat, matchers._prepare.cache_clear, clock),
     )
     matchers.close()
 
     started = time.perf_counter()
     db = build_fts(workdir / "fts.sqlite", docs, segmenter)
     r["fts_build_s"] = time.perf_counter() - started
-    _record(r, "fts_hl", measure(lambda q: fts_search(db, segmenter, q, True), QUERIES, repeat, lambda: None))
-    _record(r, "fts", measure(lambda q: fts_search(db, segmenter, q, False), QUERIES, repeat, lambda: None))
+    _record(
+        r,
+        "fts_hl",
+        measure(lambda q: fts_search(db, segmenter, q, True), QUERIES, repeat, lambda: None, clock),
+    )
+    _record(
+        r, "fts", measure(lambda q: fts_search(db, segmenter, q, False), QUERIES, repeat, lambda: None, clock)
+    )
     db.close()
     return r
 
@@ -255,11 +267,14 @@ def main(argv: Sequence[str] | None = None) -> None:
         "--repeat", type=int, default=3, help="runs of each of the 30 queries per measurement"
     )
     parser.add_argument("--json", action="store_true", help="print the figures as JSON lines too")
+    parser.add_argument(
+        "--cpu", action="store_true", help="time queries in process CPU time (a shared, busy machine)"
+    )
     args = parser.parse_args(argv)
     segmenter = load_segmenter(dictionaries(ROOT))
-    print(
-        f"{len(QUERIES)} queries × {args.repeat} runs; p50/p95 in ms; one index per corpus (a single release)"
-    )
+    clock = time.process_time if args.cpu else time.perf_counter
+    clock_name = "CPU time" if args.cpu else "wall clock"
+    print(f"{len(QUERIES)} queries × {args.repeat} runs; p50/p95 in ms ({clock_name}); one index per corpus")
     print(
         "matchers = Whoosh's own query execution; cached = our evaluator (cold: first run, warm: caches filled)"
     )
@@ -269,7 +284,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     )
     for size in (int(s) for s in args.sizes.split(",")):
         with tempfile.TemporaryDirectory(prefix="search-bench-") as tmp:
-            r = bench_size(size, args.repeat, segmenter, Path(tmp))
+            r = bench_size(size, args.repeat, segmenter, Path(tmp), clock)
         print(
             f"{r['clauses']:>8.0f} {r['build_s']:>8.1f} {r['build_per_s']:>5.0f} | "
             f"{_pair(r, 'matchers_hl'):>13} | {_pair(r, 'cold_hl'):>15} | "
