@@ -21,7 +21,7 @@ from types import MappingProxyType
 from xml.etree.ElementTree import Element, fromstring
 
 from importers.number_formats import format_number
-from importers.wordml import attr, child_int, child_val, int_attr, is_on, w
+from importers.wordml import LazyMapping, attr, child_int, child_val, int_attr, is_on, w
 
 # Symbol-font bullets live in the Private Use Area (U+F0B7 in Symbol, U+F0A7 in
 # Wingdings …); they mean nothing outside that font, so we print a plain bullet.
@@ -161,12 +161,18 @@ def parse_numbering(
     """Parse ``numbering.xml`` (``None`` when the document has none)."""
     if not xml:
         return NumberingDefinitions(style_num_ids=dict(style_num_ids or {}))
-    root = fromstring(xml)
-    abstracts = {a.abstract_id: a for a in map(_parse_abstract, root.findall(w("abstractNum")))}
-    instances = {n.num_id: n for n in map(_parse_instance, root.findall(w("num")))}
+    return numbering_from_root(fromstring(xml), style_num_ids)
+
+
+def numbering_from_root(
+    root: Element, style_num_ids: Mapping[str, int] | None = None
+) -> NumberingDefinitions:
+    """The definitions of an already parsed ``w:numbering`` element."""
+    abstract_elements = {int_attr(a, "abstractNumId") or 0: a for a in root.findall(w("abstractNum"))}
+    instance_elements = {int_attr(n, "numId") or 0: n for n in root.findall(w("num"))}
     return NumberingDefinitions(
-        abstracts=MappingProxyType(abstracts),
-        instances=MappingProxyType(instances),
+        abstracts=LazyMapping(abstract_elements, _parse_abstract),
+        instances=LazyMapping(instance_elements, _parse_instance),
         style_num_ids=MappingProxyType(dict(style_num_ids or {})),
     )
 

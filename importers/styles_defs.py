@@ -12,10 +12,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from types import MappingProxyType
 from xml.etree.ElementTree import Element, fromstring
 
-from importers.wordml import attr, child_int, child_val, w
+from importers.wordml import LazyMapping, attr, child_int, child_val, w
 
 # w:outlineLvl 9 means "body text"; 0–8 are levels 1–9.
 BODY_TEXT_OUTLINE = 9
@@ -142,13 +141,13 @@ def parse_styles(xml: bytes | None) -> StyleSheet:
 
 def styles_from_root(root: Element) -> StyleSheet:
     """The paragraph styles of an already parsed ``w:styles`` element."""
-    styles: dict[str, ParagraphStyle] = {}
+    elements: dict[str, Element] = {}
     default_id: str | None = None
     for element in root.findall(w("style")):
         if attr(element, "type") not in (None, "paragraph"):
             continue
-        style = _parse_style(element)
-        styles[style.style_id] = style
+        style_id = attr(element, "styleId") or ""
+        elements[style_id] = element
         if attr(element, "default") in ("1", "true", "on"):
-            default_id = style.style_id
-    return StyleSheet(styles=MappingProxyType(styles), default_style_id=default_id)
+            default_id = style_id
+    return StyleSheet(styles=LazyMapping(elements, _parse_style), default_style_id=default_id)

@@ -6,7 +6,12 @@ stubs needed); these helpers spell the ``w:`` namespace once.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator, Mapping
+from typing import TypeVar
 from xml.etree.ElementTree import Element
+
+K = TypeVar("K")
+V = TypeVar("V")
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 MC_NS = "http://schemas.openxmlformats.org/markup-compatibility/2006"
@@ -57,3 +62,30 @@ def is_on(parent: Element | None, tag: str) -> bool:
     if element is None:
         return False
     return attr(element) not in ("false", "0", "off")
+
+
+class LazyMapping(Mapping[K, V]):
+    """A read-only mapping that parses each element the first time it is asked for.
+
+    A converted document carries dozens of styles and list definitions and
+    uses a handful: parsing only those keeps reading a .docx cheap.
+    """
+
+    def __init__(self, elements: Mapping[K, Element], parse: Callable[[Element], V]) -> None:
+        self._elements = dict(elements)
+        self._parse = parse
+        self._parsed: dict[K, V] = {}
+
+    def __getitem__(self, key: K) -> V:
+        if key not in self._parsed:
+            self._parsed[key] = self._parse(self._elements[key])
+        return self._parsed[key]
+
+    def __iter__(self) -> Iterator[K]:
+        return iter(self._elements)
+
+    def __len__(self) -> int:
+        return len(self._elements)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._elements

@@ -21,7 +21,7 @@ from __future__ import annotations
 import io
 import zipfile
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from xml.etree.ElementTree import Element, ParseError, fromstring
 
@@ -36,10 +36,16 @@ from importers.limits import MAX_SOURCE_BYTES
 from importers.numbering_defs import (
     NumberingCounter,
     NumberingDefinitions,
-    parse_numbering,
+    numbering_from_root,
     style_numbering_ids,
 )
-from importers.styles_defs import StyleSheet, numbering_ref, outline_level_from_raw, styles_from_root
+from importers.styles_defs import (
+    NumberingRef,
+    StyleSheet,
+    numbering_ref,
+    outline_level_from_raw,
+    styles_from_root,
+)
 from importers.wordml import MC_NS, attr, child_int, child_val, w
 
 # A .docx compresses text about 5-10x; far beyond that is a zip bomb, not a handbook.
@@ -64,6 +70,11 @@ _SKIPPED = frozenset(
     }
 )
 _LINE_BREAK_TYPES = (None, "textWrapping")
+# Tags compared for every node of the body, spelled once.
+_T, _SYM, _NO_BREAK_HYPHEN, _TXBX = w("t"), w("sym"), w("noBreakHyphen"), w("txbxContent")
+_TABS = frozenset({w("tab"), w("ptab")})
+_BREAKS = frozenset({w("br"), w("cr")})
+_FALLBACK = f"{{{MC_NS}}}Fallback"
 
 
 @dataclass(frozen=True)
@@ -75,6 +86,15 @@ class WordParts:
     numbering: bytes | None = None
 
 
+@dataclass(frozen=True)
+class ResolvedStyle:
+    """What a paragraph inherits from its style chain."""
+
+    name: str | None
+    outline_level: int | None
+    numbering: NumberingRef
+
+
 @dataclass
 class _BodyWalker:
     """Visits the body in order; mutable because numbering counts as it goes."""
@@ -83,6 +103,17 @@ class _BodyWalker:
     styles: StyleSheet
     numbering: NumberingDefinitions
     counter: NumberingCounter
+    _resolved: dict[str | None, ResolvedStyle] = field(default_factory=dict)
+
+    def style(self, style_id: str | None) -> ResolvedStyle:
+        """The style chain resolved once per style, not once per paragraph."""
+        if style_id not in self._resolved:
+            self._resolved[style_id] = ResolvedStyle(
+                name=self.styles.name(style_id),
+                outline_level=self.styles.outline_level(style_id),
+                numbering=self.styles.numbering(style_id),
+            )
+        return self._resolved[style_id]
 
     def blocks(self, container: Element) -> Iterator[Block]:
         for child in container:
@@ -112,7 +143,7 @@ class _BodyWalker:
         return Block(
             text=text,
             source=self.source,
-            style=self.styles.name(style_id),
+            style=self.style(style_id).name,
             outline_level=self.outline_level(p_pr, style_id),
             number=number,
         )
@@ -121,12 +152,12 @@ class _BodyWalker:
         direct = child_int(p_pr, "outlineLvl")
         if direct is not None:
             return outline_level_from_raw(direct)
-        return self.styles.outline_level(style_id)
+        return self.style(style_id).outline_level
 
     def number(self, p_pr: Element | None, style_id: str | None) -> str:
         """The automatic number of a paragraph: its own numPr first, then its style's."""
         own = numbering_ref(p_pr)
-        inherited = self.styles.numbering(style_id)
+        inherited = self.style(style_id).numbering
         num_id = own.num_id if own and own.num_id is not None else inherited.num_id
         if num_id is None or num_id == 0:
             return ""
@@ -187,10 +218,12 @@ def _cells(tr: Element) -> Iterator[Element]:
 
 def _text_boxes(p: Element) -> Iterator[Element]:
     """Text boxes anchored in a paragraph, once each (mc:Fallback repeats mc:Choice)."""
+    if next(p.iter(_TXBX), None) is None:  # the common case, answered by a fast C search
+        return
     for node in p:
-        if node.tag == f"{{{MC_NS}}}Fallback":
+        if node.tag == _FALLBACK:
             continue
-        if node.tag == w("txbxContent"):
+        if node.tag == _TXBX:
             yield node
         else:
             yield from _text_boxes(node)
@@ -206,18 +239,18 @@ def paragraph_text(p: Element) -> str:
 def _collect_text(element: Element, parts: list[str]) -> None:
     for node in element:
         tag = node.tag
-        if tag in _SKIPPED:
-            continue
-        if tag == w("t"):
+        if tag == _T:
             parts.append(node.text or "")
-        elif tag in (w("tab"), w("ptab")):
+        elif tag in _SKIPPED:
+            continue
+        elif tag in _TABS:
             parts.append("\t")
-        elif tag in (w("br"), w("cr")):
+        elif tag in _BREAKS:
             if attr(node, "type") in _LINE_BREAK_TYPES:
                 parts.append("\n")
-        elif tag == w("noBreakHyphen"):
+        elif tag == _NO_BREAK_HYPHEN:
             parts.append("-")
-        elif tag == w("sym"):
+        elif tag == _SYM:
             parts.append(_symbol(node))
         else:
             _collect_text(node, parts)
@@ -233,6 +266,15 @@ def _symbol(node: Element) -> str:
     return "" if 0xE000 <= value <= 0xF8FF else chr(value)
 
 
+@dataclass(frozen=True)
+class WordTrees:
+    """The parsed parts: ElementTree elements, or python-docx's lxml ones (same interface)."""
+
+    document: Element
+    styles: Element | None = None
+    numbering: Element | None = None
+
+
 def blocks_from_parts(
     parts: WordParts, source: str, *, continuous_articles: bool = False
 ) -> Result[list[Block]]:
@@ -240,12 +282,28 @@ def blocks_from_parts(
 
     ``continuous_articles`` is for LibreOffice output (see :class:`NumberingCounter`).
     """
-    styles_root = fromstring(parts.styles) if parts.styles else None
-    styles = styles_from_root(styles_root) if styles_root is not None else StyleSheet()
-    numbering = parse_numbering(parts.numbering, style_numbering_ids(styles_root))
+    trees = WordTrees(
+        document=fromstring(parts.document),
+        styles=fromstring(parts.styles) if parts.styles else None,
+        numbering=fromstring(parts.numbering) if parts.numbering else None,
+    )
+    return blocks_from_trees(trees, source, continuous_articles=continuous_articles)
+
+
+def blocks_from_trees(
+    trees: WordTrees, source: str, *, continuous_articles: bool = False
+) -> Result[list[Block]]:
+    """Blocks from parsed parts (see :func:`blocks_from_parts`)."""
+    styles = styles_from_root(trees.styles) if trees.styles is not None else StyleSheet()
+    style_num_ids = style_numbering_ids(trees.styles)
+    numbering = (
+        numbering_from_root(trees.numbering, style_num_ids)
+        if trees.numbering is not None
+        else NumberingDefinitions(style_num_ids=style_num_ids)
+    )
     counter = NumberingCounter(numbering, continuous_articles=continuous_articles)
     walker = _BodyWalker(source, styles, numbering, counter)
-    body = fromstring(parts.document).find(w("body"))
+    body = trees.document.find(w("body"))
     found = list(walker.blocks(body)) if body is not None else []
     # Like the text reader's ``name:line``: ``name:n`` is the n-th block of the body.
     blocks = [replace(block, source=f"{source}:{n}") for n, block in enumerate(found, start=1)]
@@ -260,8 +318,8 @@ def blocks_from_parts(
     return Result(value=blocks, warnings=tuple(warnings))
 
 
-def open_parts(data: bytes, name: str) -> WordParts:
-    """Open a .docx package and take out its main parts; raise :class:`ImportFailed` if unusable."""
+def _check_package(data: bytes, name: str) -> None:
+    """Refuse what is not a usable OOXML package before python-docx opens it."""
     if not data:
         raise import_failed(name, FailureReason.EMPTY)
     if is_compound_file(data):
@@ -271,13 +329,21 @@ def open_parts(data: bytes, name: str) -> WordParts:
     if not zipfile.is_zipfile(io.BytesIO(data)):
         raise import_failed(name, FailureReason.CORRUPT, "not a ZIP archive")
     _refuse_zip_bomb(data, name)
+
+
+def open_trees(data: bytes, name: str) -> WordTrees:
+    """Open a .docx with python-docx and keep its parsed parts; raise :class:`ImportFailed` if unusable.
+
+    python-docx has already parsed the parts with lxml, whose elements answer
+    the ElementTree calls the walker makes: they are used as they are.
+    """
+    _check_package(data, name)
     try:
-        document = docx.Document(io.BytesIO(data))
-        part = document.part
-        return WordParts(
-            document=part.blob,
-            styles=_related_blob(part, RT.STYLES),
-            numbering=_related_blob(part, RT.NUMBERING),
+        part = docx.Document(io.BytesIO(data)).part
+        return WordTrees(
+            document=part.element,
+            styles=_related_element(part, RT.STYLES),
+            numbering=_related_element(part, RT.NUMBERING),
         )
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, KeyError, PackageNotFoundError) as error:
         raise import_failed(name, FailureReason.CORRUPT, f"{type(error).__name__}: {error}") from error
@@ -299,21 +365,21 @@ def _refuse_zip_bomb(data: bytes, name: str) -> None:
         raise import_failed(name, FailureReason.TOO_LARGE, f"{unpacked} bytes once unpacked")
 
 
-def _related_blob(part: object, reltype: str) -> bytes | None:
+def _related_element(part: object, reltype: str) -> Element | None:
     try:
         related = part.part_related_by(reltype)  # type: ignore[attr-defined]
     except KeyError:
         return None
-    blob = related.blob
-    return blob if isinstance(blob, bytes) else None
+    element = getattr(related, "element", None)  # an XmlPart; a damaged file may relate something else
+    return element if element is not None and hasattr(element, "find") else None
 
 
 def read_docx_bytes(data: bytes, name: str, *, continuous_articles: bool = False) -> Result[list[Block]]:
     """Read a .docx held in memory; ``name`` is used in errors and in each block's ``source`` (``name:n``)."""
-    parts = open_parts(data, name)
+    trees = open_trees(data, name)
     try:
-        return blocks_from_parts(parts, name, continuous_articles=continuous_articles)
-    except ParseError as error:
+        return blocks_from_trees(trees, name, continuous_articles=continuous_articles)
+    except (ParseError, ValueError) as error:
         raise import_failed(name, FailureReason.CORRUPT, f"XML: {error}") from error
 
 
