@@ -68,7 +68,16 @@ def _blank_rows(spec: FieldSpec) -> list[dict[str, str]]:
 
 
 def show(spec: FieldSpec, value: Any, *, in_table: bool = False) -> Any:
-    """One value as printed; dates in narrow table columns as ``2027-03-31``."""
+    """One value as the document prints it (multi-line text as a docxtpl listing)."""
+    text = as_text(spec, value, in_table=in_table)
+    if spec.type == "multiline" and text:
+        # \a starts a new paragraph with the same formatting (docxtpl), so each line keeps its indent.
+        return Listing(text.replace("\n", "\a"))
+    return text
+
+
+def as_text(spec: FieldSpec, value: Any, *, in_table: bool = False) -> str:
+    """One value as printed, as plain text; dates in narrow table columns as ``2027-03-31``."""
     if value is None or value == "":
         return ""
     if spec.type == "money":
@@ -82,9 +91,6 @@ def show(spec: FieldSpec, value: Any, *, in_table: bool = False) -> Any:
     if spec.type == "month":
         year, month = str(value).split("-")
         return f"{int(year)}年{int(month)}月"
-    if spec.type == "multiline":
-        # \a starts a new paragraph with the same formatting (docxtpl), so each line keeps its indent.
-        return Listing(str(value).replace("\n", "\a"))
     return str(value)
 
 
