@@ -45,6 +45,9 @@ _OPENERS_RE = re.compile(
     r"|根据|依据|按照|凡是?|通过对?|由(?!于)|经(?=[董总公部集])"
     r"|(?:部门|职位|岗位)名称[：:]|直接(?:上级|领导|下级)[：:]"
 )
+# What a sentence says about the subject it opens with (营销总监是…, 市场部门主要负责…).
+_PREDICATES = ("是", "作为", "主要", "负责", "全面负责")
+_DOCUMENT_KINDS = ("制度", "办法", "规定", "细则", "条例", "规范", "流程")
 # Heading words every regulation uses; not titles of any particular document.
 GENERIC_HEADINGS = ("总则", "附则", "概述", "概况", "目的", "宗旨", "定义", "适用范围", "基本原则", "原则")
 
@@ -90,6 +93,7 @@ def split_title(
             _repeated(text, heading_system, whole=not heading_system and system_key != "条"),
             _opener(text) if heading_system or (system_key == "条" and system_uses_titles) else None,
             _bulleted(text),
+            _named_subject(text) if not heading_system else None,
         )
         if c is not None
     ]
@@ -156,6 +160,32 @@ def _opener(text: str) -> TitleSplit | None:
     if match is None or not _is_clean_title(text[: match.start()]):
         return None
     return TitleSplit(text[: match.start()], text[match.start() :], "opener")
+
+
+def _named_subject(text: str) -> TitleSplit | None:
+    """``营销总监营销总监是…``, ``总经理兼营销中心负责人总经理作为…``, ``市场推广制度包括…``.
+
+    An item that names its subject, then starts a sentence about it: the
+    subject is repeated and a predicate follows, or a kind of document is
+    followed by 包括 (what it covers).
+    """
+    for k in range(MIN_TITLE + 1, min(MAX_GLUED_TITLE, len(text) - 2) + 1):
+        title, rest = text[:k], text[k:]
+        if not _is_clean_title(title):
+            continue
+        common = len(_common_prefix(title, rest))
+        if common >= 2 and rest[common:].startswith(_PREDICATES):
+            return TitleSplit(title, rest, "subject")
+        if title.endswith(_DOCUMENT_KINDS) and rest.startswith("包括"):
+            return TitleSplit(title, rest, "subject")
+    return None
+
+
+def _common_prefix(a: str, b: str) -> str:
+    n = 0
+    while n < min(len(a), len(b)) and a[n] == b[n]:
+        n += 1
+    return a[:n]
 
 
 def _bulleted(text: str) -> TitleSplit | None:
