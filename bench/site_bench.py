@@ -180,7 +180,7 @@ def measure(label: str, docs: Path, work: Path, repeat: int) -> dict[str, float]
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--pages", type=int, default=1000)
+    parser.add_argument("--pages", type=int, default=1000, help="synthetic pages (0: real handbook only)")
     parser.add_argument("--repeat", type=int, default=3, help="builds per config for the real handbook")
     parser.add_argument("--large-repeat", type=int, default=1, help="builds per config for the synthetic one")
     args = parser.parse_args()
@@ -196,6 +196,8 @@ def main() -> None:
         pages = len(list(docs.rglob("*.md")))
         measure(f"real handbook ({pages} pages)", docs, work, args.repeat)
 
+        if not args.pages:
+            return
         synthetic = synthetic_handbook(args.pages, clause_pool(real))
         big = work / "synthetic"
         write_handbook(synthetic, big, version="bench")
