@@ -436,7 +436,7 @@ def test_conventional_order_holds_when_the_document_agrees() -> None:
 
 def test_an_item_naming_its_subject_before_a_sentence_about_it_has_a_title() -> None:
     document = _one(
-        "组织架构",
+        "组织架构管理制度",
         "一、组织架构",
         "1. 营销总监营销总监是营销中心的副负责人。",
         "2. 市场推广制度包括销售计划、宣传方案等方面的规定。",
