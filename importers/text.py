@@ -55,7 +55,10 @@ def read_text_bytes(data: bytes, name: str) -> Result[list[Block]]:
 def decode_text(data: bytes, name: str) -> tuple[str, str]:
     """The text and the encoding used; binary data raises ImportFailed."""
     if data.startswith(b"\xef\xbb\xbf"):
-        return _checked(data[3:].decode("utf-8", errors="strict"), name), "utf-8-sig"
+        return _checked(_decode(data[3:], "utf-8", name), name), "utf-8-sig"
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        # Notepad's "Unicode" (UTF-16 with a byte-order mark): NUL bytes here are not binary.
+        return _checked(_decode(data, "utf-16", name), name), "utf-16"
     if b"\x00" in data[:4096]:
         raise _not_text(name, "contains NUL bytes")
     try:
@@ -63,6 +66,13 @@ def decode_text(data: bytes, name: str) -> tuple[str, str]:
     except UnicodeDecodeError:
         pass
     return _decode_legacy(data, name)
+
+
+def _decode(data: bytes, encoding: str, name: str) -> str:
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError as error:
+        raise _not_text(name, f"undecodable as {encoding}") from error
 
 
 def _decode_legacy(data: bytes, name: str) -> tuple[str, str]:

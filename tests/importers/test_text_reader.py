@@ -88,3 +88,8 @@ def test_text_files_go_through_the_readers_to_this_reader(tmp_path: Path) -> Non
     source = tmp_path / "seed.txt"
     source.write_bytes(SAMPLE.encode("gbk", errors="replace"))
     assert readers.read_file(source).value[0].text == "营销中心案场规章制度"
+
+
+def test_utf16_with_a_byte_order_mark_is_read() -> None:
+    result = read_text_bytes(SAMPLE.encode("utf-16"), "notepad.txt")
+    assert result.value[0].text == "营销中心案场规章制度"
