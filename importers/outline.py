@@ -33,7 +33,6 @@ from importers.blocks import Block
 from importers.headings import Ending, TitleSplit, split_title
 from importers.numbering import (
     MARKER_CANDIDATE_RE,
-    SYSTEMS,
     Marker,
     System,
     describe,
@@ -466,6 +465,3 @@ def _split(node: Node, toc_titles: dict[TocKey, str], uses_titles: bool) -> Titl
         toc_title=toc_titles.get(key) if key is not None else None,
         system_uses_titles=uses_titles,
     )
-
-
-__all__ = ["SYSTEMS", "Node", "Outline", "build_outline", "split_titles"]

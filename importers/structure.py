@@ -25,7 +25,6 @@ from domain.model import (
     Document,
     DocumentKind,
     Dropped,
-    JobDescription,
     Section,
     SectionKind,
     SourceRef,
@@ -35,7 +34,7 @@ from importers.anchors import assign_anchors, unique_slugs
 from importers.blocks import Block, Result
 from importers.cleaning import clean_blocks, rejoin_broken_lines
 from importers.numbering import match_marker
-from importers.outline import MAX_UNNUMBERED_HEADING, Node, Outline, build_outline, split_titles
+from importers.outline import MAX_UNNUMBERED_HEADING, Node, build_outline, split_titles
 from importers.splitting import DocumentPart, is_title_line, split_documents
 from importers.toc import extract_toc, extract_word_toc
 
@@ -205,14 +204,3 @@ def _kind(title: str, sections: tuple[Section, ...], found: jobs.FoundJobs) -> D
     if "手册" in title or any(s.kind is SectionKind.PART for s in nodes):
         return "handbook"
     return "regulation"
-
-
-def outline_of(blocks: Sequence[Block]) -> Outline:
-    """The raw outline of blocks that are one document (for tests and tools)."""
-    outline = build_outline(blocks)
-    split_titles(outline, {})
-    assign_anchors(outline.roots)
-    return outline
-
-
-__all__ = ["JobDescription", "RecoveredDocument", "Recovery", "recover", "recover_documents"]
