@@ -10,7 +10,7 @@ Reading order decides everything:
   appear: a number of a system already open closes everything opened
   since (up to the node it continues); between two list systems, the one
   this document starts inside the other (``1.总体要求`` then ``（一）``) is
-  the lower one (:func:`nesting_evidence`), and only when the document does
+  the lower one (:mod:`importers.levels`), and only when the document does
   not say does convention decide (一、 above （一） above 1.).  Named systems
   keep their order: 编/部分 above 章 above 节 above 条 above every list.
 * Word paragraphs bring their own evidence: ``Block.outline_level`` makes
@@ -31,6 +31,8 @@ from dataclasses import dataclass, field
 from domain.model import SectionKind, Table
 from importers.blocks import Block
 from importers.headings import Ending, TitleSplit, split_title
+from importers.inline import CITING_AFTER, PUNCT, is_next, plausible_context
+from importers.levels import nesting_evidence
 from importers.numbering import (
     MARKER_CANDIDATE_RE,
     Marker,
@@ -44,26 +46,6 @@ from importers.toc import TocKey, toc_key
 UNNUMBERED = System("H", 60, SectionKind.HEADING)
 MAX_UNNUMBERED_HEADING = 12
 MAX_INTRODUCING_TITLE = 15
-_PUNCT = set("。，,；;：:！？!?、（）()“”《》…")
-_REFERENCE_BEFORE = set("本依按据见照参及和与、至或如》〉")  # 《…法》第十六条 cites a law
-_REFERENCE_BEFORE_2 = ("违反", "符合", "根据", "依照", "按照", "参照", "依据")
-_CITING_AFTER = ("明确规定", "规定：", "规定:", "指出", "所称", "所指")
-_OPENING_QUOTES = set("“‘《〈「『\"'")
-_REFERENCE_AFTER = (
-    "规定",
-    "所述",
-    "所列",
-    "之规定",
-    "的规定",
-    "中",
-    "至",
-    "、",
-    "和",
-    "或",
-    "款",
-    "项",
-    "第",
-)
 
 
 def outline_system(level: int) -> System:
@@ -149,7 +131,7 @@ class _Builder:
             self._open(Node(UNNUMBERED, None, "", block.source, first_text=text), text)
             return
         marker = match_marker(text, 0)
-        if marker is not None and marker.system.is_strong and text.startswith(_CITING_AFTER, marker.end):
+        if marker is not None and marker.system.is_strong and text.startswith(CITING_AFTER, marker.end):
             marker = None  # 第十六条明确规定：… cites another text's article
         opened: Node | None = None
         if marker is not None:
@@ -268,7 +250,7 @@ class _Builder:
 
     def _expected_marker(self, text: str, pos: int) -> Marker | None:
         marker = match_marker(text, pos, allow_latin=False)
-        if marker is None or not _plausible_context(text, marker):
+        if marker is None or not plausible_context(text, marker):
             return None
         return marker if self._is_expected(marker) else None
 
@@ -276,7 +258,7 @@ class _Builder:
         key = marker.system.key
         if marker.system.is_strong:
             last = self.last_strong.get(key)
-            return marker.values[0] == 1 or last is None or _is_next(last, marker.values)
+            return marker.values[0] == 1 or last is None or is_next(last, marker.values)
         open_node = next((n for n in reversed(self.stack) if n.system.key == key and n.marker), None)
         if len(marker.values) > 1 and marker.value == 1:
             # 2.1 inside a line: only under an open node numbered 2 (二、, 2、, 2.).
@@ -288,7 +270,7 @@ class _Builder:
         return (
             open_node is not None
             and open_node.marker is not None
-            and _is_next(open_node.marker.values, marker.values)
+            and is_next(open_node.marker.values, marker.values)
         )
 
     # -- warnings ---------------------------------------------------------
@@ -310,7 +292,7 @@ class _Builder:
         before = previous.marker.values
         if values == before:
             self.warnings.append(f"编号重复：{where}「{describe(node.marker)}」出现了两次。")
-        elif not _is_next(before, values) and values[-1] != 1:
+        elif not is_next(before, values) and values[-1] != 1:
             self.warnings.append(
                 f"编号不连续：{where}「{describe(previous.marker)}」之后是「{describe(node.marker)}」。"
             )
@@ -338,45 +320,13 @@ def _restarts_inside(open_item: Node, node: Node) -> bool:
     if last.endswith(("：", ":")):
         return True
     short_title = 0 < len(open_item.first_text) <= MAX_INTRODUCING_TITLE and not open_item.more
-    return short_title and not any(ch in _PUNCT for ch in open_item.first_text)
+    return short_title and not any(ch in PUNCT for ch in open_item.first_text)
 
 
 def _continues(open_item: Node, node: Node) -> bool:
     if open_item.marker is None or node.marker is None:
         return open_item.marker is None and node.marker is None
-    return _is_next(open_item.marker.values, node.marker.values)
-
-
-def _is_next(before: tuple[int, ...], after: tuple[int, ...]) -> bool:
-    """``after`` follows ``before``: 3 → 4, 1.2 → 1.3, 2.3 → 3.1, 第十条 → 第十条之一 → 第十一条."""
-    if len(before) == len(after):
-        return (before[:-1] == after[:-1] and after[-1] == before[-1] + 1) or (
-            len(after) > 1 and after[0] == before[0] + 1 and after[-1] == 1
-        )
-    if len(after) == len(before) + 1:  # 第十条 → 第十条之一
-        return after[:-1] == before and after[-1] == 1
-    return len(after) == 1 and after[0] == before[0] + 1  # 第十条之一 → 第十一条
-
-
-def _plausible_context(text: str, marker: Marker) -> bool:
-    """Whether a number inside a line can start a node (not 2010.07, not 依照第五条)."""
-    before = text[marker.start - 1] if marker.start > 0 else ""
-    after = text[marker.end] if marker.end < len(text) else ""
-    if before.isdigit() or before in ".．-/:" or before in _OPENING_QUOTES or not after or after in _PUNCT:
-        return False
-    if marker.system.is_strong:
-        if (
-            before in _REFERENCE_BEFORE
-            or text[max(0, marker.start - 2) : marker.start] in _REFERENCE_BEFORE_2
-        ):
-            return False
-        return not text.startswith(_REFERENCE_AFTER + _CITING_AFTER, marker.end)
-    if marker.system.key == "一、":
-        return before not in "一二三四五六七八九十、"
-    if marker.system.key in ("1.", "1、", "1.1", "1.1.1", "1）"):
-        # After Chinese text or a clause mark, never after a space or Latin text (GB/T 1.1—2020).
-        return not before.isascii() and after not in "—–-~/"
-    return True
+    return is_next(open_item.marker.values, node.marker.values)
 
 
 def _has_plain_style(block: Block) -> bool:
@@ -388,46 +338,9 @@ def _is_unnumbered_heading(text: str, next_block: Block | None) -> bool:
     """``总则`` alone on a line, before more text: a heading without a number."""
     if not 2 <= len(text) <= MAX_UNNUMBERED_HEADING or next_block is None:
         return False
-    if any(ch in _PUNCT or ch.isspace() for ch in text) or any(ch.isdigit() for ch in text):
+    if any(ch in PUNCT or ch.isspace() for ch in text) or any(ch.isdigit() for ch in text):
         return False
     return match_marker(text, 0) is None
-
-
-def nesting_evidence(blocks: Sequence[Block]) -> Counter[tuple[str, str]]:
-    """How often this document starts a list of system B (at 1) right after a number of system A.
-
-    ``(A, B)`` counted 5 times and ``(B, A)`` twice means that here B lives
-    inside A: the order in which the document uses its numbering systems
-    decides their levels, whatever the convention (一、 above 1.) says.
-    Named systems (编/章/节/条) and decimals (3.1, placed by their prefix) are left out.
-    """
-    evidence: Counter[tuple[str, str]] = Counter()
-    previous: Marker | None = None
-    for block in blocks:
-        for marker in _leading_markers(block):
-            if marker.system.is_strong or len(marker.values) > 1:
-                previous = None if marker.system.is_strong else previous
-                continue
-            if previous is not None and previous.system.key != marker.system.key and marker.value == 1:
-                evidence[(previous.system.key, marker.system.key)] += 1
-            previous = marker
-    return evidence
-
-
-def _leading_markers(block: Block) -> list[Marker]:
-    """The number a block starts with, and a first-of-list number right after its first words."""
-    if block.table is not None or block.outline_level is not None:
-        return []
-    first = marker_of_number(block.number) if block.number.strip() else match_marker(block.text, 0)
-    text = block.text
-    pos = 0 if block.number.strip() else (first.end if first else 0)
-    out = [first] if first is not None else []
-    for candidate in MARKER_CANDIDATE_RE.finditer(text, pos):
-        marker = match_marker(text, candidate.start(), allow_latin=False)
-        if marker is not None and marker.value == 1 and _plausible_context(text, marker):
-            out.append(marker)
-            break
-    return out
 
 
 def build_outline(blocks: Sequence[Block]) -> Outline:
