@@ -15,7 +15,13 @@ from importers.limits import MAX_SOURCE_BYTES
 from importers.readers import SourceKind, detect_kind, read_file, read_files
 from importers.wordbin import default_options
 from importers.wordx import read_docx
-from tests.importers.word_samples import CORPUS, SampleSet, counting_soffice, sample_set
+from tests.importers.word_samples import (
+    CORPUS,
+    SampleSet,
+    build_styled_regulation,
+    counting_soffice,
+    sample_set,
+)
 
 
 @pytest.fixture(scope="module")
@@ -55,11 +61,13 @@ def test_files_no_reader_fits_are_refused_by_name(head: bytes, name: str, reason
     assert name in raised.value.user_message
 
 
-def test_a_docx_named_doc_is_read_as_docx(samples: SampleSet, tmp_path: Path) -> None:
+def test_a_docx_named_doc_is_read_as_docx(tmp_path: Path) -> None:
+    original = tmp_path / "制度.docx"
+    build_styled_regulation(original)
     renamed = tmp_path / "改名.doc"
-    shutil.copyfile(samples.regulation_docx, renamed)
+    shutil.copyfile(original, renamed)
     read = read_file(renamed).value
-    expected = read_docx(samples.regulation_docx).value
+    expected = read_docx(original).value
     assert [(b.number, b.text, b.style) for b in read] == [(b.number, b.text, b.style) for b in expected]
 
 
