@@ -150,3 +150,42 @@ def test_systems_are_ranked_by_convention() -> None:
         for t in ("第一编", "第一章", "第一节", "第一条", "一、x", "（一）x", "1.x", "（1）x", "①x")
     ]
     assert ranks == sorted(ranks, reverse=True)
+
+
+@pytest.mark.parametrize(
+    ("before", "after", "follows"),
+    [
+        ((3,), (4,), True),
+        ((3,), (5,), False),
+        ((1, 2), (1, 3), True),
+        ((2, 3), (3, 1), True),
+        ((10,), (10, 1), True),
+        ((10, 1), (11,), True),
+        ((10, 1), (10, 2), True),
+        ((4,), (4,), False),
+    ],
+)
+def test_which_number_follows_which(before: tuple[int, ...], after: tuple[int, ...], follows: bool) -> None:
+    from importers.inline import is_next
+
+    assert is_next(before, after) is follows
+
+
+@pytest.mark.parametrize(
+    ("text", "start", "plausible"),
+    [
+        ("违反本制度第五条规定的", 5, False),
+        ("依照第三条处理", 2, False),
+        ("《核安全法》第十六条明确规定", 6, False),
+        ("管理第四条营销中心应", 2, True),
+        ("管理手册2010.07", 6, False),
+        ("标准GB/T 1.1—2020", 7, False),
+        ("管理目标1.规范", 4, True),
+    ],
+)
+def test_numbers_inside_a_line_that_are_references_or_dates(text: str, start: int, plausible: bool) -> None:
+    from importers.inline import plausible_context
+
+    marker = match_marker(text, start, allow_latin=False)
+    assert marker is not None, text[start:]
+    assert plausible_context(text, marker) is plausible
