@@ -84,7 +84,9 @@ def test_every_expected_clause_exists_in_the_handbook(real_handbook: tuple[Handb
         if not any(e.matches(d.document, d.title, d.text) for d in docs)
     ]
     # An expectation that matches nothing is a mistake in queries.yaml (or text the importer lost).
-    assert len(missing) < len(load_cases()) * 0.1, missing
+    # The rough cut of the seed (used only while model.json is absent) misses a few documents.
+    allowed = 0 if real_handbook[1] == "handbook/model.json" else len(load_cases()) // 10
+    assert len(missing) <= allowed, missing
 
 
 def test_search_quality_meets_the_floors(
