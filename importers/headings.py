@@ -10,8 +10,12 @@ Copied text glues them together (``二、部门职能营销管理中心是…``,
    (``市场部主要职能市场部主要职能包括…``);
 4. the body opens with the way Chinese clauses open (``为规范``, ``本制度``,
    ``根据``) or with a field label (``部门名称：``) - for heading systems, and
-   for other systems only in a document that gives them titles;
-5. the body starts after a generic heading word of regulations (总则, 附则, 概述).
+   for articles only in a document that gives its articles titles;
+5. a list item names its subject, then a sentence about it begins
+   (``营销总监营销总监是…``, ``市场推广制度包括…``); a bullet (◇) starts the body;
+6. the body starts after a generic heading word of regulations (总则, 附则, 概述).
+
+Rules 3 to 5 may all find a place: the earliest wins.
 
 Otherwise the node is a plain clause: no title, all body.  References such
 as 本制度第五条 never reach here: they are not numbers of the outline.
@@ -64,7 +68,7 @@ class Ending(Enum):
 class TitleSplit:
     title: str
     body: str
-    rule: str  # which rule decided: "toc", "standalone", "repeat", "opener", "generic", "none"
+    rule: str  # which rule decided: toc, standalone, repeat, opener, bullet, subject, generic, word, none
 
     @property
     def is_confident(self) -> bool:
