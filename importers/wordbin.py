@@ -21,6 +21,7 @@ is written anywhere but in temporary directories that are removed.
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import os
 import shutil
@@ -379,7 +380,8 @@ def _run_soffice(
         while (code := process.poll()) is None:
             if time.monotonic() > deadline:
                 # soffice starts helper processes: end the whole session we started.
-                os.killpg(process.pid, signal.SIGKILL)
+                with contextlib.suppress(ProcessLookupError):  # it may have ended meanwhile
+                    os.killpg(process.pid, signal.SIGKILL)
                 process.wait()
                 on_progress(False)  # only outputs known to be complete
                 return "timeout"
