@@ -81,3 +81,14 @@ def test_unstyled_docx_of_the_seed_gives_the_same_outline_as_the_text(tmp_path: 
         ]
 
     assert outline([path]) == outline([seed])
+
+
+def test_doc_and_docx_twins_give_the_same_outline() -> None:
+    """The .doc goes through LibreOffice (one call for both), the .docx is read directly."""
+    names = ["zh_std_psr_part1_draft", "zh_explain_part1"]
+    paths = [CORPUS / f"{name}.{ext}" for name in names for ext in ("doc", "docx")]
+    documents = import_files(paths).documents
+    outlines = [[(s.level, s.number, s.title, s.anchor) for s in d.walk()] for d in documents]
+    assert len(outlines) == 4
+    assert outlines[0] == outlines[1] and outlines[2] == outlines[3]
+    assert [d.title for d in documents[::2]] == ["核电厂定期安全评价 第1部分：通用要求", "zh_explain_part1"]
