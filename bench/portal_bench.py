@@ -60,8 +60,14 @@ BATCH = 10_000
 
 def bench_document(slug: str, title: str, version: int, clauses: int = 12) -> Document:
     articles = tuple(
-        Section(2, f"第{i}条", "", f"{title}第{i}条的规定文本，第{version}版，要求员工遵守相关流程与纪律。" * 3,
-                SectionKind.ARTICLE, f"第{i}条")
+        Section(
+            2,
+            f"第{i}条",
+            "",
+            f"{title}第{i}条的规定文本，第{version}版，要求员工遵守相关流程与纪律。" * 3,
+            SectionKind.ARTICLE,
+            f"第{i}条",
+        )
         for i in range(1, clauses + 1)
     )
     chapter = Section(1, "第一章", "总则", "", SectionKind.CHAPTER, "第一章", articles)
@@ -90,43 +96,91 @@ def seed(engine: Engine, employees: int, regulations: int, versions: int) -> dic
     now = dt.datetime(2026, 6, 1, 8, 0)
     password_hash = hash_password(PASSWORD, "fast")
     with engine.begin() as c:
-        c.execute(ReleaseRecord.__table__.insert(), [
-            {"id": k, "version": f"2026.{k}", "title": "基准手册", "effective": dt.date(2026, k, 1), "notes": "",
-             "editorial": False, "published_at": now} for k in range(1, versions + 1)
-        ])
-        c.execute(Regulation.__table__.insert(), [
-            {"id": r, "slug": f"reg-{r:02d}", "title": f"基准制度{r:02d}", "kind": "regulation", "position": r,
-             "retired": False, "current_version_id": (r - 1) * versions + versions} for r in range(1, regulations + 1)
-        ])
+        c.execute(
+            ReleaseRecord.__table__.insert(),
+            [
+                {
+                    "id": k,
+                    "version": f"2026.{k}",
+                    "title": "基准手册",
+                    "effective": dt.date(2026, k, 1),
+                    "notes": "",
+                    "editorial": False,
+                    "published_at": now,
+                }
+                for k in range(1, versions + 1)
+            ],
+        )
+        c.execute(
+            Regulation.__table__.insert(),
+            [
+                {
+                    "id": r,
+                    "slug": f"reg-{r:02d}",
+                    "title": f"基准制度{r:02d}",
+                    "kind": "regulation",
+                    "position": r,
+                    "retired": False,
+                    "current_version_id": (r - 1) * versions + versions,
+                }
+                for r in range(1, regulations + 1)
+            ],
+        )
         version_rows, version_sha = [], {}
         for r in range(1, regulations + 1):
             for k in range(1, versions + 1):
                 vid = (r - 1) * versions + k
                 document = bench_document(f"reg-{r:02d}", f"基准制度{r:02d}", k)
                 version_sha[vid] = content_hash(document)
-                version_rows.append({
-                    "id": vid, "regulation_id": r, "release_id": k, "content_sha256": version_sha[vid],
-                    "title": document.title, "document_json": json.dumps(document_to_dict(document), ensure_ascii=False),
-                    "substantive": True, "baseline_version_id": vid, "previous_version_id": vid - 1 if k > 1 else None,
-                    "clause_count": 12, "created_at": now,
-                })
+                version_rows.append(
+                    {
+                        "id": vid,
+                        "regulation_id": r,
+                        "release_id": k,
+                        "content_sha256": version_sha[vid],
+                        "title": document.title,
+                        "document_json": json.dumps(document_to_dict(document), ensure_ascii=False),
+                        "substantive": True,
+                        "baseline_version_id": vid,
+                        "previous_version_id": vid - 1 if k > 1 else None,
+                        "clause_count": 12,
+                        "created_at": now,
+                    }
+                )
         c.execute(RegulationVersion.__table__.insert(), version_rows)
-        users = ({
-            "id": u, "employee_no": f"B{u:05d}", "name": f"员工{u:05d}", "department": DEPARTMENTS[u % len(DEPARTMENTS)],
-            "position": "专员", "hire_date": dt.date(2020, 1, 1) + dt.timedelta(days=u % 2000), "email": f"b{u}@example.com",
-            "password_hash": password_hash, "must_change_password": False, "active": True, "session_token": f"t{u}",
-            "created_at": now,
-        } for u in range(1, employees + 1))
+        users = (
+            {
+                "id": u,
+                "employee_no": f"B{u:05d}",
+                "name": f"员工{u:05d}",
+                "department": DEPARTMENTS[u % len(DEPARTMENTS)],
+                "position": "专员",
+                "hire_date": dt.date(2020, 1, 1) + dt.timedelta(days=u % 2000),
+                "email": f"b{u}@example.com",
+                "password_hash": password_hash,
+                "must_change_password": False,
+                "active": True,
+                "session_token": f"t{u}",
+                "created_at": now,
+            }
+            for u in range(1, employees + 1)
+        )
         for chunk in _chunks(users):
             c.execute(User.__table__.insert(), chunk)
         roles = ({"user_id": u, "role": "employee"} for u in range(1, employees + 1))
         for chunk in _chunks(roles):
             c.execute(UserRole.__table__.insert(), chunk)
         c.execute(UserRole.__table__.insert(), [{"user_id": 1, "role": "hr"}])
-        assignments = ({
-            "user_id": u, "regulation_id": r, "requested_on": dt.date(2026, 1, 1),
-            "due_on": dt.date(2026, 2, 1) if u % 10 == 0 else dt.date(2026, 12, 31),
-        } for u in range(1, employees + 1) for r in range(1, regulations + 1))
+        assignments = (
+            {
+                "user_id": u,
+                "regulation_id": r,
+                "requested_on": dt.date(2026, 1, 1),
+                "due_on": dt.date(2026, 2, 1) if u % 10 == 0 else dt.date(2026, 12, 31),
+            }
+            for u in range(1, employees + 1)
+            for r in range(1, regulations + 1)
+        )
         for chunk in _chunks(assignments):
             c.execute(Assignment.__table__.insert(), chunk)
 
@@ -145,20 +199,49 @@ def seed(engine: Engine, employees: int, regulations: int, versions: int) -> dic
                         vid = (r - 1) * versions + k
                         ack_id += 1
                         moment += dt.timedelta(seconds=7)
-                        fields = ChainFields(u, r, vid, version_sha[vid], f"员工{u:05d}", moment, "10.0.0.1", "bench", prev)
+                        fields = ChainFields(
+                            u, r, vid, version_sha[vid], f"员工{u:05d}", moment, "10.0.0.1", "bench", prev
+                        )
                         digest = record_hash(fields)
-                        yield {"id": ack_id, "user_id": u, "regulation_id": r, "version_id": vid,
-                               "text_sha256": fields.text_sha256, "signed_name": fields.signed_name, "signed_at": moment,
-                               "ip": fields.ip, "user_agent": fields.user_agent, "prev_hash": prev, "record_hash": digest}
+                        yield {
+                            "id": ack_id,
+                            "user_id": u,
+                            "regulation_id": r,
+                            "version_id": vid,
+                            "text_sha256": fields.text_sha256,
+                            "signed_name": fields.signed_name,
+                            "signed_at": moment,
+                            "ip": fields.ip,
+                            "user_agent": fields.user_agent,
+                            "prev_hash": prev,
+                            "record_hash": digest,
+                        }
                         prev = digest
 
         for chunk in _chunks(acks()):
             c.execute(Acknowledgement.__table__.insert(), chunk)
-        c.execute(AckChainHead.__table__.update().where(AckChainHead.id == 1).values(last_ack_id=ack_id, last_hash=prev, count=ack_id))
+        c.execute(
+            AckChainHead.__table__.update()
+            .where(AckChainHead.id == 1)
+            .values(last_ack_id=ack_id, last_hash=prev, count=ack_id)
+        )
         if engine.dialect.name == "postgresql":
-            for table in ("users", "acknowledgements", "regulations", "releases", "regulation_versions", "assignments", "user_roles"):
-                c.execute(text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT MAX(id) FROM {table}))")
-                          if table != "user_roles" else text("SELECT 1"))
+            for table in (
+                "users",
+                "acknowledgements",
+                "regulations",
+                "releases",
+                "regulation_versions",
+                "assignments",
+                "user_roles",
+            ):
+                c.execute(
+                    text(
+                        f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT MAX(id) FROM {table}))"
+                    )
+                    if table != "user_roles"
+                    else text("SELECT 1")
+                )
     with engine.connect() as c:
         c.execute(text("ANALYZE"))
         c.commit()
@@ -179,8 +262,15 @@ def dashboard_figures(url: str, root: Path, repeat: int) -> dict[str, tuple[floa
     from portal.app import create_app
     from portal.extensions import db
 
-    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "HANDBOOK_ROOT": root, "SECRET_KEY": "bench",
-                      "WTF_CSRF_ENABLED": False, "PASSWORD_HASH_PROFILE": "fast"})
+    app = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": url,
+            "HANDBOOK_ROOT": root,
+            "SECRET_KEY": "bench",
+            "WTF_CSRF_ENABLED": False,
+            "PASSWORD_HASH_PROFILE": "fast",
+        }
+    )
     client = app.test_client()
     assert client.post("/login", data={"employee_no": "B00001", "password": PASSWORD}).status_code == 302
     pages = {
@@ -214,8 +304,14 @@ def serve(url: str, root: Path, port: int, workers: int) -> None:
     from portal.app import create_app
     from portal.server import serve as run
 
-    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "HANDBOOK_ROOT": root, "SECRET_KEY": "bench",
-                      "PASSWORD_HASH_PROFILE": "fast"})
+    app = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": url,
+            "HANDBOOK_ROOT": root,
+            "SECRET_KEY": "bench",
+            "PASSWORD_HASH_PROFILE": "fast",
+        }
+    )
     import logging
 
     logging.getLogger("gunicorn.access").disabled = True
@@ -233,7 +329,9 @@ def client_session(base: str, employee_no: str) -> tuple[urllib.request.OpenerDi
     page = opener.open(f"{base}/login", timeout=30).read().decode("utf-8")
     token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page)
     assert token, "no CSRF token on the login page"
-    data = urllib.parse.urlencode({"csrf_token": token.group(1), "employee_no": employee_no, "password": PASSWORD}).encode()
+    data = urllib.parse.urlencode(
+        {"csrf_token": token.group(1), "employee_no": employee_no, "password": PASSWORD}
+    ).encode()
     try:
         opener.open(f"{base}/login", data=data, timeout=30)
     except urllib.error.HTTPError as answer:
@@ -241,7 +339,9 @@ def client_session(base: str, employee_no: str) -> tuple[urllib.request.OpenerDi
     return opener, token.group(1)
 
 
-def load_test(base: str, clients: int, signs: int, employees: int, regulations: int, versions: int) -> dict[str, float]:
+def load_test(
+    base: str, clients: int, signs: int, employees: int, regulations: int, versions: int
+) -> dict[str, float]:
     first_unsigned = int(employees * SIGNED_CURRENT_SHARE) + 1
     latencies: list[float] = []
     errors: list[str] = []
@@ -256,8 +356,14 @@ def load_test(base: str, clients: int, signs: int, employees: int, regulations: 
         barrier.wait()
         for r in order[:signs]:
             version_id = (r - 1) * versions + versions
-            data = urllib.parse.urlencode({"csrf_token": token, "version_id": version_id, "confirm": "y",
-                                           "full_name": f"员工{user:05d}"}).encode()
+            data = urllib.parse.urlencode(
+                {
+                    "csrf_token": token,
+                    "version_id": version_id,
+                    "confirm": "y",
+                    "full_name": f"员工{user:05d}",
+                }
+            ).encode()
             start = time.perf_counter()
             status = 0
             try:
@@ -304,8 +410,12 @@ def wait_for(base: str, seconds: float = 60) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--database", default=os.environ.get("DATABASE_URL", ""), help="SQLAlchemy URL (default: temp SQLite)")
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--database", default=os.environ.get("DATABASE_URL", ""), help="SQLAlchemy URL (default: temp SQLite)"
+    )
     parser.add_argument("--employees", type=int, default=10_000)
     parser.add_argument("--regulations", type=int, default=30)
     parser.add_argument("--versions", type=int, default=3)
@@ -313,13 +423,18 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--signs", type=int, default=20, help="signatures per client")
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--reuse", action="store_true", help="the database is already seeded: measure only")
+    parser.add_argument("--skip-load", action="store_true", help="skip the signing load test")
     parser.add_argument("--serve", nargs=2, metavar=("URL", "PORT"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="portal-bench-"))
     if args.serve:
         serve(args.serve[0], work, int(args.serve[1]), args.workers)
         return
-    url = args.database.replace("postgresql://", "postgresql+psycopg://", 1) or f"sqlite:///{work / 'bench.sqlite3'}"
+    url = (
+        args.database.replace("postgresql://", "postgresql+psycopg://", 1)
+        or f"sqlite:///{work / 'bench.sqlite3'}"
+    )
     engine = create_engine(url)
     if engine.dialect.name == "postgresql":
         with engine.begin() as c:
@@ -328,13 +443,25 @@ def main() -> None:
     upgrade(engine)
     seeded = seed(engine, args.employees, args.regulations, args.versions)
     engine.dispose()
-    print(f"## {engine.dialect.name}: {args.employees} employees × {args.regulations} regulations × {args.versions} versions")
-    print(f"seeded {seeded['acks']:,} acknowledgements and {seeded['assignments']:,} assignments in {seeded['seconds']:.1f} s")
+    print(
+        f"## {engine.dialect.name}: {args.employees} employees × {args.regulations} regulations × {args.versions} versions"
+    )
+    print(
+        f"seeded {seeded['acks']:,} acknowledgements and {seeded['assignments']:,} assignments in {seeded['seconds']:.1f} s"
+    )
     for name, (median, best) in dashboard_figures(url, work, args.repeat).items():
-        print(f"- {name}: {1000 * median:.0f} ms" + (f" (median of {args.repeat}, best {1000 * best:.0f} ms)" if best else ""))
+        print(
+            f"- {name}: {1000 * median:.0f} ms"
+            + (f" (median of {args.repeat}, best {1000 * best:.0f} ms)" if best else "")
+        )
+    if args.skip_load:
+        return
     port = free_port()
-    server = subprocess.Popen([sys.executable, __file__, "--serve", url, str(port), "--workers", str(args.workers)],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    server = subprocess.Popen(
+        [sys.executable, __file__, "--serve", url, str(port), "--workers", str(args.workers)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         base = f"http://127.0.0.1:{port}"
         wait_for(base)
@@ -342,10 +469,12 @@ def main() -> None:
     finally:
         server.terminate()
         server.wait(30)
-    print(f"- signing under load (gunicorn {args.workers} workers × 4 threads, {args.clients} clients): "
-          f"{figures['signatures']} signatures in {figures['seconds']:.1f} s = {figures['per_second']:.0f}/s; "
-          f"latency p50 {figures['p50_ms']:.0f} ms, p95 {figures['p95_ms']:.0f} ms, p99 {figures['p99_ms']:.0f} ms, "
-          f"max {figures['max_ms']:.0f} ms; errors {figures['errors']}")
+    print(
+        f"- signing under load (gunicorn {args.workers} workers × 4 threads, {args.clients} clients): "
+        f"{figures['signatures']} signatures in {figures['seconds']:.1f} s = {figures['per_second']:.0f}/s; "
+        f"latency p50 {figures['p50_ms']:.0f} ms, p95 {figures['p95_ms']:.0f} ms, p99 {figures['p99_ms']:.0f} ms, "
+        f"max {figures['max_ms']:.0f} ms; errors {figures['errors']}"
+    )
     verify = create_engine(url)
     from sqlalchemy.orm import Session
 
@@ -354,7 +483,9 @@ def main() -> None:
     with Session(verify) as session:
         report = verify_chain(session)
     verify.dispose()
-    print(f"- chain after the load: {report.checked:,} records, {'intact' if report.ok else report.first_break}")
+    print(
+        f"- chain after the load: {report.checked:,} records, {'intact' if report.ok else report.first_break}"
+    )
 
 
 if __name__ == "__main__":

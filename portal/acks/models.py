@@ -21,7 +21,11 @@ GENESIS_HASH = "0" * 64
 
 class Acknowledgement(Base):
     __tablename__ = "acknowledgements"
-    __table_args__ = (Index("ix_acknowledgements_user_version", "user_id", "version_id"),)
+    __table_args__ = (
+        Index("ix_acknowledgements_user_version", "user_id", "version_id"),
+        # The dashboard's "has this person signed this regulation's target text" probe.
+        Index("ix_acknowledgements_user_regulation_version", "user_id", "regulation_id", "version_id"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
