@@ -35,6 +35,11 @@ from domain.errors import ImportFailed  # noqa: E402
 from importers.wordbin import DocReaderOptions, default_options, read_doc_files  # noqa: E402
 from importers.wordx import read_docx_bytes  # noqa: E402
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from import_seed_bench import bench_seed, print_seed  # noqa: E402
+
+__all__ = ["bench_doc_batch", "bench_seed"]
+
 SEED = ROOT / "handbook" / "sources" / "marketing-handbook-2010.txt"
 CORPUS = ROOT / ".." / "shared" / "corpus"
 # The corpus .doc files LibreOffice can read (the encrypted and fuzzed ones are error cases, not load).
@@ -189,7 +194,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--json", action="store_true", help="print the figures as JSON lines too")
     args = parser.parse_args(argv)
     wanted = args.only.split(",") if args.only else list(_benchmarks())
-    printers = {"doc_batch": _print_doc_batch}
+    printers = {"doc_batch": _print_doc_batch, "seed": print_seed}
     for name in wanted:
         function = _benchmarks()[name]
         takes_repeat = "repeat" in inspect.signature(function).parameters

@@ -49,6 +49,10 @@ def import_command(ctx: click.Context, sources: Sequence[Path], out_dir: Path | 
     run = _run_with_progress(files)
     if as_json:
         click.echo(dumps(handbook_to_dict(run.handbook)), nl=False)
+    elif not run.handbook.documents:
+        # Nothing usable came in: keep the previous output serving rather than
+        # replacing a whole handbook with an empty one.
+        click.echo("没有可导入的文档，输出目录保持不变。", err=True)
     else:
         target = out_dir if out_dir is not None else _default_out(ctx)
         write_output(run.handbook, target, run)

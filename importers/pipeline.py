@@ -150,9 +150,6 @@ def write_output(handbook: Handbook, out_dir: Path, run: ImportRun | None = None
 
 
 def _write_markdown(handbook: Handbook, out_dir: Path) -> list[Path]:
-    """Pages through the publishing helper's writer, when it is installed."""
-    try:
-        from importers import markdown
-    except ImportError:  # the writer is another module; the model alone is still useful
-        return []
+    from importers import markdown
+
     return list(markdown.write_handbook(handbook, out_dir))
