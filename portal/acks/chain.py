@@ -1,9 +1,9 @@
 """The hash chain, as pure functions: what a record's hash covers, and checking a sequence.
 
-A record's hash is the SHA-256 of a canonical JSON object holding the
-signer, the regulation, the version id, the SHA-256 of the version's
-canonical text, the UTC time (microseconds), the IP, the user agent and the
-previous record's hash.  Changing any of them, or removing or reordering a
+A record's hash is the SHA-256 of a canonical JSON array holding a format
+tag, the signer, the regulation, the version id, the SHA-256 of the
+version's canonical text, the signed name, the UTC time (microseconds), the
+IP, the user agent and the previous record's hash.  Changing any of them, or removing or reordering a
 record, breaks the chain from that record on.
 """
 
@@ -31,27 +31,33 @@ class ChainFields:
     prev_hash: str
 
 
+FORMAT_TAG = "handbook-ack-v1"
+# Compact JSON of a fixed-order array: canonical without sort_keys, and twice as fast
+# as a dict (verification walks hundreds of thousands of records).
+_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+
+
 def utc_stamp(moment: dt.datetime) -> str:
     """The time as hashed: ISO 8601 with microseconds and a ``Z`` (naive values are UTC)."""
     if moment.tzinfo is not None:
         moment = moment.astimezone(dt.UTC).replace(tzinfo=None)
-    return moment.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return moment.isoformat(timespec="microseconds") + "Z"
 
 
 def record_hash(fields: ChainFields) -> str:
-    payload = {
-        "user": fields.user_id,
-        "regulation": fields.regulation_id,
-        "version": fields.version_id,
-        "text_sha256": fields.text_sha256,
-        "name": fields.signed_name,
-        "at": utc_stamp(fields.signed_at),
-        "ip": fields.ip,
-        "ua": fields.user_agent,
-        "prev": fields.prev_hash,
-    }
-    canonical = json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+    payload = [
+        FORMAT_TAG,
+        fields.user_id,
+        fields.regulation_id,
+        fields.version_id,
+        fields.text_sha256,
+        fields.signed_name,
+        utc_stamp(fields.signed_at),
+        fields.ip,
+        fields.user_agent,
+        fields.prev_hash,
+    ]
+    return hashlib.sha256(_ENCODER.encode(payload).encode("utf-8")).hexdigest()
 
 
 @dataclass(frozen=True)
