@@ -163,8 +163,12 @@ def configure_request_hooks(app: Flask) -> None:
         return response
 
 
-def nav_items() -> list[tuple[str, str, str]]:
-    """(endpoint, label, url) of the navigation for the current user."""
+def nav_items() -> list[tuple[str, str, str, bool]]:
+    """(endpoint, label, url, active) of the navigation for the current user.
+
+    An item is active on its own endpoint, and on any page of its blueprint
+    when no other item shares that blueprint.
+    """
     from flask import current_app
 
     items: list[tuple[str, str]] = [("assignments.mine", "我的手册"), ("reading.index", "制度")]
@@ -174,10 +178,15 @@ def nav_items() -> list[tuple[str, str, str]]:
     if current_user.has_role(Role.MANAGER) or current_user.is_hr:
         items.append(("dashboard.index", "签署看板"))
     if current_user.is_hr:
-        items.append(("assignments.rules", "分配规则"))
-    if current_user.has_role(Role.ADMIN):
-        items.append(("admin.users", "管理"))
-    return [(endpoint, label, url_for(endpoint)) for endpoint, label in items]
+        items += [("assignments.rules", "分配规则"), ("admin.users", "管理")]
+    blueprints = [endpoint.split(".")[0] for endpoint, _ in items]
+    here = request.endpoint or ""
+
+    def active(endpoint: str) -> bool:
+        blueprint = endpoint.split(".")[0]
+        return here == endpoint or (blueprints.count(blueprint) == 1 and here.split(".")[0] == blueprint)
+
+    return [(endpoint, label, url_for(endpoint), active(endpoint)) for endpoint, label in items]
 
 
 def configure_templates(app: Flask) -> None:

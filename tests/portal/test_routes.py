@@ -103,3 +103,10 @@ def test_a_view_without_access_declaration_stops_the_factory(make_app: Callable[
             make_app()
     finally:
         factory.optional_blueprints = original  # type: ignore[assignment]
+
+
+def test_navigation_marks_only_the_current_page(client: Any, login: Callable[..., Any], make_user: Callable[..., Any]) -> None:
+    login(make_user("人事", roles={Role.HR}))
+    page = client.get("/hr/rules").get_data(as_text=True)
+    assert page.count('aria-current="page"') == 1
+    assert 'class="active" aria-current="page">分配规则<' in page

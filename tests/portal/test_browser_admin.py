@@ -1,0 +1,120 @@
+"""In a real browser: HR publishes a revision and watches the progress bar; admin pages on laptop and phone."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import threading
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import Browser, expect, sync_playwright
+from sqlalchemy.orm import Session
+from werkzeug.serving import make_server
+
+from domain.model import Release
+from domain.serialize import release_to_dict
+from portal.access import Role
+from portal.acks.services import SignRequest, sign
+from portal.assignments.services import NewRule, add_rule
+from portal.clock import FixedClock
+from portal.releases.models import RegulationVersion
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+ROOT = Path(__file__).resolve().parents[2]
+SHOTS = ROOT / "test-artifacts" / "screenshots"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+PASSWORD = "correct-horse-42"
+CLAUSES = ["销售人员应遵守合同，不得私自改价。", "回款须在三十日内完成。", "客户档案由销售内勤统一保管。"]
+
+
+@pytest.fixture
+def server(make_app: Callable[..., Any], session: Session, clock: FixedClock, make_user: Callable[..., Any],
+           publish: Callable[..., Any], document: Callable[..., Any]) -> Iterator[dict[str, Any]]:
+    publish("2026.1", document("sales", "销售管理制度", CLAUSES), document("meetings", "会议管理制度", ["会议须有纪要。"]))
+    add_rule(session, clock, NewRule("all", "", None, 30))
+    session.commit()
+    admin = make_user("周管理", roles={Role.ADMIN}, department="信息部")
+    signer = make_user("张伟", department="销售部")
+    version = session.query(RegulationVersion).filter_by(title="销售管理制度").one()
+    sign(session, clock, SignRequest(signer.id, version.id, True, "张伟", "127.0.0.1", "browser-test"))
+    session.commit()
+    app = make_app(WTF_CSRF_ENABLED=True)
+    http = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=http.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield {"url": f"http://127.0.0.1:{http.server_port}", "admin": admin, "signer": signer}
+    finally:
+        http.shutdown()
+        thread.join(5)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+def test_publishing_a_revision_shows_progress_and_asks_the_signer_again(
+    browser: Browser, server: dict[str, Any], document: Callable[..., Any], tmp_path: Path
+) -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    base = server["url"]
+    context = browser.new_context(viewport={"width": 1366, "height": 768}, locale="zh-CN")
+    page = context.new_page()
+    page.goto(f"{base}/login")
+    page.get_by_label("工号").fill(server["admin"].employee_no)
+    page.get_by_label("密码").fill(PASSWORD)
+    page.get_by_role("button", name="登录").click()
+
+    page.goto(f"{base}/hr/rules")
+    expect(page.get_by_role("heading", name="分配规则")).to_be_visible()
+    page.screenshot(path=str(SHOTS / "31-rules-laptop.png"))
+    page.goto(f"{base}/admin/users")
+    expect(page.get_by_role("cell", name="张伟")).to_be_visible()
+    page.screenshot(path=str(SHOTS / "32-users-laptop.png"))
+
+    revised = Release("x", "手册", dt.date(2026, 4, 1), (
+        document("sales", "销售管理制度", [CLAUSES[0], "回款须在十五日内完成。", CLAUSES[2]]),
+        document("meetings", "会议管理制度", ["会议须有纪要。"]),
+    ))
+    upload = tmp_path / "2026.2.json"
+    upload.write_text(json.dumps(release_to_dict(revised), ensure_ascii=False), encoding="utf-8")
+    page.goto(f"{base}/admin/publish")
+    page.get_by_label("制度文件（.doc / .docx / .txt / .json）").set_input_files(str(upload))
+    page.get_by_label("版本号").fill("2026.2")
+    page.get_by_label("生效日期").fill("2026-04-01")
+    page.get_by_role("button", name="开始发布").click()
+    expect(page.get_by_role("heading", name="发布进度")).to_be_visible()
+    expect(page.locator(".job-label")).to_have_text("已完成", timeout=20_000)
+    expect(page.locator(".job-message")).to_contain_text("1 人次需要重新签署")
+    page.screenshot(path=str(SHOTS / "33-publish-progress-laptop.png"))
+
+    page.goto(f"{base}/admin/audit")
+    expect(page.locator("table")).to_contain_text("发布")
+    page.screenshot(path=str(SHOTS / "34-audit-laptop.png"))
+    page.goto(f"{base}/admin/verify")
+    page.get_by_role("button", name="开始校验").click()
+    expect(page.get_by_text("校验通过")).to_be_visible()
+    context.close()
+
+    phone = browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN", is_mobile=True,
+                                has_touch=True, device_scale_factor=2)
+    mobile = phone.new_page()
+    mobile.goto(f"{base}/login")
+    mobile.get_by_label("工号").fill(server["signer"].employee_no)
+    mobile.get_by_label("密码").fill(PASSWORD)
+    mobile.get_by_role("button", name="登录").click()
+    expect(mobile.get_by_text("已修订，请重新签署")).to_be_visible()
+    mobile.screenshot(path=str(SHOTS / "35-resign-request-phone.png"))
+    mobile.get_by_role("link", name="销售管理制度").click()
+    expect(mobile.get_by_role("heading", name="本次修订的变化")).to_be_visible()
+    mobile.screenshot(path=str(SHOTS / "36-what-changed-phone.png"))
+    phone.close()
