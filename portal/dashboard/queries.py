@@ -158,42 +158,49 @@ def _signed_condition(targets: Targets) -> ColumnElement[bool]:
     return Acknowledgement.version_id.in_(counting) if counting else false()
 
 
+def _counting_join(targets: Targets) -> ColumnElement[bool]:
+    """The ON clause pairing an assignment with the signature that counts for it.
+
+    With one counting version per regulation (no editorial revision since the
+    last substantive one) it is an equality on a CASE, one index probe per
+    assignment; otherwise the IN list.
+    """
+    pairing = and_(
+        Acknowledgement.user_id == Assignment.user_id, Acknowledgement.regulation_id == Assignment.regulation_id
+    )
+    if targets.counting and all(len(ids) == 1 for ids in targets.counting.values()):
+        single = {regulation_id: ids[0] for regulation_id, ids in targets.counting.items()}
+        return and_(pairing, Acknowledgement.version_id == case(single, value=Assignment.regulation_id, else_=-1))
+    return and_(pairing, _signed_condition(targets))
+
+
 def completion_matrix(session: Session, criteria: DashboardFilter, today: dt.date) -> Matrix:
+    """One pass over the assignments, each joined to the signature that counts (if any).
+
+    At most one counting signature exists per person and baseline (the signing
+    service refuses a second one under the chain lock), so the join never
+    multiplies rows.
+    """
     targets = target_versions(session, criteria.release)
-    assigned_rows = session.execute(
+    late = Assignment.due_on < today
+    rows = session.execute(
         select(
             User.department,
             Assignment.regulation_id,
             func.count(),
-            func.sum(case((Assignment.due_on < today, 1), else_=0)),
+            func.count(Acknowledgement.id),
+            func.sum(case((and_(late, Acknowledgement.id.is_(None)), 1), else_=0)),
         )
+        .select_from(Assignment)
         .join(User, User.id == Assignment.user_id)
+        .outerjoin(Acknowledgement, _counting_join(targets))
         .where(*_assignment_filters(criteria, targets))
         .group_by(User.department, Assignment.regulation_id)
     ).all()
-    # One counting signature per person and baseline (the signing service refuses a second
-    # one under the chain lock), so plain counts need no DISTINCT.
-    signed_rows = session.execute(
-        select(
-            User.department,
-            Assignment.regulation_id,
-            func.count(),
-            func.sum(case((Assignment.due_on < today, 1), else_=0)),
-        )
-        .select_from(Acknowledgement)
-        .join(
-            Assignment,
-            and_(Assignment.user_id == Acknowledgement.user_id, Assignment.regulation_id == Acknowledgement.regulation_id),
-        )
-        .join(User, User.id == Assignment.user_id)
-        .where(_signed_condition(targets), *_assignment_filters(criteria, targets))
-        .group_by(User.department, Assignment.regulation_id)
-    ).all()
-    signed = {(d, r): (int(s), int(so or 0)) for d, r, s, so in signed_rows}
-    cells: dict[tuple[str, int], Cell] = {}
-    for department, regulation_id, count, due_passed in assigned_rows:
-        got, got_late = signed.get((department, regulation_id), (0, 0))
-        cells[(department, regulation_id)] = Cell(department, regulation_id, int(count), got, int(due_passed or 0) - got_late)
+    cells = {
+        (department, regulation_id): Cell(department, regulation_id, int(count), int(signed), int(overdue or 0))
+        for department, regulation_id, count, signed, overdue in rows
+    }
     regulations = session.execute(
         select(Regulation.id, Regulation.title)
         .where(Regulation.id.in_(list(targets.labels)), Regulation.retired.is_(False))
@@ -225,24 +232,11 @@ class StatusRow:
 
 def _signed_at(targets: Targets) -> Any:
     """The time of the counting signature of the row's person and regulation (NULL if none)."""
-    return (
-        select(func.min(Acknowledgement.signed_at))
-        .where(
-            Acknowledgement.user_id == Assignment.user_id,
-            Acknowledgement.regulation_id == Assignment.regulation_id,
-            _signed_condition(targets),
-        )
-        .correlate(Assignment)
-        .scalar_subquery()
-    )
+    return select(func.min(Acknowledgement.signed_at)).where(_counting_join(targets)).correlate(Assignment).scalar_subquery()
 
 
 def _is_signed(targets: Targets) -> ColumnElement[bool]:
-    return exists().where(
-        Acknowledgement.user_id == Assignment.user_id,
-        Acknowledgement.regulation_id == Assignment.regulation_id,
-        _signed_condition(targets),
-    )
+    return exists().where(_counting_join(targets))
 
 
 def _status_query(criteria: DashboardFilter, targets: Targets, only: str, today: dt.date) -> Select[tuple[object, ...]]:
