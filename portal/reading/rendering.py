@@ -1,10 +1,13 @@
 """A regulation version as HTML: Markdown rendered by markdown-it-py with raw HTML disabled.
 
-The Markdown comes from ``importers.markdown.render_document`` when that
-module exists and its output keeps every clause anchor; otherwise from
-:func:`document_markdown`, our own writer.  Imported text is escaped either
-way: markdown-it-py runs with ``html=False`` and our writer backslash-escapes
-every ASCII punctuation mark, so no imported text becomes markup.
+The Markdown comes from ``importers.markdown.render_document`` (the same
+pages the site is built from) when that module exists and the result keeps
+every clause anchor; otherwise from :func:`document_markdown`, our own
+writer.  The importer writes Python-Markdown's attribute lists (``## 一、… {#一}``
+and a ``{: #二-1 .clause }`` line closing a paragraph): a small core rule
+turns those into ``id``/``class`` attributes (nothing else is accepted), and
+the YAML front matter is dropped.  Imported text is escaped either way:
+markdown-it-py runs with ``html=False``.
 """
 
 from __future__ import annotations
@@ -16,7 +19,10 @@ from collections.abc import Callable, Iterable
 from functools import lru_cache
 
 from markdown_it import MarkdownIt
+from markdown_it.rules_core import StateCore
+from markdown_it.token import Token
 from mdit_py_plugins.attrs import attrs_block_plugin
+from mdit_py_plugins.front_matter import front_matter_plugin
 
 from domain.model import Document, Section, SectionKind, Table
 
@@ -24,13 +30,63 @@ HEADING_KINDS = {SectionKind.PART, SectionKind.CHAPTER, SectionKind.SECTION, Sec
 _PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")
 
 
+HEADING_ID = re.compile(r"\s*\{#([^\s{}]+)\}\s*$")
+ATTR_LIST = re.compile(r"(?:^|\n)\{:\s*([^{}\n]*)\}\s*$")
+SAFE_NAME = re.compile(r"^[^\s\"'<>&{}]+$")
+
+
+def _apply_attr_list(opener: Token, spec: str) -> None:
+    """Only ``#id`` and ``.class`` from an attribute list; anything else is ignored."""
+    for part in spec.split():
+        name = part[1:]
+        if not SAFE_NAME.match(name):
+            continue
+        if part.startswith("#"):
+            opener.attrSet("id", name)
+        elif part.startswith("."):
+            classes = str(opener.attrGet("class") or "")
+            opener.attrSet("class", f"{classes} {name}".strip())
+
+
+def attr_lists(state: StateCore) -> None:
+    """Core rule (before inline parsing): heading ``{#id}`` and paragraph ``{: …}`` lines."""
+    title = state.env.get("drop_title") if isinstance(state.env, dict) else None
+    tokens = state.tokens
+    kept: list[Token] = []
+    skip = 0
+    for index, token in enumerate(tokens):
+        if skip:
+            skip -= 1
+            continue
+        if token.type == "heading_open" and index + 1 < len(tokens):
+            inline = tokens[index + 1]
+            match = HEADING_ID.search(inline.content)
+            if match:
+                token.attrSet("id", match.group(1))
+                inline.content = inline.content[: match.start()]
+            if title and token.tag == "h1" and inline.content.strip() == title:
+                skip = 2  # the page prints the title itself
+                continue
+        elif token.type == "paragraph_open" and index + 1 < len(tokens):
+            inline = tokens[index + 1]
+            match = ATTR_LIST.search(inline.content)
+            if match:
+                _apply_attr_list(token, match.group(1))
+                inline.content = inline.content[: match.start()].rstrip()
+        kept.append(token)
+    state.tokens = kept
+
+
 @lru_cache(maxsize=1)
 def markdown_renderer() -> MarkdownIt:
-    return (
+    renderer = (
         MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
         .use(attrs_block_plugin)
+        .use(front_matter_plugin)
         .enable("table")
     )
+    renderer.core.ruler.before("inline", "attr_lists", attr_lists)
+    return renderer
 
 
 def escape_markdown(text: str) -> str:
@@ -106,17 +162,9 @@ def render_html(document: Document) -> str:
     writer = _importer_writer()
     if writer is not None:
         try:
-            html = renderer.render(_drop_title(writer(document), document.title))
+            html = renderer.render(writer(document), {"drop_title": document.title})
         except Exception:  # another stage's writer must never take the reading page down
             html = ""
         if html and keeps_anchors(html, document):
             return str(html)
     return str(renderer.render(document_markdown(document)))
-
-
-def _drop_title(markdown: str, title: str) -> str:
-    """The importer's page starts with ``# Title``; the portal prints the title itself."""
-    lines = markdown.lstrip().split("\n")
-    if lines and lines[0].startswith("# ") and title in lines[0]:
-        lines = lines[1:]
-    return "\n".join(lines)
