@@ -155,20 +155,24 @@ VARIANTS = (("bare", bare_config), ("bare+nav", nav_config), ("ours", our_config
 
 
 def measure(label: str, docs: Path, work: Path, repeat: int) -> dict[str, float]:
+    """Median build time and site size per variant; variants interleaved so load drifts hit all alike."""
     ours = ROOT / "mkdocs.yml"
-    out: dict[str, float] = {}
+    configs: dict[str, Path] = {}
     for name, make in VARIANTS:
-        site = work / f"site-{name}"
         # Our config's hooks and custom_dir are relative to the repo: keep that file there.
-        config = ROOT / f".bench-{os.getpid()}.yml" if name == "ours" else work / f"{name}.yml"
-        config.write_text(make(ours, docs, site), encoding="utf-8")
-        try:
-            times = [build_once(config) for _ in range(repeat)]
-        finally:
-            if name == "ours":
-                config.unlink()
-        out[f"{name}_s"] = statistics.median(times)
-        out[f"{name}_mb"] = site_size(site) / 1e6
+        configs[name] = ROOT / f".bench-{os.getpid()}.yml" if name == "ours" else work / f"{name}.yml"
+        configs[name].write_text(make(ours, docs, work / f"site-{name}"), encoding="utf-8")
+    times: dict[str, list[float]] = {name: [] for name, _ in VARIANTS}
+    try:
+        for _ in range(repeat):
+            for name, _make in VARIANTS:
+                times[name].append(build_once(configs[name]))
+    finally:
+        configs["ours"].unlink()
+    out: dict[str, float] = {}
+    for name, _ in VARIANTS:
+        out[f"{name}_s"] = statistics.median(times[name])
+        out[f"{name}_mb"] = site_size(work / f"site-{name}") / 1e6
     cells = " | ".join(f"{n} {out[f'{n}_s']:6.2f} s {out[f'{n}_mb']:6.1f} MB" for n, _ in VARIANTS)
     print(
         f"{label:<26} {cells} | ours/bare {out['ours_s'] / out['bare_s']:.2f}, "
