@@ -1,7 +1,8 @@
 """The 本版变更 page: what changed since the previous release, clause by clause.
 
 Computed from the domain model by :func:`domain.diff.diff_releases` (clauses
-matched by anchor, formatting-only edits counted but not listed), rendered as
+matched by content, then by anchor; formatting-only edits counted but not
+listed; renumbered clauses named so that nobody trusts an old link), rendered as
 Markdown with the changed text marked inline (``<del>``/``<ins>`` around
 escaped text).
 """
