@@ -179,3 +179,17 @@ def test_signing_through_the_reading_page_shows_the_receipt(
     assert stored.user_agent.startswith("Werkzeug")
     regulation = session.scalars(select(Regulation)).one()
     assert stored.regulation_id == regulation.id
+
+
+def test_shared_terminals_ask_for_the_password_again(
+    make_app: Callable[..., Any], make_user: Callable[..., Any], handbook: RegulationVersion
+) -> None:
+    client = make_app(SIGN_REQUIRES_PASSWORD=True).test_client()
+    user = make_user("吴十")
+    client.post("/login", data={"employee_no": user.employee_no, "password": "correct-horse-42"})
+    assert "请再次输入登录密码" in client.get("/regulations/sales").get_data(as_text=True)
+    form = {"version_id": handbook.id, "confirm": "y", "full_name": "吴十", "password": "wrong"}
+    refused = client.post("/regulations/sales/sign", data=form)
+    assert refused.status_code == 422 and "密码不正确" in refused.get_data(as_text=True)
+    accepted = client.post("/regulations/sales/sign", data={**form, "password": "correct-horse-42"})
+    assert accepted.status_code == 302 and "/my/signatures/" in accepted.headers["Location"]
