@@ -18,7 +18,9 @@ from __future__ import annotations
 
 import heapq
 from collections import OrderedDict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
+from itertools import repeat
+from operator import add, itemgetter
 from typing import Any
 
 from whoosh import query as wq
@@ -48,7 +50,12 @@ class CachedEvaluator:
     def top(self, q: wq.Query, limit: int) -> tuple[list[tuple[float, int]], int]:
         """The best ``limit`` (score, docnum), best first (ties: lower docnum first), and the match count."""
         scores = self.scores(q)
-        best = heapq.nlargest(limit, scores.items(), key=lambda item: (item[1], -item[0]))
+        best = heapq.nlargest(limit, scores.items(), key=itemgetter(1))
+        if best:
+            # Whoosh breaks ties by document number; re-rank everything tied with the last place.
+            floor = best[-1][1]
+            tied = [item for item in scores.items() if item[1] >= floor]
+            best = sorted(tied, key=lambda item: (-item[1], item[0]))[:limit]
         return [(score, docnum) for docnum, score in best], len(scores)
 
     def scores(self, q: wq.Query) -> Scores:
@@ -56,12 +63,20 @@ class CachedEvaluator:
             scores = self._term(q.fieldname, q.text)
             return {d: s * q.boost for d, s in scores.items()} if q.boost != 1.0 else scores
         if isinstance(q, wq.And):
-            return _intersection([self.scores(sub) for sub in q.subqueries])
+            # Nested ANDs are flattened, so that the rarest term of all drives the intersection.
+            return _intersection([self.scores(sub) for sub in _flat(q, wq.And)])
         if isinstance(q, wq.Or):
-            return _union([self.scores(sub) for sub in q.subqueries])
+            return _union([self.scores(sub) for sub in _flat(q, wq.Or)])
         if isinstance(q, wq.AndMaybe):
             required, optional = self.scores(q.a), self.scores(q.b)
-            return {d: s + optional.get(d, 0.0) for d, s in required.items()}
+            keys = list(required)
+            return dict(
+                zip(
+                    keys,
+                    map(add, map(required.__getitem__, keys), map(optional.get, keys, repeat(0.0))),
+                    strict=True,
+                )
+            )
         if isinstance(q, wq.AndNot):
             kept, excluded = self.scores(q.a), self.scores(q.b)
             return {d: s for d, s in kept.items() if d not in excluded}
@@ -110,6 +125,18 @@ class CachedEvaluator:
         return value
 
 
+def _flat(q: wq.Query, kind: type) -> list[wq.Query]:
+    """The operands of nested ANDs (or ORs) as one list: the scores are sums either way."""
+    out: list[wq.Query] = []
+    for sub in q.subqueries:
+        out += _flat(sub, kind) if type(sub) is kind else [sub]
+    return out
+
+
+# The sums below iterate with map() over C functions (dict.__getitem__, dict.get, operator.add):
+# a Python-level loop or generator per document cost several times more on broad queries.
+
+
 def _intersection(children: list[Scores]) -> Scores:
     if not children:
         return {}
@@ -117,15 +144,21 @@ def _intersection(children: list[Scores]) -> Scores:
     keys: Iterable[int] = children[0].keys()
     for child in children[1:]:
         keys = keys & child.keys()
-    return {d: sum(child[d] for child in children) for d in keys}
+    keys = list(keys)
+    return _summed(keys, children, lambda child: map(child.__getitem__, keys))
 
 
 def _union(children: list[Scores]) -> Scores:
-    if not children:
-        return {}
-    children.sort(key=len, reverse=True)
-    result = dict(children[0])
+    if len(children) <= 1:
+        return children[0] if children else {}
+    keys = list(set().union(*children))
+    return _summed(keys, children, lambda child: map(child.get, keys, repeat(0.0)))
+
+
+def _summed(
+    keys: list[int], children: list[Scores], values_of: Callable[[Scores], Iterator[float]]
+) -> Scores:
+    values: Iterable[float] = values_of(children[0])
     for child in children[1:]:
-        for d, s in child.items():
-            result[d] = result.get(d, 0.0) + s
-    return result
+        values = map(add, values, values_of(child))
+    return dict(zip(keys, values, strict=True))

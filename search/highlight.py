@@ -13,7 +13,7 @@ import re
 import unicodedata
 from collections.abc import Sequence
 
-from domain.normalize import fix_glyphs
+from domain.normalize import GLYPH_VARIANTS, fix_glyphs
 
 MARK_OPEN = "<mark>"
 MARK_CLOSE = "</mark>"
@@ -27,8 +27,14 @@ def terms_pattern(terms: Sequence[str]) -> re.Pattern[str] | None:
     return re.compile("|".join(re.escape(t) for t in ordered)) if ordered else None
 
 
+_GLYPHS = str.maketrans(GLYPH_VARIANTS)
+
+
 def comparable(text: str) -> str:
     """The text folded like the index folds it, one character for one (offsets stay valid)."""
+    folded = unicodedata.normalize("NFKC", text).translate(_GLYPHS).lower()
+    if len(folded) == len(text):  # nearly always: one call for the whole text
+        return folded
     return "".join(_fold(ch) for ch in text)
 
 
