@@ -100,3 +100,24 @@ def test_versioned_site_is_served_behind_login_and_linked_from_the_page(
     served.close()
     assert served.status_code == 200 and "站点页面" in served.get_data(as_text=True)
     assert client.get("/site/../portal.sqlite3").status_code == 404
+
+
+def test_search_page_shows_hits_from_the_search_stage_with_links_to_clauses(
+    client: FlaskClient, login: Callable[..., Any], make_user: Callable[..., Any], document: Callable[..., Any],
+    tmp_path: Any, runner: Any,
+) -> None:
+    from cli.main import main
+
+    release = Release("2026.1", "手册", dt.date(2026, 1, 1),
+                      (document("sales", "销售管理制度", ["回款须在三十日内完成。", "<b>客户</b>档案由内勤保管。"]),))
+    releases = tmp_path / "handbook" / "releases"
+    releases.mkdir(parents=True)
+    (releases / "2026.1.json").write_text(json.dumps(release_to_dict(release), ensure_ascii=False), encoding="utf-8")
+    built = runner.invoke(main, ["--root", str(tmp_path), "index"])
+    assert built.exit_code == 0, built.output
+    login(make_user("张三"))
+    page = client.get("/search?q=回款").get_data(as_text=True)
+    assert "<mark>回款</mark>" in page
+    assert 'href="/regulations/sales#%E7%AC%AC%E4%B8%80%E6%9D%A1"' in page or 'href="/regulations/sales#第一条"' in page
+    other = client.get("/search?q=客户").get_data(as_text=True)
+    assert "&lt;b&gt;" in other and "<b>客户" not in other
