@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from collections.abc import Iterator, Sequence
+from itertools import accumulate
 from typing import Any
 
 from whoosh.codec.whoosh3 import W3Codec, W3LeafMatcher
@@ -50,6 +51,13 @@ class BisectingLeafMatcher(W3LeafMatcher):  # type: ignore[misc]
         if self._ids is None:
             self._read_ids()
         self._i = bisect_left(self._ids, targetid, self._i)
+
+    def _read_ids(self) -> None:
+        # Whoosh delta-decodes a block's ids with a Python generator; accumulate() does it in C.
+        if self._data is None:
+            self._read_data()
+        ids = self._data[0]
+        self._ids = ids if self._byteids else tuple(accumulate(ids))
 
     def block_postings(self) -> Iterator[tuple[Sequence[int], Sequence[float]]]:
         """The remaining postings a block at a time, as (document numbers, weights)."""
