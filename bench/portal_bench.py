@@ -85,6 +85,24 @@ def _chunks(rows: Iterator[dict[str, Any]], size: int = BATCH) -> Iterator[list[
         yield chunk
 
 
+def bulk_insert(connection: Any, table: Any, rows: Iterator[dict[str, Any]]) -> None:
+    """COPY on PostgreSQL (several times faster than INSERTs), batched executemany elsewhere."""
+    if connection.dialect.name != "postgresql":
+        for chunk in _chunks(rows):
+            connection.execute(table.insert(), chunk)
+        return
+    first = next(rows, None)
+    if first is None:
+        return
+    columns = list(first)
+    cursor = connection.connection.driver_connection.cursor()
+    with cursor.copy(f"COPY {table.name} ({', '.join(columns)}) FROM STDIN") as copy:
+        copy.write_row([first[c] for c in columns])
+        for row in rows:
+            copy.write_row([row[c] for c in columns])
+    cursor.close()
+
+
 def seed(engine: Engine, employees: int, regulations: int, versions: int) -> dict[str, Any]:
     """Bulk-load the scenario; returns counts and the seeding time."""
     from portal.acks.models import AckChainHead, Acknowledgement
@@ -165,11 +183,9 @@ def seed(engine: Engine, employees: int, regulations: int, versions: int) -> dic
             }
             for u in range(1, employees + 1)
         )
-        for chunk in _chunks(users):
-            c.execute(User.__table__.insert(), chunk)
+        bulk_insert(c, User.__table__, users)
         roles = ({"user_id": u, "role": "employee"} for u in range(1, employees + 1))
-        for chunk in _chunks(roles):
-            c.execute(UserRole.__table__.insert(), chunk)
+        bulk_insert(c, UserRole.__table__, roles)
         c.execute(UserRole.__table__.insert(), [{"user_id": 1, "role": "hr"}])
         assignments = (
             {
@@ -181,8 +197,7 @@ def seed(engine: Engine, employees: int, regulations: int, versions: int) -> dic
             for u in range(1, employees + 1)
             for r in range(1, regulations + 1)
         )
-        for chunk in _chunks(assignments):
-            c.execute(Assignment.__table__.insert(), chunk)
+        bulk_insert(c, Assignment.__table__, assignments)
 
         signed_current = int(employees * SIGNED_CURRENT_SHARE)
         prev, ack_id = GENESIS_HASH, 0
@@ -218,8 +233,7 @@ def seed(engine: Engine, employees: int, regulations: int, versions: int) -> dic
                         }
                         prev = digest
 
-        for chunk in _chunks(acks()):
-            c.execute(Acknowledgement.__table__.insert(), chunk)
+        bulk_insert(c, Acknowledgement.__table__, acks())
         c.execute(
             AckChainHead.__table__.update()
             .where(AckChainHead.id == 1)
