@@ -48,13 +48,14 @@ def alembic_config(connection: Connection | None = None) -> Config:
     return config
 
 
-def upgrade(engine: Engine, revision: str = "head") -> None:
+def upgrade(engine: Engine, revision: str = "heads") -> None:
+    """Upgrade to every head: should two feature packages ever branch the chain, both still apply."""
     with engine.begin() as connection:
         command.upgrade(alembic_config(connection), revision)
 
 
-def head_revision() -> str | None:
-    return ScriptDirectory.from_config(alembic_config()).get_current_head()
+def head_revisions() -> tuple[str, ...]:
+    return tuple(ScriptDirectory.from_config(alembic_config()).get_heads())
 
 
 def current_revision(engine: Engine) -> str | None:

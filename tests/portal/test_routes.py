@@ -110,3 +110,9 @@ def test_navigation_marks_only_the_current_page(client: Any, login: Callable[...
     page = client.get("/hr/rules").get_data(as_text=True)
     assert page.count('aria-current="page"') == 1
     assert 'class="active" aria-current="page">分配规则<' in page
+
+
+def test_migrations_form_one_linear_chain() -> None:
+    from portal.migrate import head_revisions
+
+    assert len(head_revisions()) == 1, "two migration heads: set the newer one's down_revision to the other"
