@@ -123,3 +123,19 @@ def test_publish_command_imports_a_release_file_end_to_end(
     refused = runner.invoke(main, ["--root", str(tmp_path), "publish", str(source), "--version", "2026.3", "--effective", "2026-04-01"],
                             env={"DATABASE_URL": url})
     assert refused.exit_code == 1 and "已经发布过" in refused.output
+
+
+def test_publish_command_imports_a_source_text_file_through_the_import_pipeline(
+    runner: FlaskCliRunner, tmp_path: Path, app: Any, session: Session
+) -> None:
+    from cli.main import main
+
+    source = tmp_path / "销售管理制度.txt"
+    source.write_text("销售管理制度\n第一章 总则\n第一条 为规范销售行为，特制定本制度。\n第二条 回款须在三十日内完成。\n",
+                      encoding="utf-8")
+    result = runner.invoke(main, ["--root", str(tmp_path), "publish", str(source), "--version", "2026.1",
+                                  "--effective", "2026-01-01"], env={"DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"]})
+    assert result.exit_code == 0, result.output
+    assert "新增：《销售管理制度》" in result.output
+    version = session.scalars(select(RegulationVersion)).one()
+    assert version.label == "2026.1" and version.clause_count >= 2
