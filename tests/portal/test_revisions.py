@@ -139,3 +139,16 @@ def test_publish_command_imports_a_source_text_file_through_the_import_pipeline(
     assert "新增：《销售管理制度》" in result.output
     version = session.scalars(select(RegulationVersion)).one()
     assert version.label == "2026.1" and version.clause_count >= 2
+
+
+def test_dashboard_counts_signatures_of_the_version_chosen_in_the_filter(
+    session: Session, clock: FixedClock, signed: Any, publish: Callable[..., Any], document: Callable[..., Any]
+) -> None:
+    from portal.dashboard.queries import DashboardFilter, completion_matrix
+
+    publish("2026.2", document("sales", "销售管理制度", ["销售人员应遵守合同，不得私自改价。", "回款须在十五日内完成。"]))
+    current = completion_matrix(session, DashboardFilter(), clock.today())
+    earlier = completion_matrix(session, DashboardFilter(release="2026.1"), clock.today())
+    assert (current.total.assigned, current.total.signed) == (1, 0)
+    assert (earlier.total.assigned, earlier.total.signed) == (1, 1)
+    assert current.regulations[0][2] == "2026.2" and earlier.regulations[0][2] == "2026.1"
