@@ -20,8 +20,8 @@ from search.documents import SiteAddress, search_documents
 from search.service import SearchHit, WhooshSearchEngine
 
 QUERIES = Path(__file__).with_name("queries.yaml")
-RECALL_AT_5_FLOOR = 0.85
-MRR_FLOOR = 0.75
+RECALL_AT_5_FLOOR = 0.92
+MRR_FLOOR = 0.85
 MIN_QUERIES = 40
 DEPTH = 10  # ranks beyond this count as not found (reciprocal rank 0)
 
