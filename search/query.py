@@ -15,7 +15,7 @@ only raise the score (``会议纪要由谁签署?`` needs 会议纪要 and 签�
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from domain.errors import HandbookError
 from search.analysis import CLAUSE_NUMBER_RE, Segmenter, normalize
@@ -288,6 +288,5 @@ def _dedupe(words: list[Word]) -> list[Word]:
 def _require_something(parsed: ParsedQuery) -> ParsedQuery:
     """If every word is a single character, they are all required (``卡``, ``月 日``)."""
     if parsed.words and all(w.optional for w in parsed.words) and not (parsed.phrases or parsed.numbers):
-        words = tuple(Word(w.text, w.subwords, False, w.alternatives) for w in parsed.words)
-        return ParsedQuery(**{**parsed.__dict__, "words": words})
+        return replace(parsed, words=tuple(replace(w, optional=False) for w in parsed.words))
     return parsed
