@@ -94,5 +94,6 @@ def test_printed_page_is_a4_without_site_chrome(browser: Browser, base_url: str,
         ["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True
     ).stdout
     assert "市场营销中心会议管理制度" in text and "第十条" in text
+    assert re.search(r"第\s*1\s*页\s*/\s*共\s*\d+\s*页", text)  # page numbers from the @page margin box
     for chrome in ("不是现行版本", "岗位说明书", "组织架构", "搜索"):
         assert chrome not in text
