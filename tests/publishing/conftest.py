@@ -27,4 +27,5 @@ def two_release_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     store_releases(root, first_release(), second_release())
     result = CliRunner().invoke(main, ["--root", str(root), "build", "--all"], catch_exceptions=False)
     assert result.exit_code == 0, result.output
+    (root / "build-output.txt").write_text(result.output, encoding="utf-8")  # for the CLI tests
     return root

@@ -175,3 +175,16 @@ def test_unsafe_version_names_are_refused(tmp_path: Path, version: str) -> None:
             root / "handbook/model.json", root / "handbook/releases", version, dt.date(2026, 1, 1), ""
         )
     assert not (root / "handbook/releases").exists() or not any((root / "handbook/releases").iterdir())
+
+
+def test_multi_release_build_shows_progress_and_a_summary(root: Path) -> None:
+    output = (root / "build-output.txt").read_text(encoding="utf-8")
+    assert "构建站点" in output
+    assert "2 个版本，最新 2026.2" in output
+
+
+def test_build_without_releases_explains_what_to_do(tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["--root", str(tmp_path), "build"])
+    assert result.exit_code != 0
+    assert "handbook release" in result.output
+    assert not (tmp_path / "site").exists()
