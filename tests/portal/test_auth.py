@@ -206,3 +206,28 @@ def test_user_add_and_set_password_commands(runner: Any, app: Any, tmp_path: Pat
     response = client.post("/login", data={"employee_no": "H1", "password": "second-pass-2"})
     assert response.headers["Location"] == "/my"
     assert client.get("/hr/dashboard/").status_code == 200
+
+
+def test_admin_role_change_is_audited_and_exportable(client: FlaskClient, login: Callable[..., Any],
+                                                     make_user: Callable[..., Any], session: Session) -> None:
+    from portal.audit.models import AuditEvent
+
+    admin = make_user("管理员", roles={Role.ADMIN})
+    staff = make_user("张三")
+    login(admin)
+    response = client.post(f"/admin/users/{staff.id}", data={"roles": ["employee", "hr"], "active": "y"})
+    assert response.status_code == 302
+    event = session.scalars(select(AuditEvent).where(AuditEvent.action == "role_changed")).one()
+    assert "张三" in event.target and "人力资源" in event.detail and event.actor_id == admin.id
+    export = client.get("/admin/audit.csv?action=role_changed", buffered=True)
+    text = export.data.decode("utf-8-sig")
+    assert "角色变更" in text and "张三" in text
+    assert client.get("/admin/audit?action=role_changed").status_code == 200
+
+
+def test_admin_cannot_remove_their_own_admin_role(client: FlaskClient, login: Callable[..., Any],
+                                                  make_user: Callable[..., Any]) -> None:
+    admin = make_user("管理员", roles={Role.ADMIN})
+    login(admin)
+    response = client.post(f"/admin/users/{admin.id}", data={"roles": ["employee"], "active": "y"}, follow_redirects=True)
+    assert "不能取消自己的管理员角色" in response.get_data(as_text=True)
