@@ -71,3 +71,49 @@ def test_committed_releases_build_strictly_with_every_link_and_anchor_resolved(t
     versions = json.loads((tmp_path / "versions.json").read_text(encoding="utf-8"))
     assert {v["version"] for v in versions} == {r.version for r in releases}
     assert (tmp_path / "latest" / "forms" / "index.html").is_file()
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+def test_org_chart_is_drawn_without_any_request_off_the_machine(built: Path) -> None:
+    """Mermaid is vendored: the intranet has no CDN, and the org chart must still be a diagram."""
+    import functools
+    import threading
+    from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+
+    from playwright.sync_api import sync_playwright
+
+    class Quiet(SimpleHTTPRequestHandler):
+        def log_message(self, format: str, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(built)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    outside: list[str] = []
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(
+                executable_path="/usr/bin/chromium",
+                args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                      "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+            )
+            page = browser.new_page()
+            page.route(
+                "**/*",
+                lambda route: route.continue_()
+                if "127.0.0.1" in route.request.url
+                else (outside.append(route.request.url), route.abort())[1],
+            )
+            page.goto(f"http://127.0.0.1:{server.server_address[1]}/{urls.ORG_CHART_PAGE}")
+            # Material swaps <pre class="mermaid"> for a <div> holding the SVG in a
+            # closed shadow root: a drawn chart is a div with real height.
+            page.wait_for_function(
+                "() => [...document.querySelectorAll('div.mermaid')]"
+                ".some(e => e.getBoundingClientRect().height > 80)",
+                timeout=15_000,
+            )
+            browser.close()
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert outside == []
