@@ -1,4 +1,4 @@
-"""A parsed query as Whoosh query objects: the only module that speaks Whoosh's query API.
+"""A parsed query as Whoosh query objects (the one place that builds them).
 
 Each word matches its own term, or all of its search-mode sub-words when
 they cover it (a 4-character query word inside a 5-character indexed

@@ -3,7 +3,8 @@
 Callers (the CLI, the portal) depend on :class:`SearchEngine` only, so the
 engine can be replaced.  :class:`WhooshSearchEngine` keeps, per process:
 jieba (loaded once), one open searcher per release (reopened only when the
-release's index is swapped), and the parsed and compiled form of recent
+release's index is swapped) with its cached-postings evaluator
+(:mod:`search.evaluation`), and the parsed and compiled form of recent
 queries.  Paths come in as arguments; nothing here reads the environment.
 """
 
