@@ -113,6 +113,7 @@ def target_versions(session: Session, release: str = "") -> Targets:
         )
         .join(ReleaseRecord, ReleaseRecord.id == RegulationVersion.release_id)
         .join(Regulation, Regulation.id == RegulationVersion.regulation_id)
+        .where(Regulation.retired.is_(False))  # retired regulations leave the dashboard
         .order_by(RegulationVersion.id)
     ).all()
     limit = session.scalar(select(ReleaseRecord.id).where(ReleaseRecord.version == release)) if release else None
