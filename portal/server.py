@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+from pathlib import Path
 from typing import Any
 
 from flask import Flask
@@ -19,10 +20,15 @@ def migrate_app(app: Flask) -> None:
         db.engine.dispose()
 
 
-def preload_search() -> None:
-    """Import the search stage once in the master (jieba costs ~1 s): workers inherit it."""
+def preload_search(project_root: Path) -> None:
+    """Load jieba and our dictionaries once in the master (~1 s): workers inherit them.
+
+    Importing the module alone is not enough: jieba builds its prefix
+    dictionary lazily, so each worker would pay for it on its first search.
+    """
     if importlib.util.find_spec("search.service") is not None:
-        importlib.import_module("search.service")
+        service = importlib.import_module("search.service")
+        service.preload(project_root)
 
 
 class PortalServer(BaseApplication):  # type: ignore[misc]
@@ -51,7 +57,7 @@ def _post_fork(_server: Any, worker: Any) -> None:
 
 def serve(app: Flask, host: str, port: int, workers: int, threads: int = 4) -> None:
     migrate_app(app)
-    preload_search()
+    preload_search(Path(app.config["HANDBOOK_ROOT"]))
     options = {
         "bind": f"{host}:{port}",
         "workers": workers,

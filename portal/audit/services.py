@@ -27,6 +27,10 @@ ACTION_LABELS: dict[str, str] = {
     "reminder": "发送提醒",
     "rule_added": "新增分配规则",
     "rule_removed": "删除分配规则",
+    "form_submitted": "提交表单",
+    "minutes_signed": "签署会议纪要",
+    "minutes_returned": "退回会议纪要",
+    "minutes_distributed": "分发会议纪要",
 }
 
 
