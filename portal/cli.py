@@ -106,6 +106,7 @@ def demo(ctx: click.Context, host: str, port: int, workers: int, no_serve: bool)
         seed.create_rules(session, clock)
         seed.seed_activity(session, clock)
         database = app.config["SQLALCHEMY_DATABASE_URI"]
+    _ensure_site(ctx, paths)
     _ensure_search_index(ctx, paths)
     click.echo(f"数据库：{database}")
     click.echo("演示账号（工号 / 密码 / 角色）：")
@@ -118,10 +119,29 @@ def demo(ctx: click.Context, host: str, port: int, workers: int, no_serve: bool)
         run(_app(paths), host, port, workers)
 
 
+def _sibling_command(ctx: click.Context, name: str) -> click.Command | None:
+    group = ctx.parent.command if ctx.parent else None
+    return group.get_command(ctx.parent, name) if isinstance(group, click.Group) and ctx.parent else None
+
+
+def _ensure_site(ctx: click.Context, paths: Paths) -> None:
+    """Build every release not yet in ``site/`` (``handbook build --all``), so /site/ links work.
+
+    A release already built is never rebuilt, so this costs nothing after the first run.
+    """
+    command = _sibling_command(ctx, "build")
+    if command is None or not paths.releases.is_dir():
+        return
+    click.echo("正在构建制度手册网站（已构建的版本不会重建）……")
+    try:
+        ctx.invoke(command, versions=(), build_all=True)
+    except Exception as error:  # the portal's own reading pages work without the site
+        click.secho(f"警告：网站未构建：{getattr(error, 'user_message', error)}", fg="yellow", err=True)
+
+
 def _ensure_search_index(ctx: click.Context, paths: Paths) -> None:
     """Build the search stage's index once (``handbook index``), so the demo's search page works."""
-    group = ctx.parent.command if ctx.parent else None
-    command = group.get_command(ctx.parent, "index") if isinstance(group, click.Group) and ctx.parent else None
+    command = _sibling_command(ctx, "index")
     if command is None or (paths.index.is_dir() and any(paths.index.iterdir())):
         return
     click.echo("正在建立检索索引（首次运行，约需半分钟）……")
