@@ -295,6 +295,12 @@ def dashboard_figures(url: str, root: Path, repeat: int) -> dict[str, tuple[floa
         "matrix CSV export": "/hr/dashboard/export.csv",
     }
     figures = {name: time_requests(client, path, repeat) for name, path in pages.items()}
+    # Baselines in the same process: the framework's floor (a request that does
+    # nothing) and the SQL floor (one grouped pass over assignments and users,
+    # without the signature probe) - the dashboard's cost is read against these.
+    figures[BASELINE_REQUEST] = time_requests(client, "/healthz", repeat)
+    with app.app_context():
+        figures[BASELINE_SQL] = _time_sql(db.session(), repeat)
     with app.app_context():
         from portal.acks.services import verify_chain
 
@@ -305,6 +311,23 @@ def dashboard_figures(url: str, root: Path, repeat: int) -> dict[str, tuple[floa
         db.session.remove()
         db.engine.dispose()
     return figures
+
+
+BASELINE_REQUEST = "baseline: empty request (/healthz)"
+BASELINE_SQL = "baseline: bare SQL pass (assignments × users grouped by department)"
+BASELINE_SQL_TEXT = text(
+    "SELECT u.department, a.regulation_id, count(*) FROM assignments a "
+    "JOIN users u ON u.id = a.user_id GROUP BY u.department, a.regulation_id"
+)
+
+
+def _time_sql(session: Any, repeat: int) -> tuple[float, float]:
+    timings = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        session.execute(BASELINE_SQL_TEXT).all()
+        timings.append(time.perf_counter() - start)
+    return statistics.median(timings), min(timings)
 
 
 def free_port() -> int:
@@ -412,6 +435,37 @@ def load_test(
     }
 
 
+def baseline_load(base: str, clients: int, requests_each: int) -> dict[str, float]:
+    """The same clients and server answering an empty request: the HTTP floor for signing."""
+    latencies: list[float] = []
+    lock = threading.Lock()
+    barrier = threading.Barrier(clients + 1)
+
+    def worker() -> None:
+        opener = urllib.request.build_opener()
+        barrier.wait()
+        for _ in range(requests_each):
+            start = time.perf_counter()
+            opener.open(f"{base}/healthz", timeout=60).read()
+            with lock:
+                latencies.append(time.perf_counter() - start)
+
+    threads = [threading.Thread(target=worker) for _ in range(clients)]
+    for thread in threads:
+        thread.start()
+    barrier.wait()
+    started = time.perf_counter()
+    for thread in threads:
+        thread.join()
+    wall = time.perf_counter() - started
+    latencies.sort()
+    return {
+        "per_second": len(latencies) / wall,
+        "p50_ms": 1000 * latencies[len(latencies) // 2],
+        "p99_ms": 1000 * latencies[int(len(latencies) * 0.99) - 1],
+    }
+
+
 def wait_for(base: str, seconds: float = 60) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
@@ -470,11 +524,17 @@ def main() -> None:
             f" in {seeded['seconds']:.1f} s"
         )
     engine.dispose()
-    for name, (median, best) in dashboard_figures(url, work, args.repeat).items():
+    figures = dashboard_figures(url, work, args.repeat)
+    for name, (median, best) in figures.items():
         print(
-            f"- {name}: {1000 * median:.0f} ms"
-            + (f" (median of {args.repeat}, best {1000 * best:.0f} ms)" if best else "")
+            f"- {name}: {1000 * median:.1f} ms"
+            + (f" (median of {args.repeat}, best {1000 * best:.1f} ms)" if best else "")
         )
+    dashboard = figures["dashboard (all departments)"][0]
+    print(
+        f"- ratio: dashboard / bare SQL pass = {dashboard / figures[BASELINE_SQL][0]:.1f}x; "
+        f"dashboard / empty request = {dashboard / figures[BASELINE_REQUEST][0]:.0f}x"
+    )
     if args.skip_load:
         return
     port = free_port()
@@ -486,6 +546,7 @@ def main() -> None:
     try:
         base = f"http://127.0.0.1:{port}"
         wait_for(base)
+        floor = baseline_load(base, args.clients, args.signs)
         figures = load_test(base, args.clients, args.signs, args.employees, args.regulations, args.versions)
     finally:
         server.terminate()
@@ -495,6 +556,12 @@ def main() -> None:
         f"{figures['signatures']} signatures in {figures['seconds']:.1f} s = {figures['per_second']:.0f}/s; "
         f"latency p50 {figures['p50_ms']:.0f} ms, p95 {figures['p95_ms']:.0f} ms, p99 {figures['p99_ms']:.0f} ms, "
         f"max {figures['max_ms']:.0f} ms; errors {figures['errors']}"
+    )
+    print(
+        f"- baseline, same clients on an empty request: {floor['per_second']:.0f}/s, "
+        f"p50 {floor['p50_ms']:.0f} ms, p99 {floor['p99_ms']:.0f} ms; "
+        f"ratio signing/empty: throughput {figures['per_second'] / floor['per_second']:.2f}x, "
+        f"p99 {figures['p99_ms'] / floor['p99_ms']:.1f}x"
     )
     verify = create_engine(url)
     from sqlalchemy.orm import Session
