@@ -13,64 +13,12 @@ import re
 from dataclasses import dataclass
 
 from domain.model import SectionKind
+from domain.numerals import CN_DIGITS as _CN_DIGITS
+from domain.numerals import CN_NUMERAL_CHARS as _CN_NUMERAL_CHARS
+from domain.numerals import CN_UNITS as _CN_UNITS
+from domain.numerals import parse_chinese_numeral, parse_numeral, to_chinese_numeral
 
-_CN_DIGITS = {
-    "零": 0,
-    "〇": 0,
-    "一": 1,
-    "二": 2,
-    "两": 2,
-    "三": 3,
-    "四": 4,
-    "五": 5,
-    "六": 6,
-    "七": 7,
-    "八": 8,
-    "九": 9,
-}
-_CN_UNITS = {"十": 10, "百": 100, "千": 1000}
-_CN_NUMERAL_CHARS = "零〇一二三四五六七八九十百千两"
-
-
-def parse_chinese_numeral(text: str) -> int | None:
-    """``十`` → 10, ``二十一`` → 21, ``一百零五`` → 105; ``None`` if not a numeral."""
-    if not text or any(ch not in _CN_DIGITS and ch not in _CN_UNITS for ch in text):
-        return None
-    total, digit = 0, None
-    for ch in text:
-        if ch in _CN_DIGITS:
-            digit = _CN_DIGITS[ch]
-        else:
-            total += (1 if digit is None else digit) * _CN_UNITS[ch]
-            digit = None
-    return total + (digit or 0)
-
-
-def parse_numeral(text: str) -> int | None:
-    """An Arabic or Chinese numeral as an integer."""
-    if text.isdigit():
-        return int(text)
-    return parse_chinese_numeral(text)
-
-
-def to_chinese_numeral(value: int) -> str:
-    """10 → ``十``, 21 → ``二十一``, 105 → ``一百零五`` (1 ≤ value < 10000)."""
-    if value <= 0:
-        return "零"
-    digits = "零一二三四五六七八九"
-    out = ""
-    zero_pending = False
-    for unit_value, unit in ((1000, "千"), (100, "百"), (10, "十"), (1, "")):
-        digit = value // unit_value % 10
-        if digit == 0:
-            zero_pending = bool(out)
-            continue
-        if zero_pending:
-            out += "零"
-            zero_pending = False
-        out += ("" if digit == 1 and unit == "十" and not out else digits[digit]) + unit
-    return out
-
+__all__ = ["parse_chinese_numeral", "parse_numeral", "to_chinese_numeral"]
 
 @dataclass(frozen=True)
 class System:

@@ -33,6 +33,7 @@ import jieba
 from whoosh.analysis import Token, Tokenizer
 
 from domain.normalize import fix_glyphs
+from domain.numerals import parse_numeral
 
 log = logging.getLogger(__name__)
 
@@ -70,21 +71,6 @@ STOPWORDS = frozenset(
     ]
 )
 
-_CN_DIGITS = {
-    "零": 0,
-    "〇": 0,
-    "一": 1,
-    "二": 2,
-    "两": 2,
-    "三": 3,
-    "四": 4,
-    "五": 5,
-    "六": 6,
-    "七": 7,
-    "八": 8,
-    "九": 9,
-}
-_CN_UNITS = {"十": 10, "百": 100, "千": 1000}
 
 CLAUSE_UNITS = "条|章|节|编|部分|款|项"
 _NUMBER_RE = re.compile(
@@ -98,18 +84,7 @@ CLAUSE_NUMBER_RE = re.compile(rf"^第\d+(?:{CLAUSE_UNITS})$")
 
 def chinese_numeral_value(numeral: str) -> int | None:
     """``十`` → 10, ``二十三`` → 23, ``一百零五`` → 105, ``12`` → 12; ``None`` if not a numeral."""
-    if numeral.isdigit():
-        return int(numeral)
-    total, current = 0, 0
-    for ch in numeral:
-        if ch in _CN_DIGITS:
-            current = _CN_DIGITS[ch]
-        elif ch in _CN_UNITS:
-            total += (current or 1) * _CN_UNITS[ch]
-            current = 0
-        else:
-            return None
-    return total + current
+    return parse_numeral(numeral)
 
 
 def clause_number_key(number: str) -> str:
