@@ -21,13 +21,12 @@ from portal.acks.services import SignRequest, sign
 from portal.assignments.services import NewRule, add_rule
 from portal.clock import FixedClock
 from portal.releases.models import RegulationVersion
+from tests.browser import launch_chromium
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 ROOT = Path(__file__).resolve().parents[2]
 SHOTS = ROOT / "test-artifacts" / "screenshots"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 PASSWORD = "correct-horse-42"
 CLAUSES = ["销售人员应遵守合同，不得私自改价。", "回款须在三十日内完成。", "客户档案由销售内勤统一保管。"]
 
@@ -57,7 +56,7 @@ def server(make_app: Callable[..., Any], session: Session, clock: FixedClock, ma
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
     with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        chromium = launch_chromium(playwright)
         yield chromium
         chromium.close()
 

@@ -24,13 +24,12 @@ from portal.assignments.services import NewRule, add_rule
 from portal.clock import FixedClock
 from portal.releases.services import PublishRequest, publish_release
 from portal.releases.sources import load_release
+from tests.browser import launch_chromium
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 ROOT = Path(__file__).resolve().parents[2]
 SHOTS = ROOT / "test-artifacts" / "screenshots"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 LAPTOP = {"width": 1366, "height": 768}
 PHONE = {"width": 390, "height": 844}
 PASSWORD = "correct-horse-42"
@@ -61,7 +60,7 @@ def live_server(make_app: Callable[..., Any], session: Session, clock: FixedCloc
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
     with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        chromium = launch_chromium(playwright)
         yield chromium
         chromium.close()
 

@@ -83,6 +83,8 @@ def test_org_chart_is_drawn_without_any_request_off_the_machine(built: Path) -> 
 
     from playwright.sync_api import sync_playwright
 
+    from tests.browser import launch_chromium
+
     class Quiet(SimpleHTTPRequestHandler):
         def log_message(self, format: str, *args: object) -> None:
             pass
@@ -92,11 +94,7 @@ def test_org_chart_is_drawn_without_any_request_off_the_machine(built: Path) -> 
     outside: list[str] = []
     try:
         with sync_playwright() as p:
-            browser = p.chromium.launch(
-                executable_path="/usr/bin/chromium",
-                args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                      "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-            )
+            browser = launch_chromium(p)
             page = browser.new_page()
             page.route(
                 "**/*",
