@@ -47,6 +47,21 @@ class CachedEvaluator:
     def cached_postings(self) -> int:
         return self._cached_postings
 
+    def term_scores(self, fieldname: str, text: str) -> Scores:
+        """One term's ``docnum → BM25 contribution``, read into the cache if it is not there."""
+        return self._term(fieldname, text)
+
+    def export(self) -> dict[tuple[str, ...], Scores]:
+        """The cached entries (shared, not copied: callers must not change them)."""
+        return dict(self._cache)
+
+    def adopt(self, entries: dict[tuple[str, ...], Scores]) -> None:
+        """Take entries computed for the same index elsewhere (e.g. before a fork), within the bound."""
+        for key, scores in entries.items():
+            if key not in self._cache and self._cached_postings + len(scores) <= self._max:
+                self._cache[key] = scores
+                self._cached_postings += len(scores)
+
     def top(self, q: wq.Query, limit: int) -> tuple[list[tuple[float, int]], int]:
         """The best ``limit`` (score, docnum), best first (ties: lower docnum first), and the match count."""
         scores = self.scores(q)

@@ -9,8 +9,16 @@ A build writes a fresh directory, commits it as one optimised segment, and
 then replaces the ``<release>`` symlink in one ``rename`` (atomic on POSIX):
 a searcher sees the old index or the new one, never half of one.  Building
 from scratch also avoids Whoosh's ``update_document``, which does not replace
-a document added in the same writer.  The previous build is kept so that
-searchers still open on it keep working; older ones are removed.
+a document added in the same writer.
+
+Superseded builds are removed after each build (:func:`collect_garbage`), but
+not at once: a search that resolved the symlink just before the swap may
+still be opening the old build's files (Whoosh opens some of them lazily, and
+a file that is already open survives an unlink on Linux, one not yet opened
+does not).  So a build goes only when it is neither live nor the most recent
+superseded build of its release, and was superseded more than
+``GRACE_SECONDS`` ago.  Leftovers of crashed builds (``.tmp-*``, stray link
+files) and builds of releases whose symlink is gone go after the same grace.
 """
 
 from __future__ import annotations
@@ -38,6 +46,8 @@ FORMAT = 1
 BUILDS_DIR = ".builds"
 META_FILE = "meta.json"
 KEEP_PREVIOUS_BUILDS = 1
+GRACE_SECONDS = 300.0  # far longer than a search takes to open a build it has just resolved
+TMP_PREFIX = ".tmp-"
 
 
 class IndexMissing(NotFound):
@@ -132,7 +142,7 @@ def build_index(
     builds = index_root / BUILDS_DIR
     builds.mkdir(parents=True, exist_ok=True)
     target = builds / f"{release}-{time.strftime('%Y%m%d%H%M%S')}-{uuid.uuid4().hex[:6]}"
-    tmp = builds / f".tmp-{target.name}"
+    tmp = builds / f"{TMP_PREFIX}{target.name}"
     tmp.mkdir()
     try:
         _write_whoosh(tmp, documents, segmenter, limitmb)
@@ -150,7 +160,7 @@ def build_index(
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     swap_in(index_root, release, target)
-    prune_builds(index_root, release)
+    collect_garbage(index_root)
     return target
 
 
@@ -182,20 +192,83 @@ def swap_in(index_root: Path, release: str, build: Path) -> None:
     os.replace(tmp_link, link)
 
 
-def prune_builds(index_root: Path, release: str) -> None:
-    """Remove the builds of ``release`` older than the live one and the one before it."""
-    live = (index_root / release).resolve()
-    builds = sorted(
-        (
-            p
-            for p in (index_root / BUILDS_DIR).glob(f"{release}-*")
-            if p.is_dir() and _release_of(p) == release
-        ),
-        key=lambda p: p.name,
-    )
-    older = [p for p in builds if p.resolve() != live]
-    for old in older[: max(0, len(older) - KEEP_PREVIOUS_BUILDS)]:
-        shutil.rmtree(old, ignore_errors=True)
+def collect_garbage(
+    index_root: Path,
+    *,
+    keep_previous: int = KEEP_PREVIOUS_BUILDS,
+    grace_seconds: float = GRACE_SECONDS,
+    now: float | None = None,
+) -> list[Path]:
+    """Remove superseded builds and leftovers (rules in the module docstring); returns what went.
+
+    Safe against concurrent builds and searches: a live build is never
+    removed, nor anything younger than the grace period, and two collectors
+    racing on the same directory only ignore each other's removals.
+    """
+    builds_dir = index_root / BUILDS_DIR
+    if not builds_dir.is_dir():
+        return []
+    clock = time.time() if now is None else now
+    live = _live_builds(index_root)
+    doomed = [
+        *_superseded_builds(builds_dir, live, keep_previous, clock - grace_seconds),
+        *_stale_leftovers(index_root, clock - grace_seconds),
+    ]
+    for path in doomed:
+        if path.is_symlink() or path.is_file():
+            path.unlink(missing_ok=True)
+        else:
+            shutil.rmtree(path, ignore_errors=True)
+    return doomed
+
+
+def _live_builds(index_root: Path) -> set[Path]:
+    """Every build a release symlink points at (any release, not only the one just built)."""
+    return {link.resolve() for link in index_root.iterdir() if link.is_symlink()}
+
+
+def _superseded_builds(builds_dir: Path, live: set[Path], keep_previous: int, cutoff: float) -> list[Path]:
+    by_release: dict[str, list[tuple[float, str, Path]]] = {}
+    for build in builds_dir.iterdir():
+        if build.name.startswith(".") or not build.is_dir():
+            continue
+        by_release.setdefault(_release_of(build), []).append((_mtime(build), build.name, build))
+    doomed = []
+    for builds in by_release.values():
+        builds.sort()  # oldest first: completion time (directory mtime), then name
+        # When each build was superseded: when the next build of the release was completed.
+        superseded_at = [stamp for stamp, _, _ in builds[1:]] + [float("inf")]
+        kept = 0
+        for (_, _, path), superseded in reversed(list(zip(builds, superseded_at, strict=True))):
+            if path.resolve() in live:
+                continue
+            if kept < keep_previous:  # the previous generation, newest first
+                kept += 1
+            elif superseded <= cutoff:
+                doomed.append(path)
+    return doomed
+
+
+def _stale_leftovers(index_root: Path, cutoff: float) -> list[Path]:
+    """Temporary build directories and link files of builds that died, untouched since ``cutoff``."""
+    stale = [tmp for tmp in (index_root / BUILDS_DIR).glob(f"{TMP_PREFIX}*") if _newest_mtime(tmp) < cutoff]
+    stale += [link for link in index_root.glob(".*.link") if link.lstat().st_mtime < cutoff]
+    return stale
+
+
+def _mtime(path: Path) -> float:
+    try:
+        return path.stat().st_mtime
+    except FileNotFoundError:
+        return float("inf")  # removed meanwhile: never a candidate
+
+
+def _newest_mtime(directory: Path) -> float:
+    """A build still being written keeps touching its files even when no file is created."""
+    stamps = [_mtime(directory)]
+    if directory.is_dir():
+        stamps += [_mtime(child) for child in directory.iterdir()]
+    return max(stamps)
 
 
 def _release_of(build: Path) -> str:

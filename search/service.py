@@ -12,7 +12,10 @@ from __future__ import annotations
 
 import functools
 import logging
+import os
 import threading
+import time
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
@@ -20,22 +23,29 @@ from typing import Any, Protocol
 from whoosh import query as wq
 from whoosh.searching import Searcher
 
-from domain.errors import NotFound
+from domain.errors import HandbookError, NotFound
 from search.analysis import Segmenter, load_segmenter
 from search.evaluation import CachedEvaluator
 from search.highlight import highlight as mark_terms
 from search.highlight import terms_pattern
-from search.index import IndexMissing, built_releases, live_directory, open_index, read_meta
-from search.matching import CONTENT, compile_query
+from search.index import IndexMissing, built_releases, live_directory, read_meta
+from search.matching import compile_query
 from search.query import ParsedQuery, parse_query
-from search.scoring import PrecomputedBM25, length_norms
 from search.synonyms import Synonyms, read_synonyms
+from search.warmup import WarmBudget, WarmState, open_searcher, warm_state
 
 log = logging.getLogger(__name__)
 
 OR_NOTICE = "没有同时包含全部检索词的结果，以下为包含部分检索词的结果。"
 PACKAGE_DICTIONARY = Path(__file__).with_name("company_dict.txt")
 SITE_DICTIONARY = Path("publishing") / "dict" / "company.txt"
+INDEX_DIR = Path("var") / "index"  # under the project root, as the CLI and the portal use it
+DEFAULT_CACHED_POSTINGS = 1_000_000
+
+# Warm states built by preload() in this process (gunicorn's master), by build directory:
+# plain data, no open files, so forked workers inherit them safely.
+_WARM: dict[Path, WarmState] = {}
+_OPEN_AFTER_FORK: set[tuple[Path, tuple[Path, ...]]] = set()
 
 
 @dataclass(frozen=True)
@@ -148,13 +158,17 @@ class WhooshSearchEngine:
         segmenter: Segmenter,
         *,
         query_cache_size: int = 1024,
-        cached_postings: int = 1_000_000,
+        cached_postings: int = DEFAULT_CACHED_POSTINGS,
         synonyms: Synonyms | None = None,
+        warm_states: Mapping[Path, WarmState] | None = None,
     ) -> None:
         """``cached_postings``: how many postings each release's evaluator may keep in memory
         (≈ 100 bytes each); 0 runs every query through Whoosh's own matchers instead.
-        ``synonyms``: query expansion (default: ``search/synonyms.txt``; ``{}`` for none)."""
+        ``synonyms``: query expansion (default: ``search/synonyms.txt``; ``{}`` for none).
+        ``warm_states``: norms and postings read ahead, by build directory (default: what
+        :func:`preload` read in this process or in the master it was forked from)."""
         self._root = index_root
+        self._warm = _WARM if warm_states is None else warm_states
         self._cached_postings = cached_postings
         self._synonyms = read_synonyms() if synonyms is None else synonyms
         self._segmenter = segmenter
@@ -199,6 +213,22 @@ class WhooshSearchEngine:
             query, chosen, total, hits, mode, notice if hits else None, prepared.parsed.ignored
         )
 
+    def open_releases(self) -> int:
+        """Open every release's searcher now (e.g. right after a fork), not in a first request."""
+        releases = self.releases()
+        with self._lock:
+            for release in releases:
+                self._searcher(release)
+        return len(releases)
+
+    def cached_postings(self) -> dict[str, int]:
+        """Postings held in memory per open release (what a warm-up or earlier queries read)."""
+        with self._lock:
+            return {
+                release: live.evaluator.cached_postings if live.evaluator else 0
+                for release, live in self._live.items()
+            }
+
     def close(self) -> None:
         with self._lock:
             for live in self._live.values():
@@ -220,13 +250,15 @@ class WhooshSearchEngine:
             meta = read_meta(directory)
             if meta.dictionary and meta.dictionary != self._segmenter.fingerprint:
                 log.warning("index %s was segmented with other dictionaries: run handbook index", directory)
-            ix = open_index(directory)
-            weighting = PrecomputedBM25()
-            searcher = ix.searcher(weighting=weighting)
-            weighting.norms[CONTENT] = length_norms(searcher, CONTENT)
+            warm = self._warm.get(directory)
+            searcher, weighting = open_searcher(directory, warm.norms if warm else None)
             evaluator = (
                 CachedEvaluator(searcher, weighting, self._cached_postings) if self._cached_postings else None
             )
+            if evaluator is not None and warm is not None:
+                evaluator.adopt(warm.postings)
+            if searcher.doc_count_all():
+                searcher.stored_fields(0)  # opens the stored-fields column (≈ 10 ms) here, not in a query
             live = _Live(directory, searcher, evaluator)
             self._live[release] = live
             log.info("opened search index %s (%d documents)", directory, live.searcher.doc_count())
@@ -274,12 +306,66 @@ def dictionaries(project_root: Path) -> tuple[Path, ...]:
     return (PACKAGE_DICTIONARY, site) if site.is_file() else (PACKAGE_DICTIONARY,)
 
 
-def preload(project_root: Path) -> None:
-    """Load jieba and the dictionaries now (≈ 1 s), e.g. in gunicorn's master before it forks.
+def preload(project_root: Path, budget: WarmBudget | None = None) -> None:
+    """Load jieba and the dictionaries (≈ 1 s) and warm the search indexes, e.g. in gunicorn's master.
 
-    Only the segmenter is loaded: open searchers must not be shared across a fork.
+    Warming (:mod:`search.warmup`): each live release's BM25 norms and the
+    postings of its most frequent terms are read into plain data, within one
+    ``budget`` for all releases (newest release first).  Open searchers must
+    not be shared across a fork, so none stays open here; instead each forked
+    child opens the engine the portal uses (``open_engine``, same arguments)
+    right after the fork, adopting that data, before it serves a request.
     """
-    load_segmenter(dictionaries(project_root))
+    files = dictionaries(project_root)
+    load_segmenter(files)
+    index_root = project_root / INDEX_DIR
+    warm_indexes(index_root, budget or WarmBudget())
+    _open_after_fork(index_root, files)
+
+
+def warm_indexes(
+    index_root: Path, budget: WarmBudget, store: dict[Path, WarmState] | None = None
+) -> list[WarmState]:
+    """Read ahead every live release under ``index_root`` (newest first) within ``budget``.
+
+    The states go into ``store`` (default: this process's, which engines use by default).
+    """
+    store = _WARM if store is None else store
+    states = []
+    postings, deadline = budget.max_postings, time.perf_counter() + budget.max_seconds
+    for meta in built_releases(index_root):
+        remaining = deadline - time.perf_counter()
+        if remaining <= 0:
+            break
+        directory = live_directory(index_root, meta.release)
+        state = store.get(directory) or warm_state(
+            directory, WarmBudget(postings, remaining), DEFAULT_CACHED_POSTINGS
+        )
+        store[directory] = state
+        postings = max(0, postings - state.posting_count)
+        states.append(state)
+        log.info("warmed search index %s: %d postings", directory, state.posting_count)
+    return states
+
+
+def _open_after_fork(index_root: Path, files: tuple[Path, ...]) -> None:
+    _register_fork_hook()
+    _OPEN_AFTER_FORK.add((index_root, files))
+
+
+@functools.cache
+def _register_fork_hook() -> None:
+    """Once per process: hooks cannot be unregistered, so the hook reads ``_OPEN_AFTER_FORK``."""
+    os.register_at_fork(after_in_child=_open_engines_in_child)
+
+
+def _open_engines_in_child() -> None:
+    """Runs in every child forked from a preloaded process, before it does anything else."""
+    for index_root, files in sorted(_OPEN_AFTER_FORK):
+        try:
+            open_engine(index_root, files).open_releases()
+        except (HandbookError, OSError) as error:  # no index yet: the first search says so
+            log.warning("search index %s not opened after fork: %s", index_root, error)
 
 
 @functools.lru_cache(maxsize=4)

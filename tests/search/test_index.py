@@ -3,11 +3,21 @@
 from __future__ import annotations
 
 import datetime as dt
+import time
 from pathlib import Path
 
 from search.analysis import Segmenter
 from search.documents import SearchDocument
-from search.index import BUILDS_DIR, build_index, built_releases, live_directory
+from search.index import (
+    BUILDS_DIR,
+    GRACE_SECONDS,
+    build_index,
+    built_releases,
+    collect_garbage,
+    live_directory,
+)
+from search.matching import compile_query
+from search.query import parse_query
 from search.service import WhooshSearchEngine
 
 
@@ -37,11 +47,66 @@ def test_rebuilding_replaces_the_documents_and_open_engines_see_the_new_index(
     engine.close()
 
 
-def test_old_builds_are_pruned_but_the_previous_one_is_kept(tmp_path: Path, segmenter: Segmenter) -> None:
-    for text in ("一", "二", "三", "四"):
+def builds_of(root: Path) -> set[Path]:
+    return {p for p in (root / BUILDS_DIR).iterdir() if not p.name.startswith(".")}
+
+
+def after_grace() -> float:
+    return time.time() + GRACE_SECONDS + 1
+
+
+def test_superseded_builds_go_after_the_grace_period_but_the_live_and_previous_stay(
+    tmp_path: Path, segmenter: Segmenter
+) -> None:
+    made = [build_index(tmp_path, "2026.1", [doc("a", f"会议{text}")], segmenter) for text in "一二三四"]
+    assert builds_of(tmp_path) == set(made)  # all four were superseded just now: none is old enough
+    removed = collect_garbage(tmp_path, now=after_grace())
+    assert set(removed) == set(made[:2])
+    assert builds_of(tmp_path) == set(made[2:])
+    assert live_directory(tmp_path, "2026.1") == made[3].resolve()
+
+
+def test_a_search_still_open_on_the_previous_build_keeps_working(
+    tmp_path: Path, segmenter: Segmenter
+) -> None:
+    build_index(tmp_path, "2026.1", [doc("a", "会议纪要")], segmenter)
+    engine = WhooshSearchEngine(tmp_path, segmenter, cached_postings=0)  # every query reads the files
+    assert engine.search("会议纪要").total == 1
+    build_index(tmp_path, "2026.1", [doc("a", "样板间")], segmenter)
+    collect_garbage(tmp_path, now=after_grace())
+    # The engine's open searcher is the previous build's, kept for one generation: reading still works.
+    (live,) = engine._live.values()
+    assert live.directory.is_dir()
+    assert len(live.searcher.search(compile_query(parse_query("会议纪要", segmenter, {})))) == 1
+    assert [h.key for h in engine.search("样板间").hits] == ["a"]  # and the next query moves on
+    engine.close()
+
+
+def test_builds_of_other_releases_and_their_live_builds_are_untouched(
+    tmp_path: Path, segmenter: Segmenter
+) -> None:
+    other = build_index(tmp_path, "2025.1", [doc("old", "会议")], segmenter)
+    for text in "一二三":
         build_index(tmp_path, "2026.1", [doc("a", f"会议{text}")], segmenter)
-    builds = [p for p in (tmp_path / BUILDS_DIR).iterdir() if not p.name.startswith(".")]
-    assert len(builds) == 2
+    collect_garbage(tmp_path, now=after_grace())
+    assert other in builds_of(tmp_path)
+    assert live_directory(tmp_path, "2025.1") == other.resolve()
+
+
+def test_leftovers_of_crashed_builds_go_once_untouched_for_the_grace_period(
+    tmp_path: Path, segmenter: Segmenter
+) -> None:
+    build_index(tmp_path, "2026.1", [doc("a", "会议")], segmenter)
+    crashed = tmp_path / BUILDS_DIR / ".tmp-2026.1-20260101000000-abcdef"
+    crashed.mkdir()
+    (crashed / "segment.seg").write_bytes(b"half")
+    stray_link = tmp_path / ".2026.1.0123abcd.link"
+    stray_link.symlink_to(crashed)
+    assert collect_garbage(tmp_path) == []  # a build may still be writing them
+    assert set(collect_garbage(tmp_path, now=after_grace())) == {crashed, stray_link}
+    assert not crashed.exists()
+    assert not stray_link.is_symlink()
+    assert live_directory(tmp_path, "2026.1").is_dir()
 
 
 def test_releases_are_listed_newest_first_and_the_newest_is_the_default(
