@@ -53,7 +53,20 @@ _OPENERS_RE = re.compile(
 _PREDICATES = ("是", "作为", "主要", "负责", "全面负责")
 _DOCUMENT_KINDS = ("制度", "办法", "规定", "细则", "条例", "规范", "流程")
 # Heading words every regulation uses; not titles of any particular document.
-GENERIC_HEADINGS = ("总则", "附则", "概述", "概况", "目的", "宗旨", "定义", "适用范围", "基本原则", "原则")
+# 使用范围 is how 适用范围 is often miswritten in copied regulations; the text keeps the writer's word.
+GENERIC_HEADINGS = (
+    "总则",
+    "附则",
+    "概述",
+    "概况",
+    "目的",
+    "宗旨",
+    "定义",
+    "适用范围",
+    "使用范围",
+    "基本原则",
+    "原则",
+)
 
 
 class Ending(Enum):
