@@ -40,7 +40,9 @@ from whoosh.fields import ID, STORED, TEXT, Schema
 from domain.errors import HandbookError, NotFound
 from search.analysis import PresegmentedTokenizer, Segmenter, clause_number_key, encode_groups
 from search.documents import SearchDocument
+from search.matching import CONTENT
 from search.postings import PostingsCodec
+from search.scoring import length_norms, save_norms
 
 FORMAT = 1
 BUILDS_DIR = ".builds"
@@ -179,6 +181,8 @@ def _write_whoosh(
         raise
     # One segment: a search then walks one posting list per term, not one per segment.
     writer.commit(optimize=True)
+    with ix.searcher() as searcher:
+        save_norms(directory, CONTENT, length_norms(searcher, CONTENT))
     ix.close()
 
 

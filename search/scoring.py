@@ -3,14 +3,16 @@
 Whoosh's BM25F scorer looks up the document's field length through the
 column reader for every posting it scores; for broad queries that lookup
 is a large share of the time.  The normalisation ``K1·(1 − B + B·len/avg)``
-depends only on the document, so it is computed once per opened searcher
-and scoring becomes one list index and one division.  Scores are the same
+depends only on the document, so it is computed once per build (saved
+beside the index, :func:`save_norms`; recomputed for builds without it) and
+scoring becomes one list index and one division.  Scores are the same
 as Whoosh's BM25F (same formula, same byte-encoded lengths).
 """
 
 from __future__ import annotations
 
 from array import array
+from pathlib import Path
 from typing import Any
 
 from whoosh import scoring
@@ -27,6 +29,28 @@ def length_norms(searcher: Searcher, fieldname: str) -> array[float]:
     # Whoosh answers None for an empty field (a document entry without a preamble).
     lengths = (reader.doc_field_length(n, fieldname, 0) or 0 for n in range(reader.doc_count_all()))
     return array("d", (K1 * (1 - B + B * length / avgfl) for length in lengths))
+
+
+def norms_file(directory: Path, fieldname: str) -> Path:
+    return directory / f"norms-{fieldname}.f64"
+
+
+def save_norms(directory: Path, fieldname: str, norms: array[float]) -> None:
+    """Written at build time beside the Whoosh files: opening a build then reads, not recomputes."""
+    norms_file(directory, fieldname).write_bytes(norms.tobytes())
+
+
+def load_norms(directory: Path, fieldname: str, documents: int) -> array[float] | None:
+    """The saved norms, or None when absent or not for this many documents (then recompute)."""
+    try:
+        data = norms_file(directory, fieldname).read_bytes()
+    except FileNotFoundError:
+        return None
+    norms = array("d")
+    if len(data) != documents * norms.itemsize:
+        return None
+    norms.frombytes(data)
+    return norms
 
 
 class PrecomputedBM25(scoring.BM25F):  # type: ignore[misc]

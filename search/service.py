@@ -23,7 +23,7 @@ from typing import Any, Protocol
 from whoosh import query as wq
 from whoosh.searching import Searcher
 
-from domain.errors import HandbookError, NotFound
+from domain.errors import NotFound
 from search.analysis import Segmenter, load_segmenter
 from search.evaluation import CachedEvaluator
 from search.highlight import highlight as mark_terms
@@ -161,14 +161,20 @@ class WhooshSearchEngine:
         cached_postings: int = DEFAULT_CACHED_POSTINGS,
         synonyms: Synonyms | None = None,
         warm_states: Mapping[Path, WarmState] | None = None,
+        rewarm: WarmBudget | None = None,
     ) -> None:
         """``cached_postings``: how many postings each release's evaluator may keep in memory
         (≈ 100 bytes each); 0 runs every query through Whoosh's own matchers instead.
         ``synonyms``: query expansion (default: ``search/synonyms.txt``; ``{}`` for none).
         ``warm_states``: norms and postings read ahead, by build directory (default: what
-        :func:`preload` read in this process or in the master it was forked from)."""
+        :func:`preload` read in this process or in the master it was forked from).
+        ``rewarm``: when a release's index is swapped under an open engine (``handbook index``
+        while the portal runs), warm the new build within this budget in a background thread,
+        so that only the first query after the swap, not every first use of a term, reads postings
+        (None: no thread; :func:`open_engine` sets it)."""
         self._root = index_root
         self._warm = _WARM if warm_states is None else warm_states
+        self._rewarm = rewarm
         self._cached_postings = cached_postings
         self._synonyms = read_synonyms() if synonyms is None else synonyms
         self._segmenter = segmenter
@@ -259,10 +265,27 @@ class WhooshSearchEngine:
                 evaluator.adopt(warm.postings)
             if searcher.doc_count_all():
                 searcher.stored_fields(0)  # opens the stored-fields column (≈ 10 ms) here, not in a query
+            swapped = live is not None
             live = _Live(directory, searcher, evaluator)
             self._live[release] = live
             log.info("opened search index %s (%d documents)", directory, live.searcher.doc_count())
+            if swapped and warm is None and evaluator is not None and self._rewarm is not None:
+                self._rewarm_in_background(release, live, self._rewarm)
         return live
+
+    def _rewarm_in_background(self, release: str, live: _Live, budget: WarmBudget) -> None:
+        def run() -> None:
+            try:
+                state = warm_state(live.directory, budget, self._cached_postings)
+            except Exception:  # a failed warm-up must not take the worker down
+                log.exception("warming %s failed", live.directory)
+                return
+            with self._lock:
+                if self._live.get(release) is live and live.evaluator is not None:
+                    live.evaluator.adopt(state.postings)
+            log.info("warmed search index %s: %d postings", live.directory, state.posting_count)
+
+        threading.Thread(target=run, name=f"search-warm-{release}", daemon=True).start()
 
 
 def _run(live: _Live, q: wq.Query, limit: int) -> tuple[list[tuple[float, int]], int]:
@@ -364,7 +387,7 @@ def _open_engines_in_child() -> None:
     for index_root, files in sorted(_OPEN_AFTER_FORK):
         try:
             open_engine(index_root, files).open_releases()
-        except (HandbookError, OSError) as error:  # no index yet: the first search says so
+        except Exception as error:  # e.g. no index yet: the first search will say so
             log.warning("search index %s not opened after fork: %s", index_root, error)
 
 
@@ -374,7 +397,7 @@ def open_engine(index_root: Path, dictionary_files: tuple[Path, ...]) -> WhooshS
 
     With gunicorn ``--preload`` the workers share the loaded jieba.
     """
-    return WhooshSearchEngine(index_root, load_segmenter(dictionary_files))
+    return WhooshSearchEngine(index_root, load_segmenter(dictionary_files), rewarm=WarmBudget())
 
 
 def search_hits(

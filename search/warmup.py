@@ -28,7 +28,7 @@ from whoosh.searching import Searcher
 from search.evaluation import CachedEvaluator, Scores
 from search.index import open_index
 from search.matching import CONTENT
-from search.scoring import PrecomputedBM25, length_norms
+from search.scoring import PrecomputedBM25, length_norms, load_norms
 
 
 @dataclass(frozen=True)
@@ -53,9 +53,11 @@ class WarmState:
 
 
 def open_searcher(directory: Path, norms: array[float] | None = None) -> tuple[Searcher, PrecomputedBM25]:
-    """A searcher on one build with our BM25 weighting (norms computed unless given)."""
+    """A searcher on one build with our BM25 weighting (norms: given, saved with the build, or computed)."""
     weighting = PrecomputedBM25()
     searcher = open_index(directory).searcher(weighting=weighting)
+    if norms is None:
+        norms = load_norms(directory, CONTENT, searcher.doc_count_all())
     weighting.norms[CONTENT] = length_norms(searcher, CONTENT) if norms is None else norms
     return searcher, weighting
 

@@ -15,9 +15,11 @@ from search.index import (
     built_releases,
     collect_garbage,
     live_directory,
+    open_index,
 )
-from search.matching import compile_query
+from search.matching import CONTENT, compile_query
 from search.query import parse_query
+from search.scoring import length_norms, load_norms
 from search.service import WhooshSearchEngine
 
 
@@ -120,3 +122,16 @@ def test_releases_are_listed_newest_first_and_the_newest_is_the_default(
     assert [h.key for h in engine.search("会议").hits] == ["new"]
     assert [h.key for h in engine.search("会议", release="2025.1").hits] == ["old"]
     engine.close()
+
+
+def test_a_build_saves_its_length_norms_and_a_mismatched_file_is_ignored(
+    tmp_path: Path, segmenter: Segmenter
+) -> None:
+    build = build_index(
+        tmp_path, "2026.1", [doc("a", "会议纪要"), doc("b", "回款目标 会议 纪要 签署")], segmenter
+    )
+    with open_index(build).searcher() as searcher:
+        computed = length_norms(searcher, CONTENT)
+    assert load_norms(build, CONTENT, 2) == computed
+    assert computed[0] != computed[1]  # lengths differ, so do the norms
+    assert load_norms(build, CONTENT, 3) is None  # not this build's: recomputed on opening

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import threading
 from pathlib import Path
 
 import pytest
@@ -105,3 +106,25 @@ def test_a_process_forked_after_preload_opens_its_engine_warm_before_any_request
     assert os.waitstatus_to_exitcode(status) == 0
     assert list(report) == ["2026.1"]
     assert report["2026.1"] == sum(s.posting_count for s in service._WARM.values()) > 0
+
+
+def test_an_index_swapped_under_a_running_engine_is_warmed_in_the_background(
+    tmp_path: Path, segmenter: Segmenter, small_book: Handbook
+) -> None:
+    release = Release("2026.1", "2026 年第 1 版", dt.date(2026, 1, 1), small_book.documents)
+    documents = release_source(release).search_documents()
+    build_index(tmp_path, "2026.1", documents, segmenter)
+    engine = WhooshSearchEngine(tmp_path, segmenter, warm_states={}, rewarm=WarmBudget())
+    engine.search("样板间")
+    build_index(tmp_path, "2026.1", documents[:-1], segmenter)
+    engine.search("样板间")  # sees the swap: opens the new build, starts the warm-up
+    (warmer,) = [t for t in threading.enumerate() if t.name == "search-warm-2026.1"]
+    warmer.join(timeout=30)
+    directory = live_directory(tmp_path, "2026.1")
+    expected = warm_state(directory, WarmBudget(), 10**6).posting_count
+    assert engine.cached_postings()["2026.1"] >= expected > 0
+    cold = WhooshSearchEngine(tmp_path, segmenter, warm_states={})
+    for query in QUERIES:
+        assert ranking(engine, query) == ranking(cold, query), query
+    engine.close()
+    cold.close()
