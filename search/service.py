@@ -361,9 +361,13 @@ def warm_indexes(
         if remaining <= 0:
             break
         directory = live_directory(index_root, meta.release)
-        state = store.get(directory) or warm_state(
-            directory, WarmBudget(postings, remaining), DEFAULT_CACHED_POSTINGS
-        )
+        try:
+            state = store.get(directory) or warm_state(
+                directory, WarmBudget(postings, remaining), DEFAULT_CACHED_POSTINGS
+            )
+        except Exception:  # an optimisation only: the portal must start even on a damaged index
+            log.exception("warming search index %s failed", directory)
+            continue
         store[directory] = state
         postings = max(0, postings - state.posting_count)
         states.append(state)
