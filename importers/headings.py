@@ -213,9 +213,15 @@ def _bulleted(text: str) -> TitleSplit | None:
     return None
 
 
+# After a heading word these continue it as a phrase of the sentence (原则上…, 适用范围内…).
+_CONTINUING_WORD = set("上下内外中之的")
+
+
 def _generic(text: str) -> TitleSplit | None:
     for word in GENERIC_HEADINGS:
-        if text.startswith(word) and len(text) > len(word) and text[len(word)] not in _ANY_PUNCT:
+        if not text.startswith(word) or len(text) <= len(word):
+            continue
+        if text[len(word)] not in _ANY_PUNCT and text[len(word)] not in _CONTINUING_WORD:
             return TitleSplit(word, text[len(word) :], "generic")
     return None
 
