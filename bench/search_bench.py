@@ -9,11 +9,13 @@ All N clauses go into ONE index (the worst case: a release with N clauses).
 For each size: build time; p50/p95 latency of 30 queries through the real
 service (top 10 + exact total + stored fields + highlights), each run
 ``--repeat`` times with the parsed-query cache cleared before each run:
-our cached evaluator cold (each query once on a freshly opened index) and
-warm (term postings cached), with and without highlighting; the same index
-through Whoosh's own matchers; the same corpus and queries in SQLite FTS5
-over the same jieba-segmented text (top 10 by bm25 + count(*), snippet()
-for highlights); and the ratio of the p95s.
+our cached evaluator cold (each query once, as the first query of a freshly
+opened engine: without warm-up, and adopting the warm-up ``preload`` does in
+gunicorn's master, whose duration is printed separately) and warm (term
+postings cached), with and without highlighting; the same index through
+Whoosh's own matchers; the same corpus and queries in SQLite FTS5 over the
+same jieba-segmented text (top 10 by bm25 + count(*), snippet() for
+highlights); and the ratios of the p95s (warm, and warmed-up cold, to FTS5).
 
     .venv/bin/python bench/search_bench.py --sizes 1000,10000
     .venv/bin/python bench/search_bench.py --sizes 100000 --repeat 3   # minutes: build ≈ N / 600 s

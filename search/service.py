@@ -5,7 +5,10 @@ engine can be replaced.  :class:`WhooshSearchEngine` keeps, per process:
 jieba (loaded once), one open searcher per release (reopened only when the
 release's index is swapped) with its cached-postings evaluator
 (:mod:`search.evaluation`), and the parsed and compiled form of recent
-queries.  Paths come in as arguments; nothing here reads the environment.
+queries.  :func:`preload` (gunicorn's master) loads jieba and warms the
+indexes before the fork (:mod:`search.warmup`), and forked workers open their
+engine right after the fork, so no request pays for either.  Paths come in
+as arguments; nothing here reads the environment.
 """
 
 from __future__ import annotations
