@@ -12,6 +12,7 @@ from portal.assignments.inputs import DeleteForm, RuleForm
 from portal.assignments.models import SCOPE_LABELS, Assignment, AssignmentRule
 from portal.assignments.services import NewRule, add_rule, my_handbook, remove_rule
 from portal.audit.services import record as audit
+from portal.reading.titles import load_marks
 from portal.releases.models import Regulation
 from portal.web import apply_field_errors, client_ip, deps, me, options
 
@@ -32,7 +33,8 @@ def _regulation_choices() -> list[tuple[int, str]]:
     rows = d.session.execute(
         select(Regulation.id, Regulation.title).where(Regulation.retired.is_(False)).order_by(Regulation.position)
     ).all()
-    return [(0, "全部制度"), *((i, t) for i, t in rows)]
+    marks = load_marks(d.session)  # 营销中心管理制度（之二）: three regulations share that title
+    return [(0, "全部制度"), *((i, marks.name(t, i)) for i, t in rows)]
 
 
 @bp.route("/hr/rules", methods=["GET", "POST"])

@@ -224,6 +224,7 @@ class StatusRow:
     version: str
     due_on: dt.date
     signed_at: dt.datetime | None
+    regulation_id: int = 0  # tells apart regulations that share a title (display only)
 
     def state(self, today: dt.date) -> str:
         if self.signed_at:
@@ -245,7 +246,7 @@ def _status_query(criteria: DashboardFilter, targets: Targets, only: str, today:
     query = (
         select(
             User.employee_no, User.name, User.department, User.position, User.hire_date, User.email,
-            Regulation.title, label, Assignment.due_on, _signed_at(targets),
+            Regulation.title, label, Assignment.due_on, _signed_at(targets), Assignment.regulation_id,
         )
         .select_from(Assignment)
         .join(User, User.id == Assignment.user_id)

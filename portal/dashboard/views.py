@@ -36,6 +36,7 @@ from portal.dashboard.queries import (
     releases,
     status_rows,
 )
+from portal.reading.titles import TitleMarks, load_marks
 from portal.releases.models import Regulation
 from portal.reminders.services import SmtpSettings, send_reminders
 from portal.web import client_ip, deps, me, options, own_session
@@ -57,7 +58,8 @@ def _filter_form() -> tuple[FilterForm, DashboardFilter]:
     regulations = d.session.execute(
         select(Regulation.id, Regulation.title).where(Regulation.retired.is_(False)).order_by(Regulation.position)
     ).all()
-    form.regulation_id.choices = options([(0, "全部制度"), *((i, t) for i, t in regulations)])
+    marks = load_marks(d.session)
+    form.regulation_id.choices = options([(0, "全部制度"), *((i, marks.name(t, i)) for i, t in regulations)])
     form.release.choices = options([("", "现行版本"), *((v, v) for v in releases(d.session))])
     return form, form.criteria(forced)
 
@@ -109,17 +111,17 @@ def people() -> str:
     )
 
 
-def _matrix_rows(matrix: Matrix) -> Iterable[Sequence[Cell]]:
+def _matrix_rows(matrix: Matrix, marks: TitleMarks) -> Iterable[Sequence[Cell]]:
     for department in matrix.departments:
         for regulation_id, title, label in matrix.regulations:
             cell = matrix.cell(department, regulation_id)
             if cell is not None:
-                yield (department, title, label, cell.assigned, cell.signed, cell.pending, cell.overdue, round(cell.percent, 1))
+                yield (department, marks.name(title, regulation_id), label, cell.assigned, cell.signed, cell.pending, cell.overdue, round(cell.percent, 1))
 
 
-def _status_table(rows: Iterable[StatusRow], today: dt.date) -> Iterable[Sequence[Cell]]:
+def _status_table(rows: Iterable[StatusRow], today: dt.date, marks: TitleMarks) -> Iterable[Sequence[Cell]]:
     for r in rows:
-        yield (r.employee_no, r.name, r.department, r.position, r.hire_date, r.email, r.regulation, r.version,
+        yield (r.employee_no, r.name, r.department, r.position, r.hire_date, r.email, marks.name(r.regulation, r.regulation_id), r.version,
                r.due_on, r.state(today), r.signed_at)
 
 
@@ -143,17 +145,18 @@ def export(fmt: str) -> BaseResponse:
     audit(d.session, d.clock, "export", actor=me(), ip=client_ip(), target=f"dashboard {kind}.{fmt}", detail=_query_string(criteria))
     d.session.commit()
     stream_session = own_session()
+    marks = load_marks(d.session)  # same-title regulations get 之一/之二 in the files too
     if kind == "matrix":
         header: Sequence[str] = MATRIX_HEADER
-        rows: Iterable[Sequence[Cell]] = list(_matrix_rows(completion_matrix(d.session, criteria, today)))
+        rows: Iterable[Sequence[Cell]] = list(_matrix_rows(completion_matrix(d.session, criteria, today), marks))
     else:
-        header, rows = STATUS_HEADER, _closing(stream_session, _status_table(status_rows(stream_session, criteria, today, only=kind), today))
+        header, rows = STATUS_HEADER, _closing(stream_session, _status_table(status_rows(stream_session, criteria, today, only=kind), today, marks))
     name = f"signatures-{kind}-{stamp}.{fmt}"
     disposition = {"Content-Disposition": f"attachment; filename={name}"}
     if fmt == "csv":
         return Response(stream_with_context(csv_chunks(header, rows)), mimetype="text/csv; charset=utf-8", headers=disposition)
     if kind == "matrix":
-        overdue = _status_table(status_rows(d.session, criteria, today, only="overdue"), today)
+        overdue = _status_table(status_rows(d.session, criteria, today, only="overdue"), today, marks)
         sheets = [("完成情况", header, rows), ("逾期名单", STATUS_HEADER, overdue)]
     else:
         sheets = [("签署明细", header, rows)]

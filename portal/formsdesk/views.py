@@ -325,6 +325,8 @@ def _fill_page(
 ) -> tuple[str, int]:
     d = deps()
     roster = services.directory(d.session)
+    if rework is None and draft_id is not None:
+        rework = _rework_of(draft_id)  # a re-rendered rework draft keeps its notice
     page = render_template(
         "formsdesk/fill.html",
         form=template,
@@ -333,6 +335,7 @@ def _fill_page(
         message=message,
         draft_id=draft_id,
         rework=rework,
+        rework_comment=_return_comment(rework),
         people=sorted(roster.people or ()),
         departments=sorted(roster.departments or ()),
         clause_links=_clause_links(template),
@@ -340,6 +343,24 @@ def _fill_page(
         value_of=display_value,
     )
     return page, status
+
+
+def _rework_of(draft_id: int) -> FormDocument | None:
+    """The returned minutes a draft reworks, if any (the draft is the user's own, or nothing)."""
+    d = deps()
+    try:
+        draft = services.own_draft(d.session, me(), draft_id)
+    except NotFound:
+        return None
+    return d.session.get(FormDocument, draft.document_id) if draft.document_id else None
+
+
+def _return_comment(document: FormDocument | None) -> str:
+    """The chair's latest comment on returned minutes, shown above the form being reworked."""
+    if document is None:
+        return ""
+    returns = [e for e in services.timeline(deps().session, document) if e.kind == "returned" and e.comment]
+    return returns[-1].comment if returns else ""
 
 
 def _summary(template: FormTemplate, values: Any) -> list[tuple[str, Any]]:

@@ -19,9 +19,21 @@ from portal.reading.services import (
     regulation_index,
     version_history,
 )
+from portal.reading.titles import TitleMark, load_marks
 from portal.web import deps, me
 
 bp = Blueprint("reading", __name__, template_folder="templates")
+
+
+@bp.app_template_global("title_mark")
+def _title_mark(key: int | str | None) -> TitleMark | None:
+    """The 之二 mark of a regulation whose title another one shares (see :mod:`portal.reading.titles`)."""
+    return load_marks(deps().session).get(key)
+
+
+@bp.app_template_global("regulation_name")
+def _regulation_name(title: str, key: int | str | None) -> str:
+    return load_marks(deps().session).name(title, key)
 
 
 @bp.route("/")

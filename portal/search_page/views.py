@@ -19,4 +19,5 @@ def search() -> str:
     result = SearchResult((), 0)
     if query:
         result = run_search(query, Path(current_app.config["HANDBOOK_ROOT"]))
-    return render_template("search_page/search.html", query=query, result=result)
+    has_forms = "formsdesk.index" in current_app.view_functions  # form hits open the forms page
+    return render_template("search_page/search.html", query=query, result=result, has_forms=has_forms)
