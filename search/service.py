@@ -171,10 +171,10 @@ class WhooshSearchEngine:
         ``synonyms``: query expansion (default: ``search/synonyms.txt``; ``{}`` for none).
         ``warm_states``: norms and postings read ahead, by build directory (default: what
         :func:`preload` read in this process or in the master it was forked from).
-        ``rewarm``: when a release's index is swapped under an open engine (``handbook index``
-        while the portal runs), warm the new build within this budget in a background thread,
-        so that only the first query after the swap, not every first use of a term, reads postings
-        (None: no thread; :func:`open_engine` sets it)."""
+        ``rewarm``: when a release's build is opened without a warm state (swapped in by
+        ``handbook index`` while the portal runs, or built after the master's preload), warm it
+        within this budget in a background thread, so that only the queries right after the
+        opening read postings (None: no thread, e.g. for the CLI; :func:`open_engine` sets it)."""
         self._root = index_root
         self._warm = _WARM if warm_states is None else warm_states
         self._rewarm = rewarm
@@ -268,11 +268,10 @@ class WhooshSearchEngine:
                 evaluator.adopt(warm.postings)
             if searcher.doc_count_all():
                 searcher.stored_fields(0)  # opens the stored-fields column (≈ 10 ms) here, not in a query
-            swapped = live is not None
             live = _Live(directory, searcher, evaluator)
             self._live[release] = live
             log.info("opened search index %s (%d documents)", directory, live.searcher.doc_count())
-            if swapped and warm is None and evaluator is not None and self._rewarm is not None:
+            if warm is None and evaluator is not None and self._rewarm is not None:
                 self._rewarm_in_background(release, live, self._rewarm)
         return live
 
@@ -363,13 +362,13 @@ def warm_indexes(
         remaining = deadline - time.perf_counter()
         if remaining <= 0:
             break
-        directory = live_directory(index_root, meta.release)
         try:
+            directory = live_directory(index_root, meta.release)
             state = store.get(directory) or warm_state(
                 directory, WarmBudget(postings, remaining), DEFAULT_CACHED_POSTINGS
             )
         except Exception:  # an optimisation only: the portal must start even on a damaged index
-            log.exception("warming search index %s failed", directory)
+            log.exception("warming search index of %s under %s failed", meta.release, index_root)
             continue
         store[directory] = state
         postings = max(0, postings - state.posting_count)

@@ -108,7 +108,7 @@ def test_a_process_forked_after_preload_opens_its_engine_warm_before_any_request
     assert report["2026.1"] == sum(s.posting_count for s in service._WARM.values()) > 0
 
 
-def test_an_index_swapped_under_a_running_engine_is_warmed_in_the_background(
+def test_an_index_swapped_under_a_running_portal_engine_is_warmed_in_the_background(
     tmp_path: Path, segmenter: Segmenter, small_book: Handbook
 ) -> None:
     release = Release("2026.1", "2026 年第 1 版", dt.date(2026, 1, 1), small_book.documents)
@@ -118,8 +118,8 @@ def test_an_index_swapped_under_a_running_engine_is_warmed_in_the_background(
     engine.search("样板间")
     build_index(tmp_path, "2026.1", documents[:-1], segmenter)
     engine.search("样板间")  # sees the swap: opens the new build, starts the warm-up
-    (warmer,) = [t for t in threading.enumerate() if t.name == "search-warm-2026.1"]
-    warmer.join(timeout=30)
+    for warmer in [t for t in threading.enumerate() if t.name == "search-warm-2026.1"]:
+        warmer.join(timeout=30)
     directory = live_directory(tmp_path, "2026.1")
     expected = warm_state(directory, WarmBudget(), 10**6).posting_count
     assert engine.cached_postings()["2026.1"] >= expected > 0
