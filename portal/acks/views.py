@@ -11,6 +11,7 @@ from portal.access import signed_in
 from portal.acks.inputs import SignForm
 from portal.acks.models import Acknowledgement
 from portal.acks.services import SignRequest, sign
+from portal.assignments.services import my_handbook
 from portal.errors import AlreadySigned, NotFound
 from portal.reading.services import reading_page
 from portal.reading.views import render_reading
@@ -79,4 +80,6 @@ def receipt(ack_id: int) -> str:
     if ack is None or (ack.user_id != user.id and not user.is_hr):
         abort(404)
     version = d.session.get(RegulationVersion, ack.version_id)
-    return render_template("acks/receipt.html", ack=ack, version=version)
+    # After signing, point the signer at what is still open on their list.
+    waiting = [i for i in my_handbook(d.session, user, d.clock.today()) if i.state != "done"] if ack.user_id == user.id else []
+    return render_template("acks/receipt.html", ack=ack, version=version, waiting=waiting)

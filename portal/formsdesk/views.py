@@ -221,7 +221,7 @@ def review(label: str) -> Response:
         d.session.rollback()
         flash(error.user_message, "error")
         return redirect(url_for("formsdesk.document", label=label))
-    flash("已审核签署，请记录人分发给参会人员。" if approve else "已退回记录人修改。", "success")
+    flash("已审核签署。记录人或主持人现在可以分发给参会人员。" if approve else "已退回记录人修改。", "success")
     return redirect(url_for("formsdesk.document", label=label))
 
 
