@@ -33,8 +33,16 @@ def register(main: click.Group) -> None:
     help="输出目录（默认：项目的 handbook/ 目录）。",
 )
 @click.option("--json", "as_json", is_flag=True, help="不写文件，把结构化的模型以 JSON 打印到标准输出。")
+@click.option(
+    "--no-libreoffice",
+    "no_libreoffice",
+    is_flag=True,
+    help="不用 LibreOffice，只用 antiword 读取 .doc（仅文字，样式和表格会丢失）。",
+)
 @click.pass_context
-def import_command(ctx: click.Context, sources: Sequence[Path], out_dir: Path | None, as_json: bool) -> None:
+def import_command(
+    ctx: click.Context, sources: Sequence[Path], out_dir: Path | None, as_json: bool, no_libreoffice: bool
+) -> None:
     """导入制度文件（.txt、.doc、.docx 或包含它们的目录），生成 Markdown、model.json 和导入报告。
 
     任何文件导入失败时退出状态为 1，其余文件照常导入。
@@ -46,7 +54,7 @@ def import_command(ctx: click.Context, sources: Sequence[Path], out_dir: Path | 
     files = expand_sources(sources)
     if not files:
         raise click.UsageError("没有找到可导入的文件（.txt、.doc、.docx）。")
-    run = _run_with_progress(files)
+    run = _run_with_progress(files, use_libreoffice=not no_libreoffice)
     if as_json:
         click.echo(dumps(handbook_to_dict(run.handbook)), nl=False)
     elif not run.handbook.documents:
@@ -65,13 +73,13 @@ def import_command(ctx: click.Context, sources: Sequence[Path], out_dir: Path | 
         ctx.exit(1)
 
 
-def _run_with_progress(files: list[Path]) -> ImportRun:
+def _run_with_progress(files: list[Path], *, use_libreoffice: bool) -> ImportRun:
     from importers.pipeline import run_import
 
     if len(files) < 2:
-        return run_import(files)
+        return run_import(files, use_libreoffice=use_libreoffice)
     with click.progressbar(length=len(files), label="导入", file=sys.stderr) as bar:
-        return run_import(files, progress=lambda _path: bar.update(1))
+        return run_import(files, progress=lambda _path: bar.update(1), use_libreoffice=use_libreoffice)
 
 
 def _default_out(ctx: click.Context) -> Path:

@@ -23,6 +23,7 @@ from importers import readers
 from importers.anchors import slugify
 from importers.report import DocumentReport, render_report
 from importers.structure import recover_documents
+from importers.wordbin import default_options
 
 MODEL_FILE = "model.json"
 REPORT_FILE = "import-report.md"
@@ -71,8 +72,14 @@ def import_files(paths: Sequence[Path], *, progress: Progress | None = None) -> 
     return run_import(paths, progress=progress).handbook
 
 
-def run_import(paths: Sequence[Path], *, progress: Progress | None = None) -> ImportRun:
-    """Import ``paths`` and keep the per-document detail of the report."""
+def run_import(
+    paths: Sequence[Path], *, progress: Progress | None = None, use_libreoffice: bool = True
+) -> ImportRun:
+    """Import ``paths`` and keep the per-document detail of the report.
+
+    ``use_libreoffice=False`` reads .doc files with antiword alone (text only,
+    with a warning), for machines without LibreOffice or to compare the two.
+    """
     files = expand_sources(paths)
     documents: list[Document] = []
     reports: list[DocumentReport] = []
@@ -81,7 +88,8 @@ def run_import(paths: Sequence[Path], *, progress: Progress | None = None) -> Im
     warnings: list[str] = []
     failures: list[tuple[str, str]] = []
     version = tool_version()
-    for path, outcome in readers.read_files(files, progress=progress):
+    doc_options = None if use_libreoffice else default_options(use_libreoffice=False)
+    for path, outcome in readers.read_files(files, progress=progress, doc_options=doc_options):
         if isinstance(outcome, ImportFailed):
             failures.append((path.name, outcome.user_message))
             continue
