@@ -35,7 +35,7 @@ import threading
 import time
 import urllib.parse
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -414,6 +414,12 @@ def load_test(
                 else:
                     errors.append(str(status))
 
+    wall = run_clients(clients, worker, barrier)
+    return {"signatures": len(latencies), "errors": len(errors), **latency_figures(latencies, wall)}
+
+
+def run_clients(clients: int, worker: Callable[[int], None], barrier: threading.Barrier) -> float:
+    """Start one thread per client, release them together, and return the wall time until all finish."""
     threads = [threading.Thread(target=worker, args=(i,)) for i in range(clients)]
     for thread in threads:
         thread.start()
@@ -421,17 +427,18 @@ def load_test(
     started = time.perf_counter()
     for thread in threads:
         thread.join()
-    wall = time.perf_counter() - started
-    latencies.sort()
+    return time.perf_counter() - started
+
+
+def latency_figures(latencies: list[float], wall: float) -> dict[str, float]:
+    ordered = sorted(latencies)
     return {
-        "signatures": len(latencies),
-        "errors": len(errors),
         "seconds": wall,
-        "per_second": len(latencies) / wall,
-        "p50_ms": 1000 * latencies[len(latencies) // 2],
-        "p95_ms": 1000 * latencies[int(len(latencies) * 0.95) - 1],
-        "p99_ms": 1000 * latencies[int(len(latencies) * 0.99) - 1],
-        "max_ms": 1000 * latencies[-1],
+        "per_second": len(ordered) / wall,
+        "p50_ms": 1000 * ordered[len(ordered) // 2],
+        "p95_ms": 1000 * ordered[int(len(ordered) * 0.95) - 1],
+        "p99_ms": 1000 * ordered[int(len(ordered) * 0.99) - 1],
+        "max_ms": 1000 * ordered[-1],
     }
 
 
@@ -441,7 +448,7 @@ def baseline_load(base: str, clients: int, requests_each: int) -> dict[str, floa
     lock = threading.Lock()
     barrier = threading.Barrier(clients + 1)
 
-    def worker() -> None:
+    def worker(_index: int) -> None:
         opener = urllib.request.build_opener()
         barrier.wait()
         for _ in range(requests_each):
@@ -450,20 +457,7 @@ def baseline_load(base: str, clients: int, requests_each: int) -> dict[str, floa
             with lock:
                 latencies.append(time.perf_counter() - start)
 
-    threads = [threading.Thread(target=worker) for _ in range(clients)]
-    for thread in threads:
-        thread.start()
-    barrier.wait()
-    started = time.perf_counter()
-    for thread in threads:
-        thread.join()
-    wall = time.perf_counter() - started
-    latencies.sort()
-    return {
-        "per_second": len(latencies) / wall,
-        "p50_ms": 1000 * latencies[len(latencies) // 2],
-        "p99_ms": 1000 * latencies[int(len(latencies) * 0.99) - 1],
-    }
+    return latency_figures(latencies, run_clients(clients, worker, barrier))
 
 
 def wait_for(base: str, seconds: float = 60) -> None:
