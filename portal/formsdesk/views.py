@@ -9,6 +9,7 @@ the minutes workflow steps.  A document is addressed by its number
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -201,14 +202,16 @@ def document_docx(label: str) -> Response:
     return _docx(data, f"{found.number} {form_by_slug(found.form_slug).title}.docx")
 
 
-@bp.route("/documents/<label>/review", methods=["POST"])
-@signed_in
-def review(label: str) -> Response:
+def _workflow_step(label: str, step: Callable[[FormDocument], str]) -> Response:
+    """Run one minutes-workflow step on a document: commit and flash its message, or roll back.
+
+    Refusals by role become 403; any other rule the step breaks is flashed in
+    Chinese and nothing is stored.  Every step returns to the document's page.
+    """
     d = deps()
     found = _document_or_abort(label)
-    approve = request.form.get("decision") == "sign"
     try:
-        services.review(d.session, d.clock, me(), found, approve=approve, comment=request.form.get("comment", ""))
+        message = step(found)
         d.session.commit()
     except PermissionDenied:
         d.session.rollback()
@@ -216,51 +219,47 @@ def review(label: str) -> Response:
     except ValidationFailed as error:
         d.session.rollback()
         flash(error.field_errors.get("comment") or error.user_message, "error")
-        return redirect(url_for("formsdesk.document", label=label))
     except HandbookError as error:
         d.session.rollback()
         flash(error.user_message, "error")
-        return redirect(url_for("formsdesk.document", label=label))
-    flash("已审核签署。记录人或主持人现在可以分发给参会人员。" if approve else "已退回记录人修改。", "success")
+    else:
+        flash(message, "success")
     return redirect(url_for("formsdesk.document", label=label))
+
+
+@bp.route("/documents/<label>/review", methods=["POST"])
+@signed_in
+def review(label: str) -> Response:
+    approve = request.form.get("decision") == "sign"
+
+    def step(found: FormDocument) -> str:
+        d = deps()
+        services.review(d.session, d.clock, me(), found, approve=approve, comment=request.form.get("comment", ""))
+        return "已审核签署。记录人或主持人现在可以分发给参会人员。" if approve else "已退回记录人修改。"
+
+    return _workflow_step(label, step)
 
 
 @bp.route("/documents/<label>/distribute", methods=["POST"])
 @signed_in
 def distribute(label: str) -> Response:
-    d = deps()
-    found = _document_or_abort(label)
-    try:
+    def step(found: FormDocument) -> str:
+        d = deps()
         recipients = services.distribute(d.session, d.clock, me(), found)
-        d.session.commit()
-    except PermissionDenied:
-        d.session.rollback()
-        abort(403)
-    except HandbookError as error:
-        d.session.rollback()
-        flash(error.user_message, "error")
-        return redirect(url_for("formsdesk.document", label=label))
-    flash(f"已分发给 {len(recipients)} 位参会人员。", "success")
-    return redirect(url_for("formsdesk.document", label=label))
+        return f"已分发给 {len(recipients)} 位参会人员。"
+
+    return _workflow_step(label, step)
 
 
 @bp.route("/documents/<label>/confirm", methods=["POST"])
 @signed_in
 def confirm(label: str) -> Response:
-    d = deps()
-    found = _document_or_abort(label)
-    try:
+    def step(found: FormDocument) -> str:
+        d = deps()
         services.confirm_receipt(d.session, d.clock, me(), found)
-        d.session.commit()
-    except PermissionDenied:
-        d.session.rollback()
-        abort(403)
-    except HandbookError as error:
-        d.session.rollback()
-        flash(error.user_message, "error")
-        return redirect(url_for("formsdesk.document", label=label))
-    flash("已确认收到会议纪要。", "success")
-    return redirect(url_for("formsdesk.document", label=label))
+        return "已确认收到会议纪要。"
+
+    return _workflow_step(label, step)
 
 
 @bp.route("/formsdesk.js")
