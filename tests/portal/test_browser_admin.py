@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -12,7 +11,6 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, expect, sync_playwright
 from sqlalchemy.orm import Session
-from werkzeug.serving import make_server
 
 from domain.model import Release
 from domain.serialize import release_to_dict
@@ -21,7 +19,7 @@ from portal.acks.services import SignRequest, sign
 from portal.assignments.services import NewRule, add_rule
 from portal.clock import FixedClock
 from portal.releases.models import RegulationVersion
-from tests.browser import launch_chromium
+from tests.browser import launch_chromium, serving
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -43,14 +41,8 @@ def server(make_app: Callable[..., Any], session: Session, clock: FixedClock, ma
     sign(session, clock, SignRequest(signer.id, version.id, True, "张伟", "127.0.0.1", "browser-test"))
     session.commit()
     app = make_app(WTF_CSRF_ENABLED=True)
-    http = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=http.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield {"url": f"http://127.0.0.1:{http.server_port}", "admin": admin, "signer": signer}
-    finally:
-        http.shutdown()
-        thread.join(5)
+    with serving(app) as url:
+        yield {"url": url, "admin": admin, "signer": signer}
 
 
 @pytest.fixture(scope="module")

@@ -8,7 +8,6 @@ Playwright, CSRF on.  Screenshots of each page, laptop and phone sized, go to
 from __future__ import annotations
 
 import io
-import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -17,14 +16,13 @@ import pytest
 from openpyxl import load_workbook
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 from sqlalchemy.orm import Session
-from werkzeug.serving import make_server
 
 from portal.access import Role
 from portal.assignments.services import NewRule, add_rule
 from portal.clock import FixedClock
 from portal.releases.services import PublishRequest, publish_release
 from portal.releases.sources import load_release
-from tests.browser import launch_chromium
+from tests.browser import launch_chromium, serving
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -47,14 +45,8 @@ def live_server(make_app: Callable[..., Any], session: Session, clock: FixedCloc
     for i in range(4):
         make_user(f"同事{i}", department=["销售部", "市场部", "客户服务部"][i % 3])
     app = make_app(WTF_CSRF_ENABLED=True)
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield {"url": f"http://127.0.0.1:{server.server_port}", "hire": hire, "hr": hr}
-    finally:
-        server.shutdown()
-        thread.join(5)
+    with serving(app) as url:
+        yield {"url": url, "hire": hire, "hr": hr}
 
 
 @pytest.fixture(scope="module")

@@ -6,17 +6,15 @@ the browser may reach nothing but 127.0.0.1 (no CDN).
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from flask import Flask
 from playwright.sync_api import Browser, Page, expect, sync_playwright
-from werkzeug.serving import make_server
 
 from portal.auth.models import User
-from tests.browser import launch_chromium
+from tests.browser import launch_chromium, serving
 
 from .conftest import PASSWORD
 from .test_pages import docx_text
@@ -28,11 +26,8 @@ pytestmark = [pytest.mark.slow, pytest.mark.browser]
 @pytest.fixture
 def base_url(make_app: Callable[..., Flask], people: dict[str, User]) -> Iterator[str]:
     app = make_app(WTF_CSRF_ENABLED=True, TESTING=False)
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
+    with serving(app) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
