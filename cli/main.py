@@ -2,7 +2,7 @@
 
 Stages own their sub-commands (``importers/cli.py``, ``publishing/cli.py``,
 ``search/cli.py``, ``portal/cli.py``, ``forms/cli.py``); this module only
-builds the group and passes the resolved :class:`~cli.paths.Paths` down.
+builds the group and passes the resolved :class:`~project.paths.Paths` down.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import logging
 
 import click
 
-from cli.paths import Paths, resolve_root
+from project.paths import Paths, resolve_root
 
 
 @click.group()

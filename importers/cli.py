@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from cli.paths import Paths
+from project.paths import Paths
 
 if TYPE_CHECKING:
     from importers.pipeline import ImportRun

@@ -21,12 +21,12 @@ from flask import Blueprint, Flask, redirect, request, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from cli.paths import resolve_root
 from portal import config as portal_config
 from portal.access import Role, check_every_view_declares_access
 from portal.clock import SystemClock
 from portal.extensions import csrf, db, login_manager
 from portal.web import CLOCK_KEY
+from project.paths import resolve_root
 
 log = logging.getLogger(__name__)
 

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from cli.paths import Paths
+from project.paths import Paths
 
 if TYPE_CHECKING:
     from flask import Flask

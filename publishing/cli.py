@@ -7,9 +7,9 @@ from pathlib import Path
 
 import click
 
-from cli.paths import Paths
 from domain.errors import HandbookError
 from domain.model import FormTemplate
+from project.paths import Paths
 from publishing.releases import create_release, load_releases
 from publishing.site import SiteBuild, build_release, plan_builds, publish_versions
 

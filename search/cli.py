@@ -9,9 +9,9 @@ import time
 
 import click
 
-from cli.paths import Paths
 from domain.errors import HandbookError
 from domain.model import FormTemplate
+from project.paths import Paths
 from search.analysis import load_segmenter
 from search.index import build_index
 from search.service import SearchResults, WhooshSearchEngine, dictionaries

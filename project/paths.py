@@ -1,4 +1,4 @@
-"""Where the project's files live, resolved once and passed down.
+"""Where the project's files live, resolved once (by the CLI or the portal factory) and passed down.
 
 The root is ``--root``, else ``$HANDBOOK_ROOT``, else the current directory
 if it holds ``mkdocs.yml``, else the checkout this package was installed from.
