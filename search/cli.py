@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import html
 import json
-import re
 import time
+from typing import Any
 
 import click
 
@@ -14,10 +14,11 @@ from domain.model import FormTemplate
 from project.paths import Paths
 from search.analysis import load_segmenter
 from search.index import build_index
-from search.service import SearchResults, WhooshSearchEngine, dictionaries
+from search.dictionaries import dictionaries
+from search.engine import WhooshSearchEngine
+from search.highlight import Highlight
+from search.results import SearchHit, SearchResults
 from search.sources import load_sources
-
-_MARK_RE = re.compile(r"<mark>(.*?)</mark>")
 
 
 def register(main: click.Group) -> None:
@@ -80,7 +81,7 @@ def search_command(
     finally:
         engine.close()
     if as_json:
-        click.echo(json.dumps(results.to_json(), ensure_ascii=False, indent=1))
+        click.echo(json.dumps(results_json(results), ensure_ascii=False, indent=1))
     else:
         _print_results(results)
 
@@ -98,11 +99,51 @@ def _print_results(results: SearchResults) -> None:
         for hit in group.hits:
             where = " › ".join((*hit.heading_path, f"{hit.number}{hit.title}".strip()))
             click.echo(f"  {where}")
-            click.echo(f"    {_terminal(hit.highlight or html.escape(hit.text))}")
+            click.echo(f"    {_terminal(hit.highlight or Highlight(hit.text))}")
             click.secho(f"    {hit.url}", dim=True)
 
 
-def _terminal(highlighted: str) -> str:
-    """``<mark>`` becomes bold yellow (stripped by click when not a terminal)."""
-    styled = _MARK_RE.sub(lambda m: click.style(m.group(1), fg="yellow", bold=True), highlighted)
-    return html.unescape(styled)
+def _terminal(highlight: Highlight) -> str:
+    """Marked pieces become bold yellow (stripped by click when not a terminal)."""
+    return "".join(
+        click.style(piece, fg="yellow", bold=True) if marked else piece for piece, marked in highlight.segments()
+    )
+
+
+def results_json(results: SearchResults) -> dict[str, Any]:
+    """The shape of ``handbook search --json`` (issue 3), plus a few extra keys."""
+    return {
+        "query": results.query,
+        "total": results.total,
+        "hits": [_hit_json(h) for h in results.hits],
+        "release": results.release,
+        "mode": results.mode,
+        "notice": results.notice,
+        "groups": [
+            {"document": g.document, "document_slug": g.document_slug, "hits": len(g.hits)}
+            for g in results.groups
+        ],
+    }
+
+
+def _hit_json(hit: SearchHit) -> dict[str, Any]:
+    return {
+        "document": hit.document,
+        "number": hit.number,
+        "heading_path": list(hit.heading_path),
+        "text": hit.text,
+        "highlight": _marked_html(hit.highlight) if hit.highlight else "",
+        "url": hit.url,
+        "score": round(hit.score, 4),
+        "kind": hit.kind,
+        "document_slug": hit.document_slug,
+        "title": hit.title,
+    }
+
+
+def _marked_html(highlight: Highlight) -> str:
+    """The JSON's ``highlight``: escaped text with ``<mark>`` around matches, as issue 3 set it."""
+    return "".join(
+        f"<mark>{html.escape(piece)}</mark>" if marked else html.escape(piece)
+        for piece, marked in highlight.segments()
+    )

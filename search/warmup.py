@@ -10,7 +10,7 @@ and the more likely a query contains it.
 So the most frequent content terms are read ahead, longest first, within a
 budget of postings and of seconds, into a :class:`WarmState`: plain dicts
 and arrays keyed by the build directory, no open files.  The portal builds
-it in gunicorn's master before the fork (:func:`search.service.preload`);
+it in gunicorn's master before the fork (:func:`search.process.preload`);
 each worker's engine adopts the state when it opens the same build, so the
 work happens once per deployment and never inside a request.
 """
