@@ -13,10 +13,10 @@ from domain.errors import HandbookError
 from domain.model import FormTemplate
 from project.paths import Paths
 from search.analysis import load_segmenter
-from search.index import build_index
 from search.dictionaries import dictionaries
 from search.engine import WhooshSearchEngine
 from search.highlight import Highlight
+from search.index import build_index
 from search.results import SearchHit, SearchResults
 from search.sources import load_sources
 

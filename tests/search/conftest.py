@@ -19,9 +19,12 @@ import pytest
 from domain.model import Document, Handbook, JobDescription, Release, Section, SectionKind, SourceRef
 from domain.serialize import handbook_from_dict, sections_from_rows
 from search.analysis import Segmenter, load_segmenter
+from search.dictionaries import dictionaries
+from search.engine import WhooshSearchEngine
 from search.index import build_index
-from search.service import WhooshSearchEngine, dictionaries
+from search.process import SearchProcess
 from search.sources import current_source, release_source
+from search.warmup import WarmBudget, WarmState
 
 REPO = Path(__file__).resolve().parents[2]
 MODEL = REPO / "handbook" / "model.json"
@@ -126,6 +129,14 @@ def real_index_root(
     source = current_source(real_handbook[0])
     build_index(root, source.release, source.search_documents(), segmenter)
     return root
+
+
+@pytest.fixture(scope="module")
+def warm_states(real_index_root: Path) -> dict[Path, WarmState]:
+    """What a preload reads ahead from the real index, kept apart from this process's holder."""
+    states: dict[Path, WarmState] = {}
+    SearchProcess().warm_indexes(real_index_root, WarmBudget(), store=states)
+    return states
 
 
 @pytest.fixture(scope="session")

@@ -12,6 +12,10 @@ from click.testing import CliRunner
 from cli.main import main
 from domain.model import Handbook, Release
 from domain.serialize import dumps, handbook_to_dict, release_to_dict
+from search.cli import results_json
+from search.engine import WhooshSearchEngine
+from search.highlight import Highlight
+from search.results import SearchHit, SearchResults
 
 
 @pytest.fixture(scope="module")
@@ -74,3 +78,29 @@ def test_the_standard_forms_are_searchable_and_link_to_the_forms_page(project: P
     assert data["hits"], "the minutes form should be found"
     assert data["hits"][0]["kind"] == "form"
     assert data["hits"][0]["url"].startswith("/site/2026.1/forms/#表单-")
+
+
+def test_json_has_the_issue_s_shape(small_engine: WhooshSearchEngine) -> None:
+    data = results_json(small_engine.search("会议纪要 签署"))
+    assert set(data) >= {"query", "total", "hits"}
+    hit = data["hits"][0]
+    assert set(hit) >= {"document", "number", "heading_path", "text", "highlight", "url", "score"}
+    assert isinstance(hit["heading_path"], list) and isinstance(hit["score"], float)
+
+
+def marked_hit(highlight: Highlight | None) -> SearchResults:
+    hit = SearchHit("会议制度", "4.", (), "<b>会议纪要</b>由会议主持人签署", highlight, "/site/x/", 1.0)
+    return SearchResults("会议纪要", "2026.1", 1, (hit,))
+
+
+def test_the_json_highlight_is_escaped_text_with_marks() -> None:
+    highlight = Highlight("<b>会议纪要</b>由会议主持人签署", ((3, 7), (12, 14)))
+    assert results_json(marked_hit(highlight))["hits"][0]["highlight"] == (
+        "&lt;b&gt;<mark>会议纪要</mark>&lt;/b&gt;由<mark>会议</mark>主持人签署"
+    )
+    assert results_json(marked_hit(None))["hits"][0]["highlight"] == ""
+
+
+def test_text_output_shows_the_marked_snippet_as_plain_text(project: Path) -> None:
+    out = run(project, "search", "会议纪要 签署")
+    assert "会议纪要" in out and "<mark>" not in out and "&" not in out
