@@ -39,10 +39,12 @@ sys.path.insert(0, str(ROOT))
 
 from domain.serialize import handbook_from_dict  # noqa: E402
 from search.analysis import Segmenter, load_segmenter  # noqa: E402
+from search.dictionaries import dictionaries  # noqa: E402
 from search.documents import SearchDocument  # noqa: E402
+from search.engine import WhooshSearchEngine  # noqa: E402
 from search.index import build_index  # noqa: E402
+from search.process import warm_indexes  # noqa: E402
 from search.query import ParsedQuery, QueryError, Word, parse_query  # noqa: E402
-from search.service import WhooshSearchEngine, dictionaries, warm_indexes  # noqa: E402
 from search.warmup import WarmBudget, WarmState  # noqa: E402
 
 QUERIES = [

@@ -20,6 +20,7 @@ from domain.model import Document, Handbook, JobDescription, Release, Section, S
 from domain.serialize import handbook_from_dict, sections_from_rows
 from search.analysis import Segmenter, load_segmenter
 from search.dictionaries import dictionaries
+from search.documents import SearchDocument
 from search.engine import WhooshSearchEngine
 from search.index import build_index
 from search.process import SearchProcess
@@ -27,6 +28,7 @@ from search.sources import current_source, release_source
 from search.warmup import WarmBudget, WarmState
 
 REPO = Path(__file__).resolve().parents[2]
+TINY_TEXTS = ["会议纪要由会议主持人签署", "会议", "", "每月28日前制订下月目标，会议纪要及时分发", "样板间和会议室"]
 MODEL = REPO / "handbook" / "model.json"
 SEED = REPO / "handbook" / "sources" / "marketing-handbook-2010.txt"
 
@@ -129,6 +131,14 @@ def real_index_root(
     source = current_source(real_handbook[0])
     build_index(root, source.release, source.search_documents(), segmenter)
     return root
+
+
+@pytest.fixture(scope="module")
+def index_dir(tmp_path_factory: pytest.TempPathFactory, segmenter: Segmenter) -> Path:
+    """A tiny build of five texts (one empty), for comparing our scoring and evaluation with Whoosh's."""
+    root = tmp_path_factory.mktemp("scoring")
+    docs = [SearchDocument(f"d{i}", "clause", "制度", "s", "", "", (), t, "/") for i, t in enumerate(TINY_TEXTS)]
+    return build_index(root, "r", docs, segmenter)
 
 
 @pytest.fixture(scope="module")

@@ -6,7 +6,6 @@ import pytest
 
 from search.analysis import Segmenter
 from search.query import QueryError, parse_query
-from search.synonyms import parse_synonyms
 
 
 def test_plain_words_are_required_and_question_words_dropped(segmenter: Segmenter) -> None:
@@ -66,11 +65,6 @@ def test_unknown_kind_is_a_user_error(segmenter: Segmenter) -> None:
 def test_empty_query_is_a_user_error(segmenter: Segmenter) -> None:
     with pytest.raises(QueryError):
         parse_query("  的 ？", segmenter)
-
-
-def test_synonym_lines_parse_into_alternatives() -> None:
-    synonyms = parse_synonyms("# comment\n上班 工作时间 到岗\n开除 解除+劳动合同\n\n孤词\n")
-    assert synonyms == {"上班": ("工作时间", "到岗"), "开除": ("解除+劳动合同",)}
 
 
 def test_query_words_get_their_synonyms_as_word_lists(segmenter: Segmenter) -> None:
