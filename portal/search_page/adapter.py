@@ -8,17 +8,15 @@ HTML (``search_page/macros.html``), escaping every character itself.
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from domain.errors import HandbookError
+from project.paths import Paths
 from search.highlight import Highlight
 from search.index import IndexMissing
 from search.service import dictionaries, open_engine, search_hits
-
-log = logging.getLogger(__name__)
 
 NO_INDEX = "检索索引尚未建立，请管理员运行 handbook index 后再试。"
 
@@ -45,9 +43,8 @@ def _anchor(url: str) -> str:
 
 
 def run_search(query: str, project_root: Path, limit: int = 20) -> SearchResult:
-    index_root = project_root / "var" / "index"
     try:
-        engine = open_engine(index_root, dictionaries(project_root))
+        engine = open_engine(Paths(project_root).index, dictionaries(project_root))
         results = search_hits(engine, query, limit=limit)
     except IndexMissing:
         return SearchResult((), 0, NO_INDEX)
