@@ -58,7 +58,8 @@ def make_huey(config: Mapping[str, Any]) -> Huey:
         return RedisHuey(name, url=str(url), results=False, utc=True)
     path = queue_file(Path(config["HANDBOOK_ROOT"]))
     path.parent.mkdir(parents=True, exist_ok=True)
-    return SqliteHuey(name, filename=str(path), results=False, utc=True)
+    # strict_fifo: jobs run in the order they were enqueued (row ids are never reused).
+    return SqliteHuey(name, filename=str(path), results=False, utc=True, strict_fifo=True)
 
 
 class TaskQueue:

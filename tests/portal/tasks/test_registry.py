@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from flask import Flask
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from domain.errors import HandbookError, ImportFailed
@@ -77,6 +78,13 @@ def test_the_embedded_queue_lives_in_var_and_redis_is_chosen_by_url(tmp_path: Pa
         make_huey({"HANDBOOK_ROOT": tmp_path, "TASK_QUEUE_URL": "amqp://x"})
 
 
+def _view(session: Session, job_id: int) -> state.JobView:
+    session.expire_all()
+    job = state.view(session, job_id)
+    assert job is not None
+    return job
+
+
 def _queued(session: Session, clock: FixedClock, kind: str, payload: dict[str, object]) -> int:
     job_id = state.create(session, clock, kind, payload, None)
     session.commit()
@@ -86,8 +94,7 @@ def _queued(session: Session, clock: FixedClock, kind: str, payload: dict[str, o
 def test_a_job_runs_to_done_with_its_message(app: Flask, session: Session, clock: FixedClock) -> None:
     job_id = _queued(session, clock, "sample.steps", {"steps": 4})
     Runner(app)(job_id)
-    job = state.view(session, job_id)
-    assert job is not None
+    job = _view(session, job_id)
     assert (job.status, job.progress, job.message, job.attempts) == ("done", 100, "完成 4 步（第 1 次执行）", 1)
     assert job.finished_at == naive_utc(clock.now())
 
@@ -101,9 +108,9 @@ def test_a_refusal_reaches_the_job_unchanged_and_a_crash_is_logged(
     with caplog.at_level(logging.INFO, logger="portal.tasks"):
         runner(refused)
         runner(crashed)
-    assert state.view(session, refused).message == sample_kinds.TOO_LARGE  # type: ignore[union-attr]
-    failed = state.view(session, crashed)
-    assert failed is not None and (failed.status, failed.message) == ("failed", INTERNAL_ERROR)
+    assert _view(session, refused).message == sample_kinds.TOO_LARGE
+    failed = _view(session, crashed)
+    assert (failed.status, failed.message) == ("failed", INTERNAL_ERROR)
     crash_records = [r for r in caplog.records if r.exc_info and "crashed" in r.getMessage()]
     assert crash_records and "the sample task crashed on purpose" in caplog.text
 
@@ -113,12 +120,13 @@ def test_a_job_is_run_once_even_if_its_message_comes_twice(app: Flask, session: 
     runner = Runner(app)
     runner(job_id)
     runner(job_id)
-    assert state.view(session, job_id).attempts == 1  # type: ignore[union-attr]
+    assert _view(session, job_id).attempts == 1
 
 
 def _running(session: Session, job_id: int, worker: str, heartbeat: dt.datetime) -> None:
-    state.claim(session.get_bind(), job_id, worker, heartbeat)  # type: ignore[arg-type]
-    session.expire_all()
+    bind = session.get_bind()
+    assert isinstance(bind, Engine)
+    state.claim(bind, job_id, worker, heartbeat)
 
 
 def test_the_sweep_fails_dead_consumers_jobs_and_leaves_live_ones(app: Flask, session: Session, clock: FixedClock) -> None:
@@ -133,11 +141,10 @@ def test_the_sweep_fails_dead_consumers_jobs_and_leaves_live_ones(app: Flask, se
     _running(session, silent_elsewhere, "other-host:123", beat_long_ago)
     _running(session, beating_elsewhere, "other-host:124", now - dt.timedelta(seconds=5))
     assert sweep(engine_of(app), clock, stale_seconds=60) == [dead_here, silent_elsewhere]
-    session.expire_all()
-    assert {job_id: state.view(session, job_id).status for job_id in (dead_here, alive_here, silent_elsewhere, beating_elsewhere)} == {  # type: ignore[union-attr]
+    assert {job_id: _view(session, job_id).status for job_id in (dead_here, alive_here, silent_elsewhere, beating_elsewhere)} == {
         dead_here: "failed", alive_here: "running", silent_elsewhere: "failed", beating_elsewhere: "running",
     }
-    assert state.view(session, dead_here).message == CRASHED_MESSAGE == "任务执行进程意外中止，可以重试。"  # type: ignore[union-attr]
+    assert _view(session, dead_here).message == CRASHED_MESSAGE == "任务执行进程意外中止，可以重试。"
 
 
 def test_enqueue_commits_the_job_then_hands_its_id_to_the_queue(
@@ -148,7 +155,7 @@ def test_enqueue_commits_the_job_then_hands_its_id_to_the_queue(
     session.expire_all()
     run = session.get(TaskRun, job_id)
     assert run is not None and run.payload == {"steps": 2} and run.queue_id
-    assert state.view(session, job_id).status == "queued"  # type: ignore[union-attr]
+    assert _view(session, job_id).status == "queued"
     assert queue.pending() == 1
 
 
