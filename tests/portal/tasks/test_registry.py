@@ -18,13 +18,13 @@ from domain.errors import HandbookError, ImportFailed
 from portal.clock import FixedClock, naive_utc
 from portal.config import from_environment
 from portal.tasks import state
-from portal.tasks.queue import build_queue, make_huey, queue_file
+from portal.tasks.queue import QUEUE_UNAVAILABLE, QueueUnavailable, build_queue, make_huey, queue_file
 from portal.tasks.registry import TaskContext, TaskRegistry, UnknownTaskKind
 from portal.tasks.runner import INTERNAL_ERROR, Runner, failure_message
 from portal.tasks.runs import TaskRun
 from portal.tasks.sweep import CRASHED_MESSAGE, sweep
 from tests.portal.tasks import sample_kinds
-from tests.portal.tasks.conftest import engine_of
+from tests.portal.tasks.conftest import engine_of, free_port
 
 
 def _noop(context: TaskContext) -> str:
@@ -169,3 +169,18 @@ def test_only_a_failed_job_can_be_retried_and_unknown_kinds_are_refused(
     with pytest.raises(state.NotRetryable) as refused:
         queue.retry(session, clock, job_id)
     assert refused.value.user_message == "只有失败的任务可以重试。"
+
+
+def test_a_job_the_queue_cannot_take_is_failed_with_the_reason_and_stays_retryable(
+    task_app: Callable[..., Flask], session: Session, clock: FixedClock, caplog: pytest.LogCaptureFixture
+) -> None:
+    nobody_listens = f"redis://127.0.0.1:{free_port()}/0"
+    queue = build_queue(task_app(TASK_QUEUE_URL=nobody_listens).config)
+    with caplog.at_level(logging.ERROR, logger="portal.tasks"), pytest.raises(QueueUnavailable) as refused:
+        queue.enqueue(session, clock, "sample.steps", {"steps": 1}, None)
+    assert refused.value.user_message == QUEUE_UNAVAILABLE == "任务队列暂时不可用，请稍后重试。"
+    job = _view(session, 1)
+    assert (job.status, job.message, job.payload) == ("failed", QUEUE_UNAVAILABLE, {"steps": 1})
+    with pytest.raises(QueueUnavailable):
+        queue.retry(session, clock, job.id)  # still no queue: refused again, the job still failed
+    assert _view(session, job.id).status == "failed"
