@@ -120,10 +120,15 @@ class ConsumerProcess:
         log.info("task consumer started, pid %s", self.process.pid)
 
     def _supervise(self) -> None:
-        while not self._stopping.wait(2.0):
+        """Restart a consumer that died, waiting longer after each quick death (up to a minute)."""
+        pause = 2.0
+        while not self._stopping.wait(pause):
             if self.process is not None and self.process.poll() is not None and not self._stopping.is_set():
                 log.error("task consumer exited (%s); starting another", self.process.returncode)
                 self._spawn()
+                pause = min(pause * 2, 60.0)
+            else:
+                pause = 2.0
 
     @property
     def pid(self) -> int | None:
