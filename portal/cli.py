@@ -1,7 +1,8 @@
 """Command-line commands of the portal stage.
 
 ``handbook serve``, ``handbook demo``, ``handbook user add|import|set-password``,
-``handbook acks verify``, ``handbook publish`` and ``handbook remind``.  Each
+``handbook acks verify``, ``handbook publish``, ``handbook remind`` and
+``handbook tasks consume|list|retry`` (portal/tasks/commands.py).  Each
 builds the app from the project root and calls the same services as the web.
 """
 
@@ -65,6 +66,9 @@ def register(main: click.Group) -> None:
     main.add_command(acks)
     main.add_command(publish)
     main.add_command(remind)
+    from portal.tasks.commands import tasks
+
+    main.add_command(tasks)
 
 
 @click.command()

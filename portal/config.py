@@ -59,6 +59,32 @@ DEFAULTS: dict[str, Any] = {
     "SITE_URL_PREFIX": "/site",
     # Rows per page in long lists.
     "PAGE_SIZE": 50,
+    # Task queue (portal/tasks, docs/tasks.md).  None keeps the queue in SQLite at <root>/var/tasks.sqlite3,
+    # for one host; "redis://host:6379/0" keeps it in Redis, shared by the portals of several hosts.
+    "TASK_QUEUE_URL": None,
+    # The queue's name: its rows in the SQLite file, the prefix of its keys in Redis (portals sharing
+    # one Redis server for different databases need different names).
+    "TASK_QUEUE_NAME": "handbook",
+    # Worker threads of one consumer.  One: long work (imports, publishing) is CPU-bound on small machines
+    # and SQLite has a single writer, so two jobs at once are not faster, only contend; jobs run in order.
+    "TASK_WORKERS": 1,
+    # A running task writes a heartbeat this often (seconds) ...
+    "TASK_HEARTBEAT_SECONDS": 5.0,
+    # ... and a job on another host whose heartbeat is older than this is failed by the sweep
+    # (a job of a dead consumer on this host is failed at once: its process is gone).
+    "TASK_STALE_SECONDS": 60.0,
+    # How often a consumer runs the sweep (it also runs it when it starts).
+    "TASK_SWEEP_SECONDS": 30.0,
+    # Longest pause between two looks at an idle SQLite queue (Redis wakes the consumer at once).
+    "TASK_POLL_SECONDS": 1.0,
+    # On stop, running tasks get this long to finish before the consumer leaves them (then failed, retryable).
+    "TASK_SHUTDOWN_SECONDS": 10.0,
+    # Extra modules the consumer imports so that they register their task kinds (env: comma-separated);
+    # the stages' own modules are listed in portal.tasks.registry.KIND_MODULES.
+    "TASK_MODULES": (),
+    # Whether `handbook serve` / `handbook demo` start a consumer beside the web workers
+    # (env TASK_CONSUMER=0 on hosts that leave the work to `handbook tasks consume` elsewhere).
+    "TASK_CONSUMER": True,
 }
 
 # Environment variables the factory reads, and the config key each sets.
@@ -74,10 +100,24 @@ ENVIRONMENT_KEYS: dict[str, str] = {
     "PORTAL_BASE_URL": "PORTAL_BASE_URL",
     "SESSION_COOKIE_SECURE": "SESSION_COOKIE_SECURE",
     "SIGN_REQUIRES_PASSWORD": "SIGN_REQUIRES_PASSWORD",
+    "TASK_QUEUE_URL": "TASK_QUEUE_URL",
+    "TASK_QUEUE_NAME": "TASK_QUEUE_NAME",
+    "TASK_WORKERS": "TASK_WORKERS",
+    "TASK_HEARTBEAT_SECONDS": "TASK_HEARTBEAT_SECONDS",
+    "TASK_STALE_SECONDS": "TASK_STALE_SECONDS",
+    "TASK_SWEEP_SECONDS": "TASK_SWEEP_SECONDS",
+    "TASK_POLL_SECONDS": "TASK_POLL_SECONDS",
+    "TASK_SHUTDOWN_SECONDS": "TASK_SHUTDOWN_SECONDS",
+    "TASK_MODULES": "TASK_MODULES",
+    "TASK_CONSUMER": "TASK_CONSUMER",
 }
 
-_BOOLEAN_KEYS = {"SMTP_STARTTLS", "SESSION_COOKIE_SECURE", "SIGN_REQUIRES_PASSWORD"}
-_INTEGER_KEYS = {"SMTP_PORT"}
+_BOOLEAN_KEYS = {"SMTP_STARTTLS", "SESSION_COOKIE_SECURE", "SIGN_REQUIRES_PASSWORD", "TASK_CONSUMER"}
+_INTEGER_KEYS = {"SMTP_PORT", "TASK_WORKERS"}
+_FLOAT_KEYS = {
+    "TASK_HEARTBEAT_SECONDS", "TASK_STALE_SECONDS", "TASK_SWEEP_SECONDS", "TASK_POLL_SECONDS", "TASK_SHUTDOWN_SECONDS",
+}
+_LIST_KEYS = {"TASK_MODULES"}
 
 
 def from_environment(environ: Mapping[str, str]) -> dict[str, Any]:
@@ -91,6 +131,10 @@ def from_environment(environ: Mapping[str, str]) -> dict[str, Any]:
             values[key] = raw.strip().lower() in {"1", "true", "yes", "on"}
         elif key in _INTEGER_KEYS:
             values[key] = int(raw)
+        elif key in _FLOAT_KEYS:
+            values[key] = float(raw)
+        elif key in _LIST_KEYS:
+            values[key] = tuple(item.strip() for item in raw.split(",") if item.strip())
         else:
             values[key] = raw
     return values

@@ -19,6 +19,7 @@ from sqlalchemy import Connection, Engine, MetaData
 MIGRATIONS = Path(__file__).parent / "migrations"
 MODEL_MODULES = (
     "portal.auth.models",
+    "portal.tasks.runs",
     "portal.audit.models",
     "portal.releases.models",
     "portal.acks.models",

@@ -56,6 +56,9 @@ def _post_fork(_server: Any, worker: Any) -> None:
 
 
 def serve(app: Flask, host: str, port: int, workers: int, threads: int = 4) -> None:
+    """Migrate, then run gunicorn with the task consumer as a child (portal/tasks), stopped with it."""
+    from portal.tasks.consumer import ConsumerProcess
+
     migrate_app(app)
     preload_search(Path(app.config["HANDBOOK_ROOT"]))
     options = {
@@ -70,4 +73,11 @@ def serve(app: Flask, host: str, port: int, workers: int, threads: int = 4) -> N
         "graceful_timeout": 10,
         "control_socket_disable": True,
     }
-    PortalServer(app, options).run()
+    consumer = ConsumerProcess(app) if app.config["TASK_CONSUMER"] else None
+    if consumer is not None:
+        consumer.start()
+    try:
+        PortalServer(app, options).run()
+    finally:
+        if consumer is not None:
+            consumer.stop()
