@@ -139,10 +139,6 @@ class HandbookItem:
     signed_before: RegulationVersion | None  # an older version they signed (a re-sign request)
 
 
-def signature_counts(version_baseline: int | None, signed_baseline: int | None) -> bool:
-    return version_baseline is not None and version_baseline == signed_baseline
-
-
 def my_handbook(session: Session, user: User, today: dt.date) -> list[HandbookItem]:
     """The user's assignments, pending and overdue first, newest revisions first within each."""
     rows = session.execute(
@@ -176,9 +172,3 @@ def my_handbook(session: Session, user: User, today: dt.date) -> list[HandbookIt
     order = {"overdue": 0, "pending": 1, "done": 2}
     items.sort(key=lambda i: (order[i.state], -i.version.id))
     return items
-
-
-def assignment_for(session: Session, user_id: int, regulation_id: int) -> Assignment | None:
-    return session.scalar(
-        select(Assignment).where(Assignment.user_id == user_id, Assignment.regulation_id == regulation_id)
-    )

@@ -96,13 +96,13 @@ def test_a_view_without_access_declaration_stops_the_factory(make_app: Callable[
 
     rogue = Blueprint("rogue", __name__)
     rogue.add_url_rule("/rogue", "open", lambda: "oops")
-    original = factory.optional_blueprints
-    factory.optional_blueprints = lambda: [rogue]  # type: ignore[assignment]
+    original = factory.feature_blueprints
+    factory.feature_blueprints = lambda: [*original(), rogue]  # type: ignore[assignment]
     try:
         with pytest.raises(RuntimeError, match=r"rogue\.open"):
             make_app()
     finally:
-        factory.optional_blueprints = original  # type: ignore[assignment]
+        factory.feature_blueprints = original  # type: ignore[assignment]
 
 
 def test_navigation_marks_only_the_current_page(client: Any, login: Callable[..., Any], make_user: Callable[..., Any]) -> None:
