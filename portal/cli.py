@@ -316,8 +316,8 @@ def publish(paths: Paths, file: Path, version: str, effective: dt.datetime, titl
 @click.pass_obj
 def remind(paths: Paths, dry_run: bool) -> None:
     """向所有有逾期未签制度的人发送提醒邮件（适合 cron）。"""
-    from portal.dashboard.queries import DashboardFilter
     from portal.reminders.services import SmtpSettings, overdue_by_person, send_reminders
+    from portal.signing_status.queries import DashboardFilter
 
     with _services(paths) as (app, session, clock):
         if dry_run:

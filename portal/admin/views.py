@@ -35,7 +35,7 @@ from portal.audit.services import record as audit
 from portal.auth.inputs import RolesForm, UserForm
 from portal.auth.models import User
 from portal.auth.services import NewUser, create_user, set_password, set_roles
-from portal.dashboard.exports import csv_chunks
+from portal.exports import csv_chunks
 from portal.jobs.models import STATUS_LABELS, Job
 from portal.jobs.services import Progress, create_job, start_in_thread
 from portal.web import apply_field_errors, client_ip, deps, me, options, own_session

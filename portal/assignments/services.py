@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from portal.acks.models import Acknowledgement
 from portal.assignments.models import SCOPES, Assignment, AssignmentRule
+from portal.auth.events import roles_changed, user_created
 from portal.auth.models import User, UserRole
 from portal.clock import Clock, naive_utc
 from portal.errors import NotFound, ValidationFailed
@@ -172,3 +173,13 @@ def my_handbook(session: Session, user: User, today: dt.date) -> list[HandbookIt
     order = {"overdue": 0, "pending": 1, "done": 2}
     items.sort(key=lambda i: (order[i.state], -i.version.id))
     return items
+
+
+@user_created.connect
+def _assign_new_user(user: User, *, session: Session, clock: Clock, new_hire_days: int, **_: Any) -> None:
+    add_missing_assignments(session, clock, user=user, new_hire_days=new_hire_days)
+
+
+@roles_changed.connect
+def _assign_after_role_change(_user: User, *, session: Session, clock: Clock, **_: Any) -> None:
+    add_missing_assignments(session, clock)

@@ -10,8 +10,8 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from portal.access import ROLE_LABELS, Role
-from portal.assignments.services import add_missing_assignments
 from portal.audit.services import record as audit
+from portal.auth.events import roles_changed, user_created
 from portal.auth.models import LoginFailure, User, UserRole, new_session_token
 from portal.auth.passwords import hash_password, password_too_short, verify_password
 from portal.clock import Clock, naive_utc
@@ -93,7 +93,7 @@ def create_user(
     user.role_rows = [UserRole(role=role.value) for role in sorted(new.roles | {Role.EMPLOYEE})]
     session.add(user)
     session.flush()
-    add_missing_assignments(session, clock, user=user, new_hire_days=new_hire_days)
+    user_created.send(user, session=session, clock=clock, new_hire_days=new_hire_days)
     audit(session, clock, "user_created", actor=actor, target=f"{user.employee_no} {user.name}")
     return user
 
@@ -195,5 +195,5 @@ def set_roles(session: Session, clock: Clock, user: User, roles: frozenset[Role]
     session.expire(user, ["role_rows"])
     after = "、".join(ROLE_LABELS[r] for r in sorted(wanted))
     audit(session, clock, "role_changed", actor=actor, target=f"{user.employee_no} {user.name}", detail=f"{before} → {after}", ip=ip)
-    add_missing_assignments(session, clock)
+    roles_changed.send(user, session=session, clock=clock)
     return True
