@@ -28,6 +28,11 @@ from project.paths import resolve_root
 
 log = logging.getLogger(__name__)
 
+# Pages of the administration area (its tabs) that other packages own: the nav marks 管理 on them.
+ADMIN_AREA_ENDPOINTS = frozenset(
+    {"audit.audit_log", "audit.audit_export", "releases.publish", "releases.job", "releases.job_status", "acks.verify"}
+)
+
 # While a password change is due, only these endpoints answer.
 PASSWORD_CHANGE_ENDPOINTS = frozenset({"auth.change_password", "auth.logout", "static", "errorpages.health"})
 
@@ -95,14 +100,16 @@ def feature_blueprints() -> list[Blueprint]:
     from portal.acks.views import bp as acks
     from portal.admin.views import bp as admin
     from portal.assignments.views import bp as assignments
+    from portal.audit.views import bp as audit
     from portal.auth.views import bp as auth
     from portal.dashboard.views import bp as dashboard
     from portal.errorpages import bp as errorpages
     from portal.formsdesk.views import bp as formsdesk
     from portal.reading.views import bp as reading
+    from portal.releases.views import bp as releases
     from portal.search_page.views import bp as search_page
 
-    return [auth, reading, acks, assignments, dashboard, admin, search_page, errorpages, formsdesk]
+    return [auth, reading, acks, assignments, dashboard, admin, audit, releases, search_page, errorpages, formsdesk]
 
 
 def configure_blueprints(app: Flask) -> None:
@@ -154,6 +161,8 @@ def nav_items() -> list[tuple[str, str, str, bool]]:
         items += [("assignments.rules", "分配规则"), ("admin.users", "管理")]
     blueprints = [endpoint.split(".")[0] for endpoint, _ in items]
     here = request.endpoint or ""
+    if here in ADMIN_AREA_ENDPOINTS:
+        here = "admin." + here
 
     def active(endpoint: str) -> bool:
         blueprint = endpoint.split(".")[0]

@@ -288,8 +288,8 @@ def acks_verify(paths: Paths) -> None:
 @click.pass_obj
 def publish(paths: Paths, file: Path, version: str, effective: dt.datetime, title: str, editorial: bool) -> None:
     """发布新版本：导入文件，逐条比对，需要时要求重新签署。"""
-    from portal.admin.services import publish_file, summary
     from portal.errors import HandbookError
+    from portal.releases.publishing import publish_file, summary
     from portal.releases.services import STATUS_LABELS
 
     def progress(percent: int, message: str) -> None:

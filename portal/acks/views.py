@@ -1,4 +1,4 @@
-"""The signer's own records: the list of signatures and each receipt.
+"""The signer's own records (the list of signatures, each receipt) and the administrators' chain check.
 
 Signing itself is posted from the reading page and handled there (``reading.sign``).
 """
@@ -8,8 +8,10 @@ from __future__ import annotations
 from flask import Blueprint, abort, render_template
 from sqlalchemy import select
 
-from portal.access import signed_in
+from portal.access import Role, requires, signed_in
+from portal.acks.inputs import VerifyForm
 from portal.acks.models import Acknowledgement
+from portal.acks.services import verify_chain
 from portal.assignments.services import my_handbook
 from portal.releases.models import RegulationVersion
 from portal.web import deps, me
@@ -43,3 +45,11 @@ def receipt(ack_id: int) -> str:
     # After signing, point the signer at what is still open on their list.
     waiting = [i for i in my_handbook(d.session, user, d.clock.today()) if i.state != "done"] if ack.user_id == user.id else []
     return render_template("acks/receipt.html", ack=ack, version=version, waiting=waiting)
+
+
+@bp.route("/admin/verify", methods=["GET", "POST"])
+@requires(Role.ADMIN)
+def verify() -> str:
+    form = VerifyForm()
+    report = verify_chain(deps().session) if form.validate_on_submit() else None
+    return render_template("acks/verify.html", form=form, report=report)
