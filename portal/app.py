@@ -30,7 +30,7 @@ log = logging.getLogger(__name__)
 
 # Pages of the administration area (its tabs) that other packages own: the nav marks 管理 on them.
 ADMIN_AREA_ENDPOINTS = frozenset(
-    {"audit.audit_log", "audit.audit_export", "releases.publish", "releases.job", "releases.job_status", "acks.verify"}
+    {"audit.audit_log", "audit.audit_export", "releases.publish", "releases.task", "releases.task_status", "acks.verify"}
 )
 
 # While a password change is due, only these endpoints answer.

@@ -23,8 +23,8 @@ def target_metadata() -> MetaData:
     import portal.audit.models
     import portal.auth.models
     import portal.formsdesk.models
-    import portal.jobs.models
-    import portal.releases.models  # noqa: F401
+    import portal.releases.models
+    import portal.tasks.models  # noqa: F401
     from portal.extensions import Base
 
     return Base.metadata

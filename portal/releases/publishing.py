@@ -13,9 +13,9 @@ from sqlalchemy.orm import Session
 from portal.audit.services import record as audit
 from portal.auth.models import User
 from portal.clock import Clock
-from portal.jobs.services import Progress
 from portal.releases.services import STATUS_LABELS, PublishOutcome, PublishRequest, publish_release
 from portal.releases.sources import load_release
+from portal.tasks.services import Progress
 
 
 def summary(outcome: PublishOutcome) -> str:

@@ -11,10 +11,10 @@ from werkzeug.utils import secure_filename
 from werkzeug.wrappers import Response
 
 from portal.access import Role, requires
-from portal.jobs.models import STATUS_LABELS, Job
-from portal.jobs.services import Progress, create_job, start_in_thread
 from portal.releases.inputs import PublishForm
 from portal.releases.publishing import publish_file, summary
+from portal.tasks.models import STATUS_LABELS, Task
+from portal.tasks.services import Progress, create_task, start_in_thread
 from portal.web import deps, me
 
 bp = Blueprint("releases", __name__, template_folder="templates", url_prefix="/admin")
@@ -31,7 +31,7 @@ def publish() -> Response | str:
         if path.suffix == "":
             path = path.with_suffix(Path(form.file.data.filename).suffix.lower())
         form.file.data.save(path)
-        job = create_job(d.session, d.clock, "publish", me().id)
+        task = create_task(d.session, d.clock, "publish", me().id)
         d.session.commit()
         version, effective, title, editorial = form.version.data.strip(), form.effective.data, form.title.data or "", bool(form.editorial.data)
         actor_id, due_days, clock = me().id, d.config["REVISION_DUE_DAYS"], d.clock
@@ -43,8 +43,8 @@ def publish() -> Response | str:
             )
             return summary(outcome)
 
-        start_in_thread(d.session_factory(), clock, job.id, work)
-        return redirect(url_for("releases.job", job_id=job.id))
+        start_in_thread(d.session_factory(), clock, task.id, work)
+        return redirect(url_for("releases.task", task_id=task.id))
     return render_template("releases/publish.html", form=form)
 
 
@@ -54,21 +54,22 @@ def _upload_root() -> Path:
     return root
 
 
-def _job_or_404(job_id: int) -> Job:
-    job = deps().session.get(Job, job_id)
-    if job is None:
+def _task_or_404(task_id: int) -> Task:
+    task = deps().session.get(Task, task_id)
+    if task is None:
         abort(404)
-    return job
+    return task
 
 
-@bp.route("/jobs/<int:job_id>")
+# The task pages keep their first URLs (/admin/jobs/...), so bookmarks and links stay valid.
+@bp.route("/jobs/<int:task_id>")
 @requires(Role.HR)
-def job(job_id: int) -> str:
-    return render_template("releases/job.html", job=_job_or_404(job_id), labels=STATUS_LABELS)
+def task(task_id: int) -> str:
+    return render_template("releases/task.html", task=_task_or_404(task_id), labels=STATUS_LABELS)
 
 
-@bp.route("/jobs/<int:job_id>.json")
+@bp.route("/jobs/<int:task_id>.json")
 @requires(Role.HR)
-def job_status(job_id: int) -> Response:
-    job = _job_or_404(job_id)
-    return jsonify(status=job.status, label=STATUS_LABELS.get(job.status, job.status), progress=job.progress, message=job.message)
+def task_status(task_id: int) -> Response:
+    task = _task_or_404(task_id)
+    return jsonify(status=task.status, label=STATUS_LABELS.get(task.status, task.status), progress=task.progress, message=task.message)
