@@ -2,14 +2,12 @@
 
 ``create_app`` calls one small function per concern (configuration,
 extensions, blueprints, request hooks, error pages), as in flaskbb.  The
-blueprints are listed once in :data:`BLUEPRINTS`; an optional feature
-package (``portal.formsdesk``) is registered when it is installed.
+blueprints are imported plainly and listed once, in registration order, in
+:func:`feature_blueprints`; the forms desk is always installed and is one of them.
 """
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
 import logging
 import os
 import secrets
@@ -30,19 +28,10 @@ from project.paths import resolve_root
 
 log = logging.getLogger(__name__)
 
-# Feature blueprints, in registration order: "module:attribute".
-BLUEPRINTS: tuple[str, ...] = (
-    "portal.auth.views:bp",
-    "portal.reading.views:bp",
-    "portal.acks.views:bp",
-    "portal.assignments.views:bp",
-    "portal.dashboard.views:bp",
-    "portal.admin.views:bp",
-    "portal.search_page.views:bp",
-    "portal.errorpages:bp",
+# Pages of the administration area (its tabs) that other packages own: the nav marks 管理 on them.
+ADMIN_AREA_ENDPOINTS = frozenset(
+    {"audit.audit_log", "audit.audit_export", "releases.publish", "releases.task", "releases.task_status", "acks.verify"}
 )
-# Feature packages added by other stages; registered when importable (they expose ``bp``).
-OPTIONAL_FEATURES: tuple[str, ...] = ("portal.formsdesk",)
 
 # While a password change is due, only these endpoints answer.
 PASSWORD_CHANGE_ENDPOINTS = frozenset({"auth.change_password", "auth.logout", "static", "errorpages.health"})
@@ -106,34 +95,25 @@ def configure_extensions(app: Flask) -> None:
     login_manager.user_loader(load_user)
 
 
-def _load_blueprint(spec: str) -> Blueprint:
-    module_name, attribute = spec.split(":")
-    blueprint = getattr(importlib.import_module(module_name), attribute)
-    assert isinstance(blueprint, Blueprint)
-    return blueprint
+def feature_blueprints() -> list[Blueprint]:
+    """The feature blueprints, in registration order."""
+    from portal.acks.views import bp as acks
+    from portal.admin.views import bp as admin
+    from portal.assignments.views import bp as assignments
+    from portal.audit.views import bp as audit
+    from portal.auth.views import bp as auth
+    from portal.dashboard.views import bp as dashboard
+    from portal.errorpages import bp as errorpages
+    from portal.formsdesk.views import bp as formsdesk
+    from portal.reading.views import bp as reading
+    from portal.releases.views import bp as releases
+    from portal.search_page.views import bp as search_page
 
-
-def optional_blueprints() -> list[Blueprint]:
-    """``bp`` of each optional feature package that is installed (``<pkg>.bp`` or ``<pkg>.views.bp``)."""
-    found = []
-    for package in OPTIONAL_FEATURES:
-        if importlib.util.find_spec(package) is None:
-            continue
-        module = importlib.import_module(package)
-        blueprint = getattr(module, "bp", None)
-        if blueprint is None and importlib.util.find_spec(f"{package}.views") is not None:
-            blueprint = getattr(importlib.import_module(f"{package}.views"), "bp", None)
-        if isinstance(blueprint, Blueprint):
-            found.append(blueprint)
-        else:
-            log.warning("optional feature %s has no blueprint 'bp'", package)
-    return found
+    return [auth, reading, acks, assignments, dashboard, admin, audit, releases, search_page, errorpages, formsdesk]
 
 
 def configure_blueprints(app: Flask) -> None:
-    for spec in BLUEPRINTS:
-        app.register_blueprint(_load_blueprint(spec))
-    for blueprint in optional_blueprints():
+    for blueprint in feature_blueprints():
         app.register_blueprint(blueprint)
 
 
@@ -181,6 +161,8 @@ def nav_items() -> list[tuple[str, str, str, bool]]:
         items += [("assignments.rules", "分配规则"), ("admin.users", "管理")]
     blueprints = [endpoint.split(".")[0] for endpoint, _ in items]
     here = request.endpoint or ""
+    if here in ADMIN_AREA_ENDPOINTS:
+        here = "admin." + here
 
     def active(endpoint: str) -> bool:
         blueprint = endpoint.split(".")[0]

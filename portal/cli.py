@@ -292,8 +292,8 @@ def acks_verify(paths: Paths) -> None:
 @click.pass_obj
 def publish(paths: Paths, file: Path, version: str, effective: dt.datetime, title: str, editorial: bool) -> None:
     """发布新版本：导入文件，逐条比对，需要时要求重新签署。"""
-    from portal.admin.services import publish_file, summary
     from portal.errors import HandbookError
+    from portal.releases.publishing import publish_file, summary
     from portal.releases.services import STATUS_LABELS
 
     def progress(percent: int, message: str) -> None:
@@ -320,8 +320,8 @@ def publish(paths: Paths, file: Path, version: str, effective: dt.datetime, titl
 @click.pass_obj
 def remind(paths: Paths, dry_run: bool) -> None:
     """向所有有逾期未签制度的人发送提醒邮件（适合 cron）。"""
-    from portal.dashboard.queries import DashboardFilter
     from portal.reminders.services import SmtpSettings, overdue_by_person, send_reminders
+    from portal.signing_status.queries import DashboardFilter
 
     with _services(paths) as (app, session, clock):
         if dry_run:

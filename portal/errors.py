@@ -5,6 +5,8 @@ Views map them to a flash message or a status code; services raise them.
 
 from __future__ import annotations
 
+import datetime as dt
+
 from domain.errors import HandbookError, NotFound, PermissionDenied, ValidationFailed
 
 __all__ = [
@@ -24,7 +26,13 @@ class LoginFailed(HandbookError):
 
 
 class LoginLocked(HandbookError):
-    user_message = "登录失败次数过多，请 15 分钟后再试。"
+    """Too many failures within the rate-limit window; the message names that window."""
+
+    user_message = "登录失败次数过多，请稍后再试。"
+
+    def __init__(self, message: str, window: dt.timedelta) -> None:
+        minutes = max(1, round(window.total_seconds() / 60))
+        super().__init__(message, f"登录失败次数过多，请 {minutes} 分钟后再试。")
 
 
 class AlreadySigned(HandbookError):

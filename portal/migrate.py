@@ -6,36 +6,26 @@ feature packages (the forms desk) add their revisions to the same chain.
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, MetaData
 
 MIGRATIONS = Path(__file__).parent / "migrations"
-MODEL_MODULES = (
-    "portal.auth.models",
-    "portal.tasks.runs",
-    "portal.audit.models",
-    "portal.releases.models",
-    "portal.acks.models",
-    "portal.assignments.models",
-    "portal.jobs.models",
-)
-OPTIONAL_MODEL_MODULES = ("portal.formsdesk.models",)
 
 
 def target_metadata() -> MetaData:
     """Every model imported, so that autogenerate sees the whole schema."""
-    for module in MODEL_MODULES:
-        importlib.import_module(module)
-    for module in OPTIONAL_MODEL_MODULES:
-        if importlib.util.find_spec(module.rpartition(".")[0]) and importlib.util.find_spec(module):
-            importlib.import_module(module)
+    import portal.acks.models
+    import portal.assignments.models
+    import portal.audit.models
+    import portal.auth.models
+    import portal.formsdesk.models
+    import portal.releases.models
+    import portal.tasks.models
+    import portal.tasks.runs  # noqa: F401
     from portal.extensions import Base
 
     return Base.metadata
@@ -57,8 +47,3 @@ def upgrade(engine: Engine, revision: str = "heads") -> None:
 
 def head_revisions() -> tuple[str, ...]:
     return tuple(ScriptDirectory.from_config(alembic_config()).get_heads())
-
-
-def current_revision(engine: Engine) -> str | None:
-    with engine.connect() as connection:
-        return MigrationContext.configure(connection).get_current_revision()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +10,7 @@ from gunicorn.app.base import BaseApplication
 
 from portal.extensions import db
 from portal.migrate import upgrade
+from search import service as search_service
 
 
 def migrate_app(app: Flask) -> None:
@@ -26,9 +26,7 @@ def preload_search(project_root: Path) -> None:
     Importing the module alone is not enough: jieba builds its prefix
     dictionary lazily, so each worker would pay for it on its first search.
     """
-    if importlib.util.find_spec("search.service") is not None:
-        service = importlib.import_module("search.service")
-        service.preload(project_root)
+    search_service.preload(project_root)
 
 
 class PortalServer(BaseApplication):  # type: ignore[misc]

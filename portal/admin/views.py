@@ -1,44 +1,32 @@
-"""Administration pages: accounts, roles, audit log, publishing with progress, chain check."""
+"""Administration pages: accounts and roles.
+
+The other pages under /admin live with the package that owns them: the audit
+log in ``portal.audit.views``, publishing and its task progress in
+``portal.releases.views``, the chain check in ``portal.acks.views``.
+"""
 
 from __future__ import annotations
-
-import datetime as dt
-import tempfile
-from collections.abc import Iterator
-from pathlib import Path
-from typing import Any
 
 from flask import (
     Blueprint,
     abort,
-    current_app,
     flash,
-    jsonify,
     redirect,
     render_template,
     request,
-    stream_with_context,
     url_for,
 )
 from sqlalchemy import func, or_, select
-from sqlalchemy.orm import Session
-from werkzeug.utils import secure_filename
 from werkzeug.wrappers import Response
 
 from domain.errors import ValidationFailed
 from portal.access import ROLE_LABELS, Role, requires
-from portal.acks.services import verify_chain
-from portal.admin.inputs import PasswordResetForm, PublishForm, VerifyForm
-from portal.admin.services import publish_file, set_active, summary
-from portal.audit.services import ACTION_LABELS, AuditFilter, filtered_query, page_of_events
-from portal.audit.services import record as audit
+from portal.admin.inputs import PasswordResetForm
+from portal.admin.services import set_active
 from portal.auth.inputs import RolesForm, UserForm
 from portal.auth.models import User
 from portal.auth.services import NewUser, create_user, set_password, set_roles
-from portal.dashboard.exports import csv_chunks
-from portal.jobs.models import STATUS_LABELS, Job
-from portal.jobs.services import Progress, create_job, start_in_thread
-from portal.web import apply_field_errors, client_ip, deps, me, options, own_session
+from portal.web import apply_field_errors, client_ip, deps, me, options
 
 bp = Blueprint("admin", __name__, template_folder="templates", url_prefix="/admin")
 
@@ -128,110 +116,3 @@ def reset_password(user_id: int) -> Response:
             d.session.commit()
             flash("临时密码已设置，用户下次登录须修改。", "success")
     return redirect(url_for("admin.edit_user", user_id=user_id))
-
-
-def _audit_filter() -> AuditFilter:
-    def day(name: str) -> dt.date | None:
-        try:
-            return dt.date.fromisoformat(request.args.get(name, ""))
-        except ValueError:
-            return None
-
-    action = request.args.get("action", "")
-    return AuditFilter(action if action in ACTION_LABELS else "", request.args.get("actor", "").strip()[:50], day("since"), day("until"))
-
-
-@bp.route("/audit")
-@requires(Role.ADMIN)
-def audit_log() -> str:
-    d = deps()
-    criteria = _audit_filter()
-    page = max(request.args.get("page", 1, type=int) or 1, 1)
-    events, total = page_of_events(d.session, criteria, page, d.config["PAGE_SIZE"])
-    return render_template(
-        "admin/audit.html", events=events, total=total, page=page, size=d.config["PAGE_SIZE"], criteria=criteria,
-        labels=ACTION_LABELS, args=request.args,
-    )
-
-
-@bp.route("/audit.csv")
-@requires(Role.ADMIN)
-def audit_export() -> Response:
-    d = deps()
-    criteria = _audit_filter()
-    audit(d.session, d.clock, "export", actor=me(), ip=client_ip(), target="audit log")
-    d.session.commit()
-    stream_session = own_session()
-
-    def rows() -> Iterator[tuple[Any, ...]]:
-        with stream_session:
-            for e in stream_session.scalars(filtered_query(criteria).execution_options(yield_per=2000)):
-                yield (e.id, e.at, e.actor_label, ACTION_LABELS.get(e.action, e.action), e.target, e.detail, e.ip)
-
-    header = ("编号", "时间（UTC）", "操作人", "操作", "对象", "详情", "IP")
-    return Response(
-        stream_with_context(csv_chunks(header, rows())), mimetype="text/csv; charset=utf-8",
-        headers={"Content-Disposition": "attachment; filename=audit-log.csv"},
-    )
-
-
-@bp.route("/publish", methods=["GET", "POST"])
-@requires(Role.HR)
-def publish() -> Response | str:
-    form = PublishForm()
-    if form.validate_on_submit():
-        d = deps()
-        upload_dir = Path(tempfile.mkdtemp(prefix="publish-", dir=_upload_root()))
-        path = upload_dir / (secure_filename(form.file.data.filename) or "upload")
-        if path.suffix == "":
-            path = path.with_suffix(Path(form.file.data.filename).suffix.lower())
-        form.file.data.save(path)
-        job = create_job(d.session, d.clock, "publish", me().id)
-        d.session.commit()
-        version, effective, title, editorial = form.version.data.strip(), form.effective.data, form.title.data or "", bool(form.editorial.data)
-        actor_id, due_days, clock = me().id, d.config["REVISION_DUE_DAYS"], d.clock
-
-        def work(session: Session, progress: Progress) -> str:
-            outcome = publish_file(
-                session, clock, path, version=version, effective=effective, title=title, editorial=editorial,
-                revision_due_days=due_days, actor_id=actor_id, progress=progress,
-            )
-            return summary(outcome)
-
-        start_in_thread(d.session_factory(), clock, job.id, work)
-        return redirect(url_for("admin.job", job_id=job.id))
-    return render_template("admin/publish.html", form=form)
-
-
-def _upload_root() -> Path:
-    root = Path(current_app.config["HANDBOOK_ROOT"]) / "var" / "uploads"
-    root.mkdir(parents=True, exist_ok=True)
-    return root
-
-
-def _job_or_404(job_id: int) -> Job:
-    job = deps().session.get(Job, job_id)
-    if job is None:
-        abort(404)
-    return job
-
-
-@bp.route("/jobs/<int:job_id>")
-@requires(Role.HR)
-def job(job_id: int) -> str:
-    return render_template("admin/job.html", job=_job_or_404(job_id), labels=STATUS_LABELS)
-
-
-@bp.route("/jobs/<int:job_id>.json")
-@requires(Role.HR)
-def job_status(job_id: int) -> Response:
-    job = _job_or_404(job_id)
-    return jsonify(status=job.status, label=STATUS_LABELS.get(job.status, job.status), progress=job.progress, message=job.message)
-
-
-@bp.route("/verify", methods=["GET", "POST"])
-@requires(Role.ADMIN)
-def verify() -> str:
-    form = VerifyForm()
-    report = verify_chain(deps().session) if form.validate_on_submit() else None
-    return render_template("admin/verify.html", form=form, report=report)

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from portal.acks.models import Acknowledgement
 from portal.assignments.models import SCOPES, Assignment, AssignmentRule
+from portal.auth.events import roles_changed, user_created
 from portal.auth.models import User, UserRole
 from portal.clock import Clock, naive_utc
 from portal.errors import NotFound, ValidationFailed
@@ -139,10 +140,6 @@ class HandbookItem:
     signed_before: RegulationVersion | None  # an older version they signed (a re-sign request)
 
 
-def signature_counts(version_baseline: int | None, signed_baseline: int | None) -> bool:
-    return version_baseline is not None and version_baseline == signed_baseline
-
-
 def my_handbook(session: Session, user: User, today: dt.date) -> list[HandbookItem]:
     """The user's assignments, pending and overdue first, newest revisions first within each."""
     rows = session.execute(
@@ -178,7 +175,11 @@ def my_handbook(session: Session, user: User, today: dt.date) -> list[HandbookIt
     return items
 
 
-def assignment_for(session: Session, user_id: int, regulation_id: int) -> Assignment | None:
-    return session.scalar(
-        select(Assignment).where(Assignment.user_id == user_id, Assignment.regulation_id == regulation_id)
-    )
+@user_created.connect
+def _assign_new_user(user: User, *, session: Session, clock: Clock, new_hire_days: int, **_: Any) -> None:
+    add_missing_assignments(session, clock, user=user, new_hire_days=new_hire_days)
+
+
+@roles_changed.connect
+def _assign_after_role_change(_user: User, *, session: Session, clock: Clock, **_: Any) -> None:
+    add_missing_assignments(session, clock)

@@ -1,4 +1,4 @@
-"""Password hashing with Argon2id (argon2-cffi), with a cheap profile for tests."""
+"""Password hashing with Argon2id (argon2-cffi), with a cheap profile for tests; the length rule."""
 
 from __future__ import annotations
 
@@ -27,3 +27,10 @@ def verify_password(stored_hash: str, password: str) -> bool:
         return bool(_PROFILES["strong"].verify(stored_hash, password))
     except (VerifyMismatchError, VerificationError, InvalidHashError):
         return False
+
+
+def password_too_short(password: str, min_length: int) -> str | None:
+    """The one password-length rule: the Chinese message when ``password`` is too short, else None."""
+    if len(password) < min_length:
+        return f"密码至少 {min_length} 位。"
+    return None

@@ -10,10 +10,10 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from portal.access import ROLE_LABELS, Role
-from portal.assignments.services import add_missing_assignments
 from portal.audit.services import record as audit
+from portal.auth.events import roles_changed, user_created
 from portal.auth.models import LoginFailure, User, UserRole, new_session_token
-from portal.auth.passwords import hash_password, verify_password
+from portal.auth.passwords import hash_password, password_too_short, verify_password
 from portal.clock import Clock, naive_utc
 from portal.errors import LoginFailed, LoginLocked, NotFound, ValidationFailed
 
@@ -50,8 +50,8 @@ def validate_new_user(user: NewUser, min_password: int = 8) -> dict[str, str]:
         errors["name"] = "请填写姓名（最多 100 字）。"
     if user.email and not EMAIL.match(user.email):
         errors["email"] = "邮箱格式不正确。"
-    if len(user.password) < min_password:
-        errors["password"] = f"密码至少 {min_password} 位。"
+    if (short := password_too_short(user.password, min_password)) is not None:
+        errors["password"] = short
     if len(user.department) > 100 or len(user.position) > 100:
         errors["department"] = "部门或岗位名称过长。"
     return errors
@@ -93,7 +93,7 @@ def create_user(
     user.role_rows = [UserRole(role=role.value) for role in sorted(new.roles | {Role.EMPLOYEE})]
     session.add(user)
     session.flush()
-    add_missing_assignments(session, clock, user=user, new_hire_days=new_hire_days)
+    user_created.send(user, session=session, clock=clock, new_hire_days=new_hire_days)
     audit(session, clock, "user_created", actor=actor, target=f"{user.employee_no} {user.name}")
     return user
 
@@ -119,7 +119,7 @@ def authenticate(
         or _recent_failures(session, since, ip=ip) >= limit.per_ip
     ):
         audit(session, clock, "login_failed", target=employee_no, detail="locked", ip=ip)
-        raise LoginLocked(f"login locked for {employee_no} from {ip}")
+        raise LoginLocked(f"login locked for {employee_no} from {ip}", limit.window)
     user = find_user(session, employee_no)
     if user is None or not user.active or not verify_password(user.password_hash, password):
         session.add(LoginFailure(employee_no=employee_no, ip=ip[:64], at=now))
@@ -144,8 +144,8 @@ def change_password(
     errors: dict[str, str] = {}
     if not verify_password(user.password_hash, current):
         errors["current_password"] = "当前密码不正确。"
-    if len(new) < min_password:
-        errors["new_password"] = f"新密码至少 {min_password} 位。"
+    if (short := password_too_short(new, min_password)) is not None:
+        errors["new_password"] = f"新{short}"
     elif new == current:
         errors["new_password"] = "新密码不能与当前密码相同。"
     elif new.strip() in {user.employee_no, user.name}:
@@ -173,8 +173,8 @@ def set_password(
     user = find_user(session, employee_no)
     if user is None:
         raise NotFound(f"user {employee_no}", f"找不到工号 {employee_no}。")
-    if len(password) < min_password:
-        raise ValidationFailed("short password", f"密码至少 {min_password} 位。", {"password": f"密码至少 {min_password} 位。"})
+    if (short := password_too_short(password, min_password)) is not None:
+        raise ValidationFailed("short password", short, {"password": short})
     user.password_hash = hash_password(password, hash_profile)
     user.must_change_password = temporary
     user.session_token = new_session_token()
@@ -195,5 +195,5 @@ def set_roles(session: Session, clock: Clock, user: User, roles: frozenset[Role]
     session.expire(user, ["role_rows"])
     after = "、".join(ROLE_LABELS[r] for r in sorted(wanted))
     audit(session, clock, "role_changed", actor=actor, target=f"{user.employee_no} {user.name}", detail=f"{before} → {after}", ip=ip)
-    add_missing_assignments(session, clock)
+    roles_changed.send(user, session=session, clock=clock)
     return True

@@ -6,7 +6,7 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, IntegerField, SelectField
 from wtforms.validators import Optional
 
-from portal.dashboard.queries import DashboardFilter
+from portal.signing_status.queries import DashboardFilter
 
 
 class FilterForm(FlaskForm):  # type: ignore[misc]

@@ -24,9 +24,12 @@ from werkzeug.wrappers import Response as BaseResponse
 
 from portal.access import Role, requires
 from portal.audit.services import record as audit
-from portal.dashboard.exports import Cell, csv_chunks, xlsx_bytes
 from portal.dashboard.inputs import FilterForm, RemindForm
-from portal.dashboard.queries import (
+from portal.exports import Cell, csv_chunks, xlsx_bytes
+from portal.reading.titles import TitleMarks, load_marks
+from portal.releases.models import Regulation
+from portal.reminders.services import SmtpSettings, send_reminders
+from portal.signing_status.queries import (
     DashboardFilter,
     Matrix,
     StatusRow,
@@ -36,9 +39,6 @@ from portal.dashboard.queries import (
     releases,
     status_rows,
 )
-from portal.reading.titles import TitleMarks, load_marks
-from portal.releases.models import Regulation
-from portal.reminders.services import SmtpSettings, send_reminders
 from portal.web import client_ip, deps, me, options, own_session
 
 bp = Blueprint("dashboard", __name__, template_folder="templates", url_prefix="/hr/dashboard")

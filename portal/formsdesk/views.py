@@ -1,4 +1,4 @@
-"""The forms desk's pages: thin views over :mod:`portal.formsdesk.services` and the ``forms`` stage.
+"""The forms desk's pages: thin views over :mod:`portal.formsdesk` services (drafts, filing, minutes, pages) and the ``forms`` stage.
 
 URLs (all below ``/forms``): the list, blank and filled .docx downloads, the
 web form with drafts, the documents of a department, a document's page and
@@ -34,7 +34,7 @@ from forms.display import as_text
 from forms.render import render_blank, render_filled
 from forms.validation import compact, key_label, validate
 from portal.access import signed_in
-from portal.formsdesk import services
+from portal.formsdesk import drafts, filing, minutes, pages, people
 from portal.formsdesk.inputs import display_value, input_attributes, raw_from_post, rows_for_display
 from portal.formsdesk.models import FormDocument
 from portal.web import deps, me
@@ -58,10 +58,10 @@ def index() -> str:
         "formsdesk/index.html",
         forms=ALL_FORMS,
         clause_links={form.slug: _clause_links(form) for form in ALL_FORMS},
-        drafts=services.drafts_of(d.session, user),
-        tasks=services.tasks_for(d.session, user),
+        drafts=drafts.drafts_of(d.session, user),
+        tasks=pages.tasks_for(d.session, user),
         titles={form.slug: form.title for form in ALL_FORMS},
-        status_label=services.status_label,
+        status_label=pages.status_label,
     )
 
 
@@ -82,12 +82,12 @@ def fill(slug: str) -> str | tuple[str, int]:
     rework = None
     if draft_id is not None:
         try:
-            draft = services.own_draft(d.session, me(), draft_id)
+            draft = drafts.own_draft(d.session, me(), draft_id)
         except NotFound:
             abort(404)
         if draft.form_slug != template.slug:
             abort(404)
-        raw = services.draft_values(draft)
+        raw = drafts.draft_values(draft)
         rework = d.session.get(FormDocument, draft.document_id) if draft.document_id else None
     return _fill_page(template, raw, draft_id=draft_id, rework=rework)
 
@@ -103,19 +103,19 @@ def fill_post(slug: str) -> Response | str | tuple[str, int]:
     raw = compact(template, raw_from_post(template, request.form))
     try:
         if action == "discard" and draft_id is not None:
-            services.discard_draft(d.session, user, draft_id)
+            drafts.discard_draft(d.session, user, draft_id)
             d.session.commit()
             flash("草稿已删除。", "success")
             return redirect(url_for("formsdesk.index"))
         if action == "save":
-            draft = services.save_draft(d.session, d.clock, user, template, raw, draft_id)
+            draft = drafts.save_draft(d.session, d.clock, user, template, raw, draft_id)
             d.session.commit()
             flash("草稿已保存，可随时回来继续填写。", "success")
             return redirect(url_for("formsdesk.fill", slug=slug, draft=draft.id))
         if action == "download":
-            filled = validate(template, raw, services.directory(d.session))
+            filled = validate(template, raw, people.directory(d.session))
             return _docx(render_filled(filled), f"{template.title}.docx")
-        submitted = services.submit(d.session, d.clock, user, template, raw, draft_id)
+        submitted = filing.submit(d.session, d.clock, user, template, raw, draft_id)
         d.session.commit()
     except ValidationFailed as error:
         d.session.rollback()
@@ -137,10 +137,10 @@ def fill_post(slug: str) -> Response | str | tuple[str, int]:
 def documents() -> str:
     d = deps()
     user = me()
-    departments = services.departments_visible_to(d.session, user)
+    departments = filing.departments_visible_to(d.session, user)
     department = request.args.get("department") or (departments[0] if departments else "")
     try:
-        rows = services.documents_of_department(d.session, user, department) if department else []
+        rows = filing.documents_of_department(d.session, user, department) if department else []
     except PermissionDenied:
         abort(403)
     return render_template(
@@ -149,7 +149,7 @@ def documents() -> str:
         departments=departments,
         rows=rows,
         titles={form.slug: form.title for form in ALL_FORMS},
-        status_label=services.status_label,
+        status_label=pages.status_label,
     )
 
 
@@ -161,15 +161,15 @@ def document(label: str) -> str:
     template = form_by_slug(found.form_slug)
     user = me()
     try:
-        filled = services.filled_document(d.session, found)
+        filled = filing.filled_document(d.session, found)
         summary = _summary(template, filled.values)
     except HandbookError as error:
         summary, filled = [], None
         flash(error.user_message, "error")
     rework_draft = None
     if found.status == "returned" and found.author_id == user.id:
-        rework_draft = next((draft for draft in services.drafts_of(d.session, user) if draft.document_id == found.id), None)
-    recipients = services.recipients_of(d.session, found)
+        rework_draft = next((draft for draft in drafts.drafts_of(d.session, user) if draft.document_id == found.id), None)
+    recipients = pages.recipients_of(d.session, found)
     return render_template(
         "formsdesk/document.html",
         doc=found,
@@ -177,9 +177,9 @@ def document(label: str) -> str:
         is_minutes=template.slug == MINUTES.slug,
         summary=summary,
         docx_ok=filled is not None,
-        timeline=services.timeline(d.session, found),
+        timeline=pages.timeline(d.session, found),
         recipients=recipients,
-        status=services.status_label(found),
+        status=pages.status_label(found),
         can_review=found.chair_id == user.id and found.status == "submitted",
         can_distribute=user.id in (found.author_id, found.chair_id) and found.status == "signed",
         can_confirm=any(r.user_id == user.id and r.confirmed_at is None for r, _ in recipients),
@@ -196,7 +196,7 @@ def document_docx(label: str) -> Response:
     d = deps()
     found = _document_or_abort(label)
     try:
-        data = services.document_docx(d.session, found)
+        data = filing.document_docx(d.session, found)
     except HandbookError:
         abort(409)
     return _docx(data, f"{found.number} {form_by_slug(found.form_slug).title}.docx")
@@ -234,7 +234,7 @@ def review(label: str) -> Response:
 
     def step(found: FormDocument) -> str:
         d = deps()
-        services.review(d.session, d.clock, me(), found, approve=approve, comment=request.form.get("comment", ""))
+        minutes.review(d.session, d.clock, me(), found, approve=approve, comment=request.form.get("comment", ""))
         return "已审核签署。记录人或主持人现在可以分发给参会人员。" if approve else "已退回记录人修改。"
 
     return _workflow_step(label, step)
@@ -245,7 +245,7 @@ def review(label: str) -> Response:
 def distribute(label: str) -> Response:
     def step(found: FormDocument) -> str:
         d = deps()
-        recipients = services.distribute(d.session, d.clock, me(), found)
+        recipients = minutes.distribute(d.session, d.clock, me(), found)
         return f"已分发给 {len(recipients)} 位参会人员。"
 
     return _workflow_step(label, step)
@@ -256,7 +256,7 @@ def distribute(label: str) -> Response:
 def confirm(label: str) -> Response:
     def step(found: FormDocument) -> str:
         d = deps()
-        services.confirm_receipt(d.session, d.clock, me(), found)
+        minutes.confirm_receipt(d.session, d.clock, me(), found)
         return "已确认收到会议纪要。"
 
     return _workflow_step(label, step)
@@ -287,7 +287,7 @@ def _form_or_404(slug: str) -> FormTemplate:
 def _document_or_abort(label: str) -> FormDocument:
     d = deps()
     try:
-        return services.viewable_document(d.session, me(), label)
+        return filing.viewable_document(d.session, me(), label)
     except NotFound:
         abort(404)
     except PermissionDenied:
@@ -301,9 +301,9 @@ def _name(user_id: int | None) -> str:
     return user.name if user else ""
 
 
-def _clause_links(template: FormTemplate) -> list[tuple[services.ClauseLink, str | None]]:
+def _clause_links(template: FormTemplate) -> list[tuple[pages.ClauseLink, str | None]]:
     """Each clause that requires the form, with the URL of its place in the reading page (if published)."""
-    links = services.clause_links(deps().session, template.required_by)
+    links = pages.clause_links(deps().session, template.required_by)
     return [(link, _clause_url(link.ref) if link.published else None) for link in links]
 
 
@@ -323,7 +323,7 @@ def _fill_page(
     rework: FormDocument | None = None,
 ) -> tuple[str, int]:
     d = deps()
-    roster = services.directory(d.session)
+    roster = people.directory(d.session)
     if rework is None and draft_id is not None:
         rework = _rework_of(draft_id)  # a re-rendered rework draft keeps its notice
     page = render_template(
@@ -348,7 +348,7 @@ def _rework_of(draft_id: int) -> FormDocument | None:
     """The returned minutes a draft reworks, if any (the draft is the user's own, or nothing)."""
     d = deps()
     try:
-        draft = services.own_draft(d.session, me(), draft_id)
+        draft = drafts.own_draft(d.session, me(), draft_id)
     except NotFound:
         return None
     return d.session.get(FormDocument, draft.document_id) if draft.document_id else None
@@ -358,7 +358,7 @@ def _return_comment(document: FormDocument | None) -> str:
     """The chair's latest comment on returned minutes, shown above the form being reworked."""
     if document is None:
         return ""
-    returns = [e for e in services.timeline(deps().session, document) if e.kind == "returned" and e.comment]
+    returns = [e for e in pages.timeline(deps().session, document) if e.kind == "returned" and e.comment]
     return returns[-1].comment if returns else ""
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -118,7 +117,3 @@ def regulation_index(session: Session, user_id: int) -> list[IndexEntry]:
         ).all()
     )
     return [IndexEntry(r, v, r.id in assigned, v.baseline_version_id in baselines) for r, v in rows]
-
-
-def is_overdue(assignment: Assignment | None, today: dt.date, signed: bool) -> bool:
-    return assignment is not None and not signed and assignment.due_on < today

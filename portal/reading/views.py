@@ -1,17 +1,28 @@
-"""Reading pages: the list, one regulation (with the signing panel), its history, the static site."""
+"""Reading pages: the list, one regulation (with the signing panel and its POST), its history, the static site."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Blueprint, abort, current_app, redirect, render_template, send_from_directory, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    send_from_directory,
+    url_for,
+)
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
+from domain.errors import ValidationFailed
 from domain.urls import clause_url
 from portal.access import public, signed_in
 from portal.acks.inputs import SignForm
-from portal.acks.services import statement
+from portal.acks.services import SignRequest, sign, statement
+from portal.errors import AlreadySigned, NotFound
 from portal.reading.services import (
     ReadingPage,
     reading_page,
@@ -20,7 +31,8 @@ from portal.reading.services import (
     version_history,
 )
 from portal.reading.titles import TitleMark, load_marks
-from portal.web import deps, me
+from portal.releases.models import RegulationVersion
+from portal.web import apply_field_errors, client_ip, deps, me, user_agent
 
 bp = Blueprint("reading", __name__, template_folder="templates")
 
@@ -119,3 +131,39 @@ def site(path: str = "") -> Response:
         "img-src 'self' data:; frame-ancestors 'none'"
     )
     return response
+
+
+@bp.route("/regulations/<slug>/sign", methods=["POST"], endpoint="sign")
+@signed_in
+def sign_view(slug: str) -> Response | tuple[str, int]:
+    """Sign the current version.  The reading page is rendered again only when the form fails."""
+    d = deps()
+    form = SignForm()
+    if not form.validate_on_submit():
+        return render_reading(reading_page(d.session, me().id, slug), form, 422)
+    request = SignRequest(
+        user_id=me().id,
+        version_id=int(form.version_id.data or 0),
+        confirmed=bool(form.confirm.data),
+        typed_name=form.full_name.data or "",
+        password=form.password.data,
+        ip=client_ip(),
+        user_agent=user_agent(),
+    )
+    try:
+        ack = sign(d.session, d.clock, request, require_password=current_app.config["SIGN_REQUIRES_PASSWORD"])
+        version = d.session.get(RegulationVersion, ack.version_id)
+        if version is None or version.regulation.slug != slug:
+            raise NotFound(f"version {ack.version_id} is not of {slug}")
+    except AlreadySigned as error:
+        d.session.rollback()
+        flash(error.user_message, "info")
+        return redirect(url_for("reading.regulation", slug=slug))
+    except ValidationFailed as error:
+        d.session.rollback()
+        if not apply_field_errors(form, error):
+            flash(error.user_message, "error")
+        return render_reading(reading_page(d.session, me().id, slug), form, 422)
+    d.session.commit()
+    flash(f"签署成功：《{version.title}》（版本 {version.label}）。", "success")
+    return redirect(url_for("acks.receipt", ack_id=ack.id))

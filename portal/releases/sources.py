@@ -1,14 +1,12 @@
 """Where a release to publish comes from: a release JSON, a model JSON, or source files.
 
-Source files (.doc/.docx/.txt) go through ``importers.pipeline.import_files``
-(imported lazily: the portal runs without the importers' heavy dependencies
-until someone publishes from a Word file).
+Source files (.doc/.docx/.txt) go through ``importers.pipeline.import_files``;
+the importers are always installed with the portal.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 import json
 import re
 from pathlib import Path
@@ -17,6 +15,7 @@ from typing import Any
 from domain.errors import ImportFailed
 from domain.model import Handbook, Release
 from domain.serialize import handbook_from_dict, release_from_dict
+from importers import pipeline
 
 DEFAULT_TITLE = "管理制度手册"
 
@@ -53,13 +52,7 @@ def release_of(handbook: Handbook, version: str, effective: dt.date, title: str 
 
 
 def import_sources(paths: list[Path]) -> Handbook:
-    try:
-        pipeline = importlib.import_module("importers.pipeline")
-    except ImportError as error:
-        raise ImportFailed(f"import pipeline unavailable: {error}", "导入程序尚未安装，暂时只能发布 JSON 文件。") from error
-    handbook = pipeline.import_files(paths)
-    assert isinstance(handbook, Handbook)
-    return handbook
+    return pipeline.import_files(paths)
 
 
 def load_release(path: Path, version: str | None = None, effective: dt.date | None = None, title: str = "") -> Release:

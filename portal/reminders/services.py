@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from portal.audit.services import record as audit
 from portal.auth.models import User
 from portal.clock import Clock
-from portal.dashboard.queries import DashboardFilter, StatusRow, status_rows
+from portal.signing_status.queries import DashboardFilter, StatusRow, status_rows
 
 EVERYONE = DashboardFilter()
 

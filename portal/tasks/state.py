@@ -21,7 +21,8 @@ from sqlalchemy.sql.dml import Update
 
 from domain.errors import HandbookError
 from portal.clock import Clock, naive_utc
-from portal.jobs.models import STATUS_LABELS, Job
+from portal.tasks.models import STATUS_LABELS
+from portal.tasks.models import Task as Job
 from portal.tasks.runs import TaskRun
 
 log = logging.getLogger(__name__)

@@ -84,8 +84,8 @@ def test_publishing_a_revision_shows_progress_and_asks_the_signer_again(
     page.get_by_label("生效日期").fill("2026-04-01")
     page.get_by_role("button", name="开始发布").click()
     expect(page.get_by_role("heading", name="发布进度")).to_be_visible()
-    expect(page.locator(".job-label")).to_have_text("已完成", timeout=20_000)
-    expect(page.locator(".job-message")).to_contain_text("1 人次需要重新签署")
+    expect(page.locator(".task-label")).to_have_text("已完成", timeout=20_000)
+    expect(page.locator(".task-message")).to_contain_text("1 人次需要重新签署")
     page.screenshot(path=str(SHOTS / "33-publish-progress-laptop.png"))
 
     page.goto(f"{base}/admin/audit")

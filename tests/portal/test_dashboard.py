@@ -22,9 +22,9 @@ from portal.acks.services import SignRequest, sign
 from portal.assignments.models import Assignment
 from portal.assignments.services import NewRule, add_rule
 from portal.clock import FixedClock
-from portal.dashboard.exports import neutralise
-from portal.dashboard.queries import DashboardFilter, completion_matrix
+from portal.exports import neutralise
 from portal.releases.models import Regulation
+from portal.signing_status.queries import DashboardFilter, completion_matrix
 
 
 @pytest.fixture

@@ -71,12 +71,12 @@ def test_hr_publishes_from_the_web_and_watches_progress(
         content_type="multipart/form-data",
     )
     assert response.status_code == 302
-    job_url = response.headers["Location"]
-    assert "<progress" in client.get(job_url).get_data(as_text=True)
+    task_url = response.headers["Location"]
+    assert "<progress" in client.get(task_url).get_data(as_text=True)
     deadline = time.monotonic() + 20
     status: dict[str, Any] = {}
     while time.monotonic() < deadline:
-        status = client.get(job_url + ".json").get_json()
+        status = client.get(task_url + ".json").get_json()
         if status["status"] in ("done", "failed"):
             break
         time.sleep(0.1)

@@ -144,7 +144,7 @@ def test_publish_command_imports_a_source_text_file_through_the_import_pipeline(
 def test_dashboard_counts_signatures_of_the_version_chosen_in_the_filter(
     session: Session, clock: FixedClock, signed: Any, publish: Callable[..., Any], document: Callable[..., Any]
 ) -> None:
-    from portal.dashboard.queries import DashboardFilter, completion_matrix
+    from portal.signing_status.queries import DashboardFilter, completion_matrix
 
     publish("2026.2", document("sales", "销售管理制度", ["销售人员应遵守合同，不得私自改价。", "回款须在十五日内完成。"]))
     current = completion_matrix(session, DashboardFilter(), clock.today())

@@ -16,8 +16,8 @@ from portal.acks.services import SignRequest, sign
 from portal.assignments.models import AssignmentRule
 from portal.assignments.services import NewRule, add_rule
 from portal.clock import FixedClock
-from portal.jobs.services import create_job
 from portal.releases.models import RegulationVersion
+from portal.tasks.services import create_task
 
 ROLES: tuple[Role | None, ...] = (None, Role.EMPLOYEE, Role.MANAGER, Role.HR, Role.ADMIN)
 
@@ -30,13 +30,13 @@ def world(session: Session, clock: FixedClock, make_user: Callable[..., Any], pu
     users = {role: make_user(f"{role.value}用户", roles={role}) for role in Role}
     version = session.scalars(select(RegulationVersion)).one()
     ack = sign(session, clock, SignRequest(users[Role.EMPLOYEE].id, version.id, True, users[Role.EMPLOYEE].name, "1.1.1.1", "t"))
-    job = create_job(session, clock, "publish", users[Role.HR].id)
+    task = create_task(session, clock, "publish", users[Role.HR].id)
     session.commit()
     rule = session.scalars(select(AssignmentRule)).one()
     return {
         "users": users,
         "values": {"slug": "sales", "label": "2026.1", "ack_id": ack.id, "user_id": users[Role.EMPLOYEE].id,
-                   "rule_id": rule.id, "job_id": job.id, "fmt": "csv", "path": "index.html"},
+                   "rule_id": rule.id, "task_id": task.id, "fmt": "csv", "path": "index.html"},
     }
 
 
@@ -96,13 +96,13 @@ def test_a_view_without_access_declaration_stops_the_factory(make_app: Callable[
 
     rogue = Blueprint("rogue", __name__)
     rogue.add_url_rule("/rogue", "open", lambda: "oops")
-    original = factory.optional_blueprints
-    factory.optional_blueprints = lambda: [rogue]  # type: ignore[assignment]
+    original = factory.feature_blueprints
+    factory.feature_blueprints = lambda: [*original(), rogue]  # type: ignore[assignment]
     try:
         with pytest.raises(RuntimeError, match=r"rogue\.open"):
             make_app()
     finally:
-        factory.optional_blueprints = original  # type: ignore[assignment]
+        factory.feature_blueprints = original  # type: ignore[assignment]
 
 
 def test_navigation_marks_only_the_current_page(client: Any, login: Callable[..., Any], make_user: Callable[..., Any]) -> None:

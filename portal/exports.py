@@ -1,4 +1,4 @@
-"""CSV and XLSX exports.  Cells that a spreadsheet would run as a formula are neutralised.
+"""CSV and XLSX exports, shared by the dashboard and the audit log.  Cells that a spreadsheet would run as a formula are neutralised.
 
 Any text starting with ``=``, ``+``, ``-``, ``@`` (or a tab/CR that Excel
 strips first) gets a leading apostrophe, so an employee named ``=HYPERLINK(…)``

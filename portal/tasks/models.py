@@ -1,4 +1,4 @@
-"""One row per background job."""
+"""One row per background task."""
 
 from __future__ import annotations
 
@@ -12,7 +12,8 @@ from portal.extensions import Base
 STATUS_LABELS = {"queued": "排队中", "running": "进行中", "done": "已完成", "failed": "失败"}
 
 
-class Job(Base):
+class Task(Base):
+    # The table keeps its first name, so no migration is needed.
     __tablename__ = "jobs"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

@@ -1,0 +1,1 @@
+"""Who has signed what: the signing-status queries shared by the dashboard and the reminders."""
