@@ -150,8 +150,3 @@ def format_number(value: int, num_fmt: str) -> str:
     level text itself (see :mod:`importers.numbering_defs`).
     """
     return _FORMATS.get(num_fmt, str)(value)
-
-
-def is_known_format(num_fmt: str) -> bool:
-    """Whether ``num_fmt`` has a faithful rendering (others print Arabic digits)."""
-    return num_fmt in _FORMATS or num_fmt == "bullet"
