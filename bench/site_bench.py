@@ -41,8 +41,8 @@ sys.path.insert(0, str(ROOT))
 from domain.model import Document, Handbook, Section, SectionKind, SourceRef  # noqa: E402
 from domain.numerals import to_chinese_numeral as chinese_number  # noqa: E402
 from domain.serialize import handbook_from_dict  # noqa: E402
-from importers.markdown import write_handbook  # noqa: E402
 from publishing.hooks import NOT_PAGES  # noqa: E402
+from publishing.markdown.files import write_handbook  # noqa: E402
 from publishing.nav import build_nav, scan_pages  # noqa: E402
 
 

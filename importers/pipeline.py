@@ -4,7 +4,7 @@ Readers (:mod:`importers.readers`) turn each file into blocks; structure
 recovery (:mod:`importers.structure`) turns blocks into documents.  A file
 that cannot be read becomes an error in the report and the others go on.
 :func:`write_output` is the only place that writes: the Markdown pages
-(:func:`importers.markdown.write_handbook`), ``model.json`` and
+(:func:`publishing.markdown.files.write_handbook`), ``model.json`` and
 ``import-report.md``.  Output is deterministic (no dates, fixed order), so
 importing the same sources again reproduces ``handbook/`` byte for byte.
 """
@@ -158,6 +158,6 @@ def write_output(handbook: Handbook, out_dir: Path, run: ImportRun | None = None
 
 
 def _write_markdown(handbook: Handbook, out_dir: Path) -> list[Path]:
-    from importers import markdown
+    from publishing.markdown.files import write_handbook
 
-    return list(markdown.write_handbook(handbook, out_dir))
+    return list(write_handbook(handbook, out_dir))
