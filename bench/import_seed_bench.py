@@ -32,7 +32,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from domain.model import SourceRef  # noqa: E402
-from importers.pipeline import run_import, write_output  # noqa: E402
+from importers.cli import write_output  # noqa: E402
+from importers.pipeline import run_import  # noqa: E402
 from importers.structure import recover  # noqa: E402
 from importers.text import read_text_bytes  # noqa: E402
 

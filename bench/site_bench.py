@@ -39,19 +39,11 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from domain.model import Document, Handbook, Section, SectionKind, SourceRef  # noqa: E402
+from domain.numerals import to_chinese_numeral as chinese_number  # noqa: E402
 from domain.serialize import handbook_from_dict  # noqa: E402
-from importers.markdown import write_handbook  # noqa: E402
 from publishing.hooks import NOT_PAGES  # noqa: E402
+from publishing.markdown.files import write_handbook  # noqa: E402
 from publishing.nav import build_nav, scan_pages  # noqa: E402
-
-CN_NUMBERS = "零一二三四五六七八九十"
-
-
-def chinese_number(n: int) -> str:
-    """1..99 as Chinese numerals (enough for synthetic clause numbers)."""
-    tens, ones = divmod(n, 10)
-    head = "" if tens == 0 else ("十" if tens == 1 else CN_NUMBERS[tens] + "十")
-    return head + (CN_NUMBERS[ones] if ones else "") if n >= 10 else CN_NUMBERS[n]
 
 
 def real_handbook() -> Handbook | None:

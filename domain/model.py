@@ -223,7 +223,7 @@ class FieldSpec:
     minimum: float | None = None
     maximum: float | None = None
     max_length: int | None = None
-    computed: str | None = None  # name of the function that computes it
+    computed: str | None = None  # "function" or "function:argument", looked up by forms.computed
     columns: tuple[FieldSpec, ...] = ()  # for type == "table"
     # Added for the forms stage (all optional, defaults keep older declarations valid):
     after: str | None = None  # date/month/time: must not be earlier than this field (same row or form)

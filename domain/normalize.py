@@ -45,8 +45,6 @@ _ASCII_PUNCT_TO_CJK = {
     ")": "）",
 }
 
-_SPACE_RE = re.compile(r"[ \t\u3000\u00a0]+")
-
 
 def fix_glyphs(text: str) -> str:
     """Replace known variant glyphs with the standard character."""
@@ -90,10 +88,6 @@ def _cjk_inside_parens(text: str, index: int) -> bool:
     """Whether the bracket at ``index`` encloses or follows Chinese text: (1) after 。 counts."""
     window = text[max(0, index - 6) : index + 6]
     return any(_is_cjk(c) for c in window)
-
-
-def collapse_space(text: str) -> str:
-    return _SPACE_RE.sub(" ", text).strip()
 
 
 def comparison_key(text: str) -> str:

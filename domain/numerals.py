@@ -1,7 +1,9 @@
 """Chinese numerals: ``二十一`` ↔ 21.
 
-Importers need them to read 第十条 and 一、; search needs them so that
-第10条 finds 第十条.  One implementation for both.
+Importers need them to read 第十条 and 一、 and to print Word's counters;
+search needs them so that 第10条 finds 第十条; titles print 之二.  One
+implementation for all (a library such as cn2an reads and writes more forms,
+but this module is what the handbook's output is checked against).
 """
 
 from __future__ import annotations
@@ -45,20 +47,38 @@ def parse_numeral(text: str) -> int | None:
     return parse_chinese_numeral(text)
 
 
-def to_chinese_numeral(value: int) -> str:
-    """10 → ``十``, 21 → ``二十一``, 105 → ``一百零五`` (1 ≤ value < 10000)."""
+DIGITS = "零一二三四五六七八九"
+LEGAL_DIGITS = "零壹贰叁肆伍陆柒捌玖"  # 大写, as on cheques and Word's chineseLegalSimplified
+UNITS = ("", "十", "百", "千")
+LEGAL_UNITS = ("", "拾", "佰", "仟")
+
+
+def to_chinese_numeral(value: int, *, legal: bool = False) -> str:
+    """10 → ``十``, 21 → ``二十一``, 105 → ``一百零五``; ``legal``: 12 → ``壹拾贰``.
+
+    The one writer of Chinese numerals (headings, Word's counters, titles).
+    Defined for 1 ≤ value < 10000: ``0`` and below give ``零``, 10000 and
+    above stay Arabic digits, as Word prints them.  Only the plain form drops
+    the leading ``一`` of 10–19 (十一, but 壹拾壹).
+    """
+    digits, units = (LEGAL_DIGITS, LEGAL_UNITS) if legal else (DIGITS, UNITS)
     if value <= 0:
-        return "零"
-    digits = "零一二三四五六七八九"
-    out = ""
-    zero_pending = False
-    for unit_value, unit in ((1000, "千"), (100, "百"), (10, "十"), (1, "")):
-        digit = value // unit_value % 10
+        return digits[0]
+    if value >= 10_000:
+        return str(value)
+    parts: list[str] = []
+    pending_zero = False
+    text = str(value)
+    for position, char in enumerate(text):
+        digit = int(char)
         if digit == 0:
-            zero_pending = bool(out)
+            pending_zero = bool(parts)
             continue
-        if zero_pending:
-            out += "零"
-            zero_pending = False
-        out += ("" if digit == 1 and unit == "十" and not out else digits[digit]) + unit
-    return out
+        if pending_zero:
+            parts.append(digits[0])
+            pending_zero = False
+        parts.append(digits[digit] + units[len(text) - position - 1])
+    rendered = "".join(parts)
+    if 10 <= value < 20 and not legal:
+        rendered = rendered[1:]
+    return rendered

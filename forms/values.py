@@ -15,6 +15,7 @@ import unicodedata
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from domain.dates import NoSuchDay, NotADate, parse_date
 from domain.model import FieldSpec
 
 # Text that a spreadsheet would run as a formula when exported (CSV/XLSX injection).
@@ -22,11 +23,6 @@ FORMULA_PREFIXES = ("=", "+", "-", "@")
 # Characters an XML document cannot hold (a .docx would not open) and that no one types on purpose.
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff\ud800-\udfff]")
 _NUMBER = re.compile(r"[+-]?\d+(\.\d+)?")
-_DATE_FORMS = (
-    re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})"),
-    re.compile(r"(\d{4})/(\d{1,2})/(\d{1,2})"),
-    re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日"),
-)
 _MONTH_FORMS = (re.compile(r"(\d{4})-(\d{1,2})"), re.compile(r"(\d{4})年(\d{1,2})月"))
 _TIME = re.compile(r"(\d{1,2})[:：](\d{2})")
 EARLIEST = dt.date(2000, 1, 1)
@@ -135,17 +131,15 @@ def format_plain(value: Decimal) -> str:
 
 
 def read_date(text: str) -> dt.date:
-    for form in _DATE_FORMS:
-        if match := form.fullmatch(text):
-            year, month, day = (int(g) for g in match.groups())
-            try:
-                value = dt.date(year, month, day)
-            except ValueError as exc:
-                raise FieldProblem("没有这一天，请检查日期。") from exc
-            if not EARLIEST <= value <= LATEST:
-                raise FieldProblem("日期应在2000年至2099年之间。")
-            return value
-    raise FieldProblem("请按“2026-03-01”的格式填写日期。")
+    try:
+        value = parse_date(text)
+    except NoSuchDay as exc:
+        raise FieldProblem("没有这一天，请检查日期。") from exc
+    except NotADate as exc:
+        raise FieldProblem("请按“2026-03-01”的格式填写日期。") from exc
+    if not EARLIEST <= value <= LATEST:
+        raise FieldProblem("日期应在2000年至2099年之间。")
+    return value
 
 
 def read_month(text: str) -> str:

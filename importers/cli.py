@@ -12,6 +12,7 @@ import click
 from project.paths import Paths
 
 if TYPE_CHECKING:
+    from domain.model import Handbook
     from importers.pipeline import ImportRun
 
 # The pipeline (readers, python-docx, LibreOffice glue) is imported when the command
@@ -48,7 +49,7 @@ def import_command(
     任何文件导入失败时退出状态为 1，其余文件照常导入。
     """
     from domain.serialize import dumps, handbook_to_dict
-    from importers.pipeline import REPORT_FILE, expand_sources, write_output
+    from importers.pipeline import REPORT_FILE, expand_sources
     from importers.report import summary_lines
 
     files = expand_sources(sources)
@@ -87,3 +88,24 @@ def _default_out(ctx: click.Context) -> Path:
     if paths is None:  # called outside the ``handbook`` group (tests invoking the command alone)
         raise click.UsageError("请用 --out 指定输出目录。")
     return paths.handbook
+
+
+def write_output(handbook: Handbook, out_dir: Path, run: ImportRun | None = None) -> list[Path]:
+    """Write the Markdown pages, ``model.json`` and ``import-report.md``; return the paths written.
+
+    The one place the import writes files (the pipeline itself only returns values).
+    """
+    from domain.serialize import dumps, handbook_to_dict
+    from importers.pipeline import MODEL_FILE, REPORT_FILE
+    from importers.report import render_report
+    from publishing.markdown.files import write_handbook
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    written = list(write_handbook(handbook, out_dir))
+    model = out_dir / MODEL_FILE
+    model.write_text(dumps(handbook_to_dict(handbook)), encoding="utf-8")
+    report = out_dir / REPORT_FILE
+    details = run.documents if run is not None else ()
+    failures = run.failures if run is not None else ()
+    report.write_text(render_report(handbook, details, failures), encoding="utf-8")
+    return sorted([*written, model, report])

@@ -12,10 +12,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-_CHINESE_DIGITS = "零一二三四五六七八九"
-_CHINESE_LEGAL_DIGITS = "零壹贰叁肆伍陆柒捌玖"
-_CHINESE_UNITS = ("", "十", "百", "千")
-_CHINESE_LEGAL_UNITS = ("", "拾", "佰", "仟")
+from domain.numerals import DIGITS, to_chinese_numeral
+
 _HEAVENLY_STEMS = "甲乙丙丁戊己庚辛壬癸"
 _EARTHLY_BRANCHES = "子丑寅卯辰巳午未申酉戌亥"
 _ROMAN = (
@@ -35,37 +33,9 @@ _ROMAN = (
 )
 
 
-def chinese_counting(
-    value: int, digits: str = _CHINESE_DIGITS, units: tuple[str, ...] = _CHINESE_UNITS
-) -> str:
-    """``11 -> 十一``, ``20 -> 二十``, ``105 -> 一百零五`` (numbers below 10,000)."""
-    if value <= 0:
-        return digits[0]
-    if value >= 10_000:
-        return str(value)
-    parts: list[str] = []
-    pending_zero = False
-    text = str(value)
-    for position, char in enumerate(text):
-        digit = int(char)
-        unit = units[len(text) - position - 1]
-        if digit == 0:
-            pending_zero = bool(parts)
-            continue
-        if pending_zero:
-            parts.append(digits[0])
-            pending_zero = False
-        parts.append(digits[digit] + unit)
-    rendered = "".join(parts)
-    # Word (and every Chinese reader) writes 十一, not 一十一, for 10–19.
-    if 10 <= value < 20 and digits is _CHINESE_DIGITS:
-        rendered = rendered[1:]
-    return rendered
-
-
 def chinese_legal(value: int) -> str:
     """Financial numerals: ``3 -> 叁``, ``12 -> 壹拾贰``."""
-    return chinese_counting(value, _CHINESE_LEGAL_DIGITS, _CHINESE_LEGAL_UNITS)
+    return to_chinese_numeral(value, legal=True)
 
 
 def roman(value: int) -> str:
@@ -119,20 +89,20 @@ _FORMATS: dict[str, Callable[[int], str]] = {
     "decimalFullWidth": _full_width,
     "decimalFullWidth2": _full_width,
     "decimalHalfWidth": str,
-    "chineseCounting": chinese_counting,
-    "chineseCountingThousand": chinese_counting,
-    "japaneseCounting": chinese_counting,
-    "taiwaneseCounting": chinese_counting,
-    "taiwaneseCountingThousand": chinese_counting,
-    "koreanCounting": chinese_counting,
-    "ideographDigital": lambda v: "".join(_CHINESE_DIGITS[int(c)] for c in str(v)),
+    "chineseCounting": to_chinese_numeral,
+    "chineseCountingThousand": to_chinese_numeral,
+    "japaneseCounting": to_chinese_numeral,
+    "taiwaneseCounting": to_chinese_numeral,
+    "taiwaneseCountingThousand": to_chinese_numeral,
+    "koreanCounting": to_chinese_numeral,
+    "ideographDigital": lambda v: "".join(DIGITS[int(c)] for c in str(v)),
     "chineseLegalSimplified": chinese_legal,
     "japaneseLegal": chinese_legal,
     "ideographTraditional": cyclic(_HEAVENLY_STEMS),
     "ideographZodiac": cyclic(_EARTHLY_BRANCHES),
     "decimalEnclosedCircle": enclosed(0x2460, 20),
     "decimalEnclosedCircleChinese": enclosed(0x2460, 20),
-    "ideographEnclosedCircle": lambda v: f"({chinese_counting(v)})",
+    "ideographEnclosedCircle": lambda v: f"({to_chinese_numeral(v)})",
     "decimalEnclosedParen": enclosed(0x2474, 20),
     "decimalEnclosedFullstop": enclosed(0x2488, 20),
     "lowerLetter": letters,
@@ -150,8 +120,3 @@ def format_number(value: int, num_fmt: str) -> str:
     level text itself (see :mod:`importers.numbering_defs`).
     """
     return _FORMATS.get(num_fmt, str)(value)
-
-
-def is_known_format(num_fmt: str) -> bool:
-    """Whether ``num_fmt`` has a faithful rendering (others print Arabic digits)."""
-    return num_fmt in _FORMATS or num_fmt == "bullet"

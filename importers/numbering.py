@@ -20,6 +20,7 @@ from domain.numerals import parse_chinese_numeral, parse_numeral, to_chinese_num
 
 __all__ = ["parse_chinese_numeral", "parse_numeral", "to_chinese_numeral"]
 
+
 @dataclass(frozen=True)
 class System:
     """A numbering system: its key, conventional rank (higher = more major) and node kind."""

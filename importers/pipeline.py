@@ -3,8 +3,9 @@
 Readers (:mod:`importers.readers`) turn each file into blocks; structure
 recovery (:mod:`importers.structure`) turns blocks into documents.  A file
 that cannot be read becomes an error in the report and the others go on.
-:func:`write_output` is the only place that writes: the Markdown pages
-(:func:`importers.markdown.write_handbook`), ``model.json`` and
+Nothing here writes a file: the pipeline returns values (an :class:`ImportRun`),
+and :func:`importers.cli.write_output`, at the CLI edge, writes the Markdown
+pages (:func:`publishing.markdown.files.write_handbook`), ``model.json`` and
 ``import-report.md``.  Output is deterministic (no dates, fixed order), so
 importing the same sources again reproduces ``handbook/`` byte for byte.
 """
@@ -18,10 +19,9 @@ from pathlib import Path
 
 from domain.errors import ImportFailed
 from domain.model import Changed, Document, Dropped, Handbook, ImportReport, SourceRef
-from domain.serialize import dumps, handbook_to_dict
 from importers import readers
 from importers.anchors import slugify
-from importers.report import DocumentReport, render_report
+from importers.report import DocumentReport
 from importers.structure import recover_documents
 from importers.wordbin import default_options
 
@@ -142,22 +142,3 @@ def _unique_across_files(
         out_docs.append(document)
         out_reports.append(report)
     return out_docs, out_reports
-
-
-def write_output(handbook: Handbook, out_dir: Path, run: ImportRun | None = None) -> list[Path]:
-    """Write the Markdown pages, ``model.json`` and ``import-report.md``; return the paths written."""
-    out_dir.mkdir(parents=True, exist_ok=True)
-    written = list(_write_markdown(handbook, out_dir))
-    model = out_dir / MODEL_FILE
-    model.write_text(dumps(handbook_to_dict(handbook)), encoding="utf-8")
-    report = out_dir / REPORT_FILE
-    details = run.documents if run is not None else ()
-    failures = run.failures if run is not None else ()
-    report.write_text(render_report(handbook, details, failures), encoding="utf-8")
-    return sorted([*written, model, report])
-
-
-def _write_markdown(handbook: Handbook, out_dir: Path) -> list[Path]:
-    from importers import markdown
-
-    return list(markdown.write_handbook(handbook, out_dir))

@@ -21,6 +21,7 @@ from importers.blocks import Block, Result
 from importers.compound_file import OLE2_MAGIC
 from importers.failures import FailureReason, import_failed
 from importers.limits import MAX_SOURCE_BYTES
+from importers.text import read_text_bytes
 from importers.wordbin import DocReaderOptions, markup_kind, read_doc_files
 from importers.wordx import read_docx
 
@@ -80,8 +81,6 @@ def _read_single(path: Path, kind: SourceKind, doc_options: DocReaderOptions | N
         if isinstance(outcome, ImportFailed):
             raise outcome
         return outcome
-    from importers.text import read_text_bytes  # another stage's module, imported when needed
-
     try:
         data = path.read_bytes()
     except OSError as error:

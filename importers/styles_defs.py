@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from xml.etree.ElementTree import Element, fromstring
+from xml.etree.ElementTree import Element
 
 from importers.wordml import LazyMapping, attr, child_int, child_val, w
 
@@ -129,14 +129,6 @@ def _parse_style(element: Element) -> ParagraphStyle:
         outline_lvl=child_int(p_pr, "outlineLvl"),
         numbering=numbering_ref(p_pr),
     )
-
-
-def parse_styles(xml: bytes | None) -> StyleSheet:
-    """Parse ``styles.xml`` (``None`` when the document has none)."""
-    if not xml:
-        return StyleSheet()
-    root = fromstring(xml)
-    return styles_from_root(root)
 
 
 def styles_from_root(root: Element) -> StyleSheet:

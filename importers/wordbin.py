@@ -17,6 +17,11 @@ and tables are lost.  antiword refuses files whose size is not a multiple of
 Encrypted, corrupt, empty and non-Word files raise (or, in a batch, return)
 :class:`~domain.errors.ImportFailed` naming the file and the reason; nothing
 is written anywhere but in temporary directories that are removed.
+
+Why one module of ~460 lines: it has one job, turning a ``.doc`` into
+blocks, and its two paths (LibreOffice, antiword) share the pre-checks, the
+options and the fall-back from one to the other; split apart, each half
+would import the other's private pieces.
 """
 
 from __future__ import annotations

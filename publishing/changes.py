@@ -12,7 +12,8 @@ from __future__ import annotations
 from domain import urls
 from domain.diff import PREAMBLE_ANCHOR, TITLE_ANCHOR, ClauseChange, DocumentDiff, ReleaseDiff, Span
 from domain.model import Release
-from importers.markdown import GENERATOR, escape_inline, front_matter, safe_anchor
+from publishing.markdown.escaping import escape_inline, safe_anchor
+from publishing.markdown.front_matter import GENERATOR, front_matter
 
 CHANGES_FILE = urls.CHANGES_PAGE.rstrip("/") + ".md"
 CONTEXT = 30  # characters of unchanged text kept on each side of a change

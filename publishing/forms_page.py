@@ -10,7 +10,8 @@ from collections.abc import Sequence
 
 from domain import urls
 from domain.model import Document, FieldSpec, FormTemplate
-from importers.markdown import GENERATOR, PageInfo, escape_cell, escape_inline, front_matter
+from publishing.markdown.escaping import escape_cell, escape_inline
+from publishing.markdown.front_matter import GENERATOR, PageInfo, front_matter
 
 FORMS_FILE = urls.FORMS_PAGE.rstrip("/") + ".md"
 

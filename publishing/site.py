@@ -38,9 +38,11 @@ from typing import Any
 from domain.diff import diff_releases
 from domain.errors import HandbookError
 from domain.model import FormTemplate, Handbook, Release
-from importers.markdown import PageInfo, render_handbook, write_pages
 from publishing.changes import CHANGES_FILE, render_changes
 from publishing.forms_page import FORMS_FILE, render_forms
+from publishing.markdown.files import write_pages
+from publishing.markdown.front_matter import PageInfo
+from publishing.markdown.pages import render_handbook
 from publishing.releases import version_key
 
 LATEST = "latest"

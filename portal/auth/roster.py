@@ -17,7 +17,9 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from domain.dates import parse_date
 from domain.errors import ImportFailed
+from importers.text import decode_text
 from portal.access import ROLE_LABELS, Role
 from portal.auth.models import User
 from portal.auth.services import NewUser, create_user, validate_new_user
@@ -56,7 +58,7 @@ class RosterPreview:
 
 
 def read_table(path: Path) -> list[list[str]]:
-    """Rows of cell texts from a .csv (UTF-8, with or without BOM, or GB18030) or .xlsx file."""
+    """Rows of cell texts from a .csv (any encoding the importers read: UTF-8, UTF-16, GB18030…) or .xlsx file."""
     suffix = path.suffix.lower()
     if suffix == ".xlsx":
         from openpyxl import load_workbook
@@ -68,14 +70,7 @@ def read_table(path: Path) -> list[list[str]]:
         return rows
     if suffix == ".csv":
         raw = path.read_bytes()
-        for encoding in ("utf-8-sig", "gb18030"):
-            try:
-                text = raw.decode(encoding)
-                break
-            except UnicodeDecodeError:
-                continue
-        else:
-            raise ImportFailed(f"cannot decode {path}", "花名册编码无法识别，请保存为 UTF-8 CSV。")
+        text = decode_text(raw, path.name)[0] if raw.strip() else ""  # an empty file is an empty roster
         return [list(row) for row in csv.reader(io.StringIO(text))]
     raise ImportFailed(f"unsupported roster {path}", "花名册只支持 .csv 或 .xlsx 文件。")
 
@@ -93,10 +88,8 @@ def _cell_text(value: Any) -> str:
 
 
 def _parse_date(text: str) -> dt.date | None:
-    text = text.strip().replace("/", "-").replace(".", "-")
-    if not text:
-        return None
-    return dt.date.fromisoformat("-".join(part.zfill(2) for part in text.split("-")))
+    text = text.strip()
+    return parse_date(text, dotted=True) if text else None
 
 
 def _parse_roles(text: str) -> tuple[frozenset[Role], list[str]]:

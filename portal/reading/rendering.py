@@ -1,7 +1,7 @@
 """A regulation version as HTML: Markdown rendered by markdown-it-py with raw HTML disabled.
 
-The Markdown comes from ``importers.markdown.render_document`` (the same
-pages the site is built from) when that module exists and the result keeps
+The Markdown comes from ``publishing.markdown.pages.render_document`` (the
+same pages the site is built from) when the result keeps
 every clause anchor; otherwise from :func:`document_markdown`, our own
 writer.  The importer writes Python-Markdown's attribute lists (``## 一、… {#一}``
 and a ``{: #二-1 .clause }`` line closing a paragraph): a small core rule
@@ -12,10 +12,8 @@ markdown-it-py runs with ``html=False``.
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from functools import lru_cache
 
 from markdown_it import MarkdownIt
@@ -25,6 +23,7 @@ from mdit_py_plugins.attrs import attrs_block_plugin
 from mdit_py_plugins.front_matter import front_matter_plugin
 
 from domain.model import Document, Section, SectionKind, Table
+from publishing.markdown.pages import render_document
 
 HEADING_KINDS = {SectionKind.PART, SectionKind.CHAPTER, SectionKind.SECTION, SectionKind.HEADING}
 _PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")
@@ -145,13 +144,6 @@ def document_markdown(document: Document) -> str:
     return "\n".join(lines)
 
 
-def _importer_writer() -> Callable[[Document], str] | None:
-    if importlib.util.find_spec("importers.markdown") is None:
-        return None
-    writer = getattr(importlib.import_module("importers.markdown"), "render_document", None)
-    return writer if callable(writer) else None
-
-
 def keeps_anchors(html: str, document: Document) -> bool:
     return all(f'id="{s.anchor}"' in html for s in document.clauses() if s.anchor)
 
@@ -159,12 +151,10 @@ def keeps_anchors(html: str, document: Document) -> bool:
 def render_html(document: Document) -> str:
     """The document's body as HTML (title excluded: the page shows it)."""
     renderer = markdown_renderer()
-    writer = _importer_writer()
-    if writer is not None:
-        try:
-            html = renderer.render(writer(document), {"drop_title": document.title})
-        except Exception:  # another stage's writer must never take the reading page down
-            html = ""
-        if html and keeps_anchors(html, document):
-            return str(html)
+    try:
+        html = renderer.render(render_document(document), {"drop_title": document.title})
+    except Exception:  # the publishing writer must never take the reading page down
+        html = ""
+    if html and keeps_anchors(html, document):
+        return str(html)
     return str(renderer.render(document_markdown(document)))

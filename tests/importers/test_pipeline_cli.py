@@ -10,7 +10,8 @@ import pytest
 from click.testing import CliRunner, Result
 
 from cli.main import main
-from importers.pipeline import MODEL_FILE, REPORT_FILE, import_files, run_import, write_output
+from importers.cli import write_output
+from importers.pipeline import MODEL_FILE, REPORT_FILE, import_files, run_import
 
 ROOT = Path(__file__).resolve().parents[2]
 SOURCES = ROOT / "handbook" / "sources"

@@ -10,8 +10,9 @@ from pathlib import Path
 import pytest
 
 from domain.errors import ImportFailed
+from domain.numerals import to_chinese_numeral
 from importers.blocks import Block
-from importers.number_formats import chinese_counting, format_number
+from importers.number_formats import format_number
 from importers.numbering_defs import NumberingCounter, parse_numbering
 from importers.wordx import MAX_UNPACKED_BYTES, WordParts, blocks_from_parts, read_docx, read_docx_bytes
 from tests.importers.word_samples import (
@@ -161,7 +162,7 @@ def test_built_in_heading_styles_give_their_level(samples: Path) -> None:
     ],
 )
 def test_chinese_counting_reads_like_chinese(value: int, rendered: str) -> None:
-    assert chinese_counting(value) == rendered
+    assert to_chinese_numeral(value) == rendered
 
 
 def test_unknown_number_formats_fall_back_to_arabic_digits() -> None:

@@ -14,13 +14,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from domain.model import Handbook
-from importers.markdown import (
-    escape_inline,
-    render_document,
-    render_job,
-    render_org_chart,
-    write_handbook,
-)
+from publishing.markdown.escaping import escape_inline
+from publishing.markdown.files import write_handbook
+from publishing.markdown.org_chart import render_org_chart
+from publishing.markdown.pages import render_document, render_job
 from publishing.nav import MAX_GROUP, PageMeta, build_nav
 from publishing.site import mkdocs_build
 from tests.publishing.factories import HOSTILE, jobs, meeting_rules, small_handbook, target_rules
@@ -159,7 +156,7 @@ def test_stale_generated_pages_go_and_other_content_stays(tmp_path: Path) -> Non
 
 
 def test_front_matter_names_source_tool_and_release() -> None:
-    from importers.markdown import PageInfo
+    from publishing.markdown.front_matter import PageInfo
 
     data = front(render_document(meeting_rules(), info=PageInfo("2026.1", dt.date(2026, 1, 1))))
     assert data["slug"] == "meeting-rules"
@@ -254,7 +251,7 @@ def test_org_chart_has_a_nested_list_for_readers_without_javascript(site: Path) 
 
 
 def test_org_tree_lists_each_name_once_even_on_a_cycle() -> None:
-    from importers.markdown import org_tree
+    from publishing.markdown.org_chart import org_tree
 
     tree = org_tree([("总经理", "营销副总"), ("甲", "乙"), ("乙", "甲")])
     assert tree == [(0, "总经理"), (1, "营销副总"), (0, "甲"), (1, "乙")]
