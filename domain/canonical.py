@@ -1,8 +1,9 @@
 """The canonical text of a regulation version, and its hash.
 
 An acknowledgement is bound to the SHA-256 of this text, so it must depend
-only on what a reader sees (titles, numbers, clause text), never on file
-names, import dates or tool versions.
+only on what a reader sees (titles, numbers, clause text, tables), never on
+file names, import dates or tool versions.  A table is part of the text a
+person signs: a changed cell must change the hash.
 """
 
 from __future__ import annotations
@@ -10,6 +11,11 @@ from __future__ import annotations
 import hashlib
 
 from domain.model import Document
+
+
+def table_row_text(row: tuple[str, ...]) -> str:
+    """One table row as a line of text: ``| a | b |``."""
+    return "| " + " | ".join(cell.strip() for cell in row) + " |"
 
 
 def canonical_text(document: Document) -> str:
@@ -20,7 +26,9 @@ def canonical_text(document: Document) -> str:
     for section in document.walk():
         heading = f"{section.number} {section.title}".strip()
         body = section.text.strip()
-        lines.append("  " * (section.level - 1) + " ".join(p for p in (heading, body) if p))
+        indent = "  " * (section.level - 1)
+        lines.append(indent + " ".join(p for p in (heading, body) if p))
+        lines += [indent + "  " + table_row_text(row) for table in section.tables for row in table]
     for job in document.job_descriptions:
         lines.append(f"[岗位] {job.title}")
         lines += [f"  职责 {r}" for r in job.responsibilities]

@@ -10,9 +10,11 @@ never ask anyone to sign again.
 from __future__ import annotations
 
 import difflib
+import re
 from dataclasses import dataclass
 from typing import Literal
 
+from domain.canonical import table_row_text
 from domain.model import Document, Release, Section
 from domain.normalize import comparison_key
 
@@ -51,6 +53,9 @@ class DocumentDiff:
     # (old anchor, new anchor) of clauses whose text is unchanged but whose number moved:
     # not a change to sign again, but an old permalink now points elsewhere.
     renumbered: tuple[tuple[str, str], ...] = ()
+    # The same words in the same order, only split into clauses differently (an importer
+    # that recovers the structure better, a title now separated from its body): editorial.
+    restructured: bool = False
 
     @property
     def is_substantive(self) -> bool:
@@ -85,7 +90,28 @@ def inline_spans(old: str, new: str) -> tuple[Span, ...]:
 
 
 def _clause_text(section: Section) -> str:
-    return " ".join(p for p in (section.title, section.text) if p)
+    rows = [table_row_text(row) for table in section.tables for row in table]
+    return "\n".join(p for p in (" ".join(p for p in (section.title, section.text) if p), *rows) if p)
+
+
+# What is left of a text when its division into clauses is forgotten: letters, digits and
+# Chinese characters only (punctuation moves when a run-in title is split from its body).
+_NOT_WORDS = re.compile(r"[\W_]+")
+
+
+def _shape(document: Document) -> list[tuple[int, str, str, str]]:
+    """The outline without its text: what a different structure recovery changes."""
+    return [(s.level, s.number, s.title, s.anchor) for s in document.walk()]
+
+
+def flat_words(document: Document) -> str:
+    """The document's words in reading order, without structure, numbers' punctuation or spacing."""
+    parts = [document.title, document.preamble]
+    for section in document.walk():
+        parts += [section.number, _clause_text(section)]
+    for job in document.job_descriptions:
+        parts += [job.title, job.summary or "", *job.responsibilities, *job.authorities, *job.qualifications]
+    return _NOT_WORDS.sub("", comparison_key("".join(parts)))
 
 
 @dataclass(frozen=True)
@@ -215,6 +241,8 @@ def diff_documents(old: Document | None, new: Document | None) -> DocumentDiff:
                 editorial += old_entry.text != new_entry.text
                 if moved:
                     renumbered.append((old_entry.anchor, new_entry.anchor))
+    if (changes or editorial) and _shape(old) != _shape(new) and flat_words(old) == flat_words(new):
+        return DocumentDiff(new.slug, new.title, "unchanged", (), editorial + len(changes), (), restructured=True)
     status: Literal["changed", "unchanged"] = "changed" if changes else "unchanged"
     return DocumentDiff(new.slug, new.title, status, tuple(changes), editorial, tuple(renumbered))
 

@@ -4,6 +4,13 @@ The plan (what changes, and whether each change is substantive by the
 clause-level diff) is computed first without writing; a release declared
 editorial is refused when the diff finds a substantive change, so a
 publisher cannot silently skip the signatures a real change needs.
+
+A release may carry only some regulations (HR uploads the one that was
+revised): the others stay in force untouched.  Withdrawing a regulation is
+its own action, with a reason (:func:`withdraw_regulation`).  A document
+whose words are the same as the version in force, only divided into clauses
+differently (a better importer), is *unchanged*: the version in force, its
+anchors and its signatures stay.
 """
 
 from __future__ import annotations
@@ -101,6 +108,9 @@ def plan_release(session: Session, release: Release) -> list[PlannedDocument]:
             planned.append(PlannedDocument(document, sha, "unchanged", None))
             continue
         diff = diff_documents(previous.document(), document)
+        if diff.restructured:
+            planned.append(PlannedDocument(document, previous.content_sha256, "unchanged", diff))
+            continue
         planned.append(PlannedDocument(document, sha, "substantive" if diff.is_substantive else "editorial", diff))
     return planned
 
@@ -145,10 +155,9 @@ def publish_release(
     for index, plan in enumerate(planned):
         progress(10 + int(80 * index / max(len(planned), 1)), f"写入《{plan.document.title}》")
         outcomes.append(_apply(session, clock, request, record, index, plan))
-    retired = _retire_missing(session, {p.document.slug for p in planned})
     progress(95, "更新签署任务")
     add_missing_assignments(session, clock)
-    return PublishOutcome(release.version, record.id, tuple(outcomes), retired)
+    return PublishOutcome(release.version, record.id, tuple(outcomes), ())
 
 
 def _apply(
@@ -220,9 +229,14 @@ def _ask_signers_again(
     return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
 
-def _retire_missing(session: Session, slugs: set[str]) -> tuple[str, ...]:
-    """Regulations absent from the new release leave the portal's lists (their history stays)."""
-    missing = session.scalars(select(Regulation).where(Regulation.slug.not_in(slugs), Regulation.retired.is_(False))).all()
-    for regulation in missing:
-        regulation.retired = True
-    return tuple(r.slug for r in missing)
+def withdraw_regulation(session: Session, slug: str, reason: str) -> Regulation:
+    """Take a regulation out of force (its versions, signatures and history stay).  The caller audits."""
+    if not reason.strip():
+        raise PublishRefused("withdrawal without a reason", "停用制度必须填写原因。")
+    regulation = session.scalar(select(Regulation).where(Regulation.slug == slug))
+    if regulation is None:
+        raise PublishRefused(f"no regulation {slug!r}", f"找不到制度“{slug}”。")
+    if regulation.retired:
+        raise PublishRefused(f"regulation {slug!r} already withdrawn", f"《{regulation.title}》已经停用。")
+    regulation.retired = True
+    return regulation

@@ -52,7 +52,12 @@ def release_of(handbook: Handbook, version: str, effective: dt.date, title: str 
 
 
 def import_sources(paths: list[Path]) -> Handbook:
-    return pipeline.import_files(paths)
+    handbook = pipeline.import_files(paths)
+    if handbook.report.errors:
+        # The importer's own reason ("too large", "not a Word file") is what HR must read.
+        message = "；".join(handbook.report.errors)
+        raise ImportFailed(f"import refused: {message}", message)
+    return handbook
 
 
 def load_release(path: Path, version: str | None = None, effective: dt.date | None = None, title: str = "") -> Release:

@@ -5,8 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import replace
 
+from domain.canonical import content_hash
 from domain.diff import diff_documents, diff_releases, inline_spans
-from domain.model import Release
+from domain.model import Document, Release, Section
 from tests.domain.factories import article, meeting_rules
 
 
@@ -70,3 +71,34 @@ def test_inline_spans_rebuild_both_texts() -> None:
     spans = inline_spans(old, new)
     assert "".join(s.text for s in spans if s.op != "insert") == old
     assert "".join(s.text for s in spans if s.op != "delete") == new
+
+
+def _with_tenth(document: Document, tenth: Section) -> Document:
+    first, second = document.sections
+    return replace(document, sections=(first, replace(second, children=(tenth,))))
+
+
+def test_a_changed_table_cell_is_a_substantive_change_with_marks() -> None:
+    old = _with_tenth(meeting_rules(), replace(article("第十条", "会议纪要格式如下。"), tables=((("项目", "时限"), ("纪要", "三日")),)))
+    new = _with_tenth(meeting_rules(), replace(article("第十条", "会议纪要格式如下。"), tables=((("项目", "时限"), ("纪要", "一日")),)))
+    result = diff_documents(old, new)
+    assert result.is_substantive
+    [change] = result.clauses
+    assert change.anchor == "第十条"
+    assert any(span.op == "insert" and "一" in span.text for span in change.spans)
+    assert content_hash(old) != content_hash(new)
+
+
+def test_the_same_words_recovered_as_a_different_structure_are_only_restructured() -> None:
+    old = meeting_rules(extra=(article("第十一条", "统一部署：通过会议统一部署工作。"),))
+    titled = article("第十一条", "通过会议统一部署工作。", title="统一部署")
+    new = meeting_rules(extra=(titled,))
+    result = diff_documents(old, new)
+    assert result.restructured and not result.is_substantive and result.status == "unchanged"
+
+
+def test_a_real_edit_inside_a_restructured_document_is_still_substantive() -> None:
+    old = meeting_rules(extra=(article("第十一条", "统一部署：通过会议统一部署工作。"),))
+    new = meeting_rules(extra=(article("第十一条", "通过月会统一部署工作。", title="统一部署"),))
+    result = diff_documents(old, new)
+    assert result.is_substantive and not result.restructured
