@@ -21,7 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from domain.canonical import content_hash
@@ -152,9 +152,12 @@ def publish_release(
     session.add(record)
     session.flush()
     outcomes: list[DocumentOutcome] = []
+    # New regulations go after those in force; the others keep their place in the handbook.
+    top = session.scalar(select(func.max(Regulation.position)))
+    first_free = 0 if top is None else int(top) + 1
     for index, plan in enumerate(planned):
         progress(10 + int(80 * index / max(len(planned), 1)), f"写入《{plan.document.title}》")
-        outcomes.append(_apply(session, clock, request, record, index, plan))
+        outcomes.append(_apply(session, clock, request, record, first_free + index, plan))
     progress(95, "更新签署任务")
     add_missing_assignments(session, clock)
     return PublishOutcome(release.version, record.id, tuple(outcomes), ())
@@ -174,7 +177,6 @@ def _apply(
         regulation = Regulation(slug=document.slug, title=document.title, kind=document.kind, position=position)
         session.add(regulation)
         session.flush()
-    regulation.position = position
     regulation.retired = False
     changed = len(plan.diff.clauses) if plan.diff else 0
     if plan.status == "unchanged":
