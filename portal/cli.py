@@ -1,8 +1,9 @@
 """Command-line commands of the portal stage.
 
 ``handbook serve``, ``handbook demo``, ``handbook user add|import|set-password``,
-``handbook acks verify``, ``handbook publish``, ``handbook remind`` and
-``handbook tasks consume|list|retry`` (portal/tasks/commands.py).  Each
+``handbook acks verify``, ``handbook remind`` and ``handbook tasks consume|list|retry``
+(portal/tasks/commands.py); publishing's commands (``publish``, ``releases``,
+``withdraw``, ``rollback``) live in :mod:`portal.releases.commands`.  Each
 builds the app from the project root and calls the same services as the web.
 """
 
@@ -64,7 +65,10 @@ def register(main: click.Group) -> None:
     main.add_command(demo)
     main.add_command(user)
     main.add_command(acks)
-    main.add_command(publish)
+    from portal.releases.commands import COMMANDS as PUBLISHING_COMMANDS
+
+    for command in PUBLISHING_COMMANDS:
+        main.add_command(command)
     main.add_command(remind)
     from portal.tasks.commands import tasks
 
@@ -281,38 +285,6 @@ def acks_verify(paths: Paths) -> None:
         fg="red",
     )
     sys.exit(1)
-
-
-@click.command()
-@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--version", "version", required=True, help="版本号，例如 2026.2。")
-@click.option("--effective", required=True, type=click.DateTime(["%Y-%m-%d"]), help="生效日期 YYYY-MM-DD。")
-@click.option("--title", default="", help="版本标题。")
-@click.option("--editorial", is_flag=True, help="声明为文字修订：不要求重新签署；如发现实质变化则拒绝发布。")
-@click.pass_obj
-def publish(paths: Paths, file: Path, version: str, effective: dt.datetime, title: str, editorial: bool) -> None:
-    """发布新版本：导入文件，逐条比对，需要时要求重新签署。"""
-    from portal.errors import HandbookError
-    from portal.releases.publishing import publish_file, summary
-    from portal.releases.services import STATUS_LABELS
-
-    def progress(percent: int, message: str) -> None:
-        click.echo(f"[{percent:3d}%] {message}", err=True)
-
-    with _services(paths) as (app, session, clock):
-        try:
-            outcome = publish_file(session, clock, file, version=version, effective=effective.date(), title=title,
-                                   editorial=editorial, revision_due_days=app.config["REVISION_DUE_DAYS"], progress=progress)
-        except HandbookError as error:
-            session.rollback()
-            _fail(error)
-            return
-        session.commit()
-    for document in outcome.documents:
-        extra = f"，{document.changed_clauses} 处条款变化" if document.changed_clauses else ""
-        asked = f"，{document.asked_again} 人需重新签署" if document.asked_again else ""
-        click.echo(f"  {STATUS_LABELS[document.status]}：《{document.title}》{extra}{asked}")
-    click.echo(summary(outcome))
 
 
 @click.command()

@@ -41,6 +41,12 @@ class Paths:
         return self.root / "site"
 
     @property
+    def mkdocs_config(self) -> Path:
+        """The root's mkdocs.yml, else the checkout's (a root that holds only content)."""
+        own = self.root / "mkdocs.yml"
+        return own if own.is_file() else Path(__file__).resolve().parent.parent / "mkdocs.yml"
+
+    @property
     def var(self) -> Path:
         """Runtime state that is not content: search indexes, the SQLite database."""
         return self.root / "var"

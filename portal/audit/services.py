@@ -24,6 +24,7 @@ ACTION_LABELS: dict[str, str] = {
     "signed": "签署",
     "export": "导出",
     "publish": "发布",
+    "withdraw": "停用制度",
     "reminder": "发送提醒",
     "rule_added": "新增分配规则",
     "rule_removed": "删除分配规则",

@@ -115,12 +115,12 @@ def test_publish_command_imports_a_release_file_end_to_end(
     source = tmp_path / "next.json"
     source.write_text(json.dumps(release_to_dict(release), ensure_ascii=False), encoding="utf-8")
     url = app.config["SQLALCHEMY_DATABASE_URI"]
-    result = runner.invoke(main, ["--root", str(tmp_path), "publish", str(source), "--version", "2026.3", "--effective", "2026-04-01"],
+    result = runner.invoke(main, ["--root", str(tmp_path), "publish", str(source), "--version", "2026.3", "--effective", "2026-04-01", "--summary", "回款条款修订"],
                            env={"DATABASE_URL": url})
     assert result.exit_code == 0, result.output
     assert "实质修订" in result.output and "1 人需重新签署" in result.output
     assert _current(session).label == "2026.3"
-    refused = runner.invoke(main, ["--root", str(tmp_path), "publish", str(source), "--version", "2026.3", "--effective", "2026-04-01"],
+    refused = runner.invoke(main, ["--root", str(tmp_path), "publish", str(source), "--version", "2026.3", "--effective", "2026-04-01", "--summary", "回款条款修订"],
                             env={"DATABASE_URL": url})
     assert refused.exit_code == 1 and "已经发布过" in refused.output
 
@@ -134,7 +134,7 @@ def test_publish_command_imports_a_source_text_file_through_the_import_pipeline(
     source.write_text("销售管理制度\n第一章 总则\n第一条 为规范销售行为，特制定本制度。\n第二条 回款须在三十日内完成。\n",
                       encoding="utf-8")
     result = runner.invoke(main, ["--root", str(tmp_path), "publish", str(source), "--version", "2026.1",
-                                  "--effective", "2026-01-01"], env={"DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"]})
+                                  "--effective", "2026-01-01", "--summary", "首次发布"], env={"DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"]})
     assert result.exit_code == 0, result.output
     assert "新增：《销售管理制度》" in result.output
     version = session.scalars(select(RegulationVersion)).one()
