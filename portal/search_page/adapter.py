@@ -42,10 +42,17 @@ def _anchor(url: str) -> str:
     return unquote(urlsplit(url).fragment)
 
 
-def run_search(query: str, project_root: Path, limit: int = 20) -> SearchResult:
+def run_search(query: str, project_root: Path, limit: int = 20, release: str | None = None) -> SearchResult:
+    """Search ``release`` (the one in force by the database), else the newest built index."""
     try:
         engine = open_engine(Paths(project_root).index, dictionaries(project_root))
-        results = search_hits(engine, query, limit=limit)
+        try:
+            results = search_hits(engine, query, release=release, limit=limit)
+        except IndexMissing:
+            if release is None:
+                raise
+            # A release published before search was switched with it: the newest index serves.
+            results = search_hits(engine, query, limit=limit)
     except IndexMissing:
         return SearchResult((), 0, NO_INDEX)
     except HandbookError as error:

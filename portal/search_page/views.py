@@ -7,7 +7,9 @@ from pathlib import Path
 from flask import Blueprint, current_app, render_template, request
 
 from portal.access import signed_in
+from portal.releases.current import current_release
 from portal.search_page.adapter import SearchResult, run_search
+from portal.web import deps
 
 bp = Blueprint("search_page", __name__, template_folder="templates")
 
@@ -18,6 +20,7 @@ def search() -> str:
     query = request.args.get("q", "").strip()[:100]
     result = SearchResult((), 0)
     if query:
-        result = run_search(query, Path(current_app.config["HANDBOOK_ROOT"]))
+        release = current_release(deps().session)
+        result = run_search(query, Path(current_app.config["HANDBOOK_ROOT"]), release=release)
     has_forms = "formsdesk.index" in current_app.view_functions  # form hits open the forms page
     return render_template("search_page/search.html", query=query, result=result, has_forms=has_forms)
