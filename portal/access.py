@@ -28,6 +28,7 @@ class Role(StrEnum):
     EMPLOYEE = "employee"
     MANAGER = "manager"
     HR = "hr"
+    APPROVER = "approver"  # approves drafts of revised regulations (the second pair of eyes)
     ADMIN = "admin"
 
 
@@ -35,6 +36,7 @@ ROLE_LABELS: dict[Role, str] = {
     Role.EMPLOYEE: "员工",
     Role.MANAGER: "部门经理",
     Role.HR: "人力资源",
+    Role.APPROVER: "制度审批人",
     Role.ADMIN: "管理员",
 }
 

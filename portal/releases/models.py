@@ -80,3 +80,33 @@ class RegulationVersion(Base):
 
     def document(self) -> Document:
         return document_from_dict(json.loads(self.document_json))
+
+
+class Draft(Base):
+    """An uploaded revision, imported and stored, not in force until approved and published.
+
+    ``release_json`` is the imported release (only the uploaded regulations);
+    ``matches_json`` maps each uploaded document's slug to the regulation it
+    revises (``""`` = new), as HR confirmed it; ``report_json`` keeps the
+    importer's report for the preview.
+    """
+
+    __tablename__ = "release_drafts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    version: Mapped[str] = mapped_column(String(32))
+    title: Mapped[str] = mapped_column(String(300), default="")
+    effective: Mapped[dt.date] = mapped_column(Date)
+    summary: Mapped[str] = mapped_column(Text, default="")
+    # draft → submitted → approved → published; rejected goes back to HR with a comment.
+    status: Mapped[str] = mapped_column(String(20), default="importing", index=True)
+    editorial: Mapped[bool] = mapped_column(Boolean, default=False)
+    release_json: Mapped[str] = mapped_column(Text, default="")
+    matches_json: Mapped[str] = mapped_column(Text, default="{}")
+    report_json: Mapped[str] = mapped_column(Text, default="{}")
+    comment: Mapped[str] = mapped_column(Text, default="")
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    task_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    decided_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)

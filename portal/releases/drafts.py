@@ -1,0 +1,203 @@
+"""Drafts of a revision: upload → import → preview and diff → submit → approve (four eyes) → publish.
+
+Nothing of a draft is in force until it is published.  The documents of a
+draft revise the regulations HR matched them to (by title, unless HR
+changes the match or marks one new); every other regulation stays in force
+untouched.  The approver sees the same plan and diff as HR; approval by the
+draft's own author is refused unless the company allows self-approval.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from domain.errors import HandbookError, ValidationFailed
+from domain.model import Handbook, Release
+from domain.serialize import release_from_dict, release_to_dict
+from portal.access import Role
+from portal.audit.services import record as audit
+from portal.auth.models import User
+from portal.clock import Clock, naive_utc
+from portal.errors import PublishRefused
+from portal.releases.models import Draft, Regulation, ReleaseRecord
+from portal.releases.services import PlannedDocument, plan_release
+from portal.releases.sources import import_sources, release_of
+from publishing.releases import check_version
+
+STATUS_LABELS = {
+    "importing": "导入中",
+    "failed": "导入失败",
+    "draft": "草稿",
+    "submitted": "待审批",
+    "rejected": "已退回",
+    "approved": "已批准，发布中",
+    "published": "已发布",
+}
+EDITABLE = frozenset({"draft", "rejected"})
+
+
+@dataclass(frozen=True)
+class NewDraft:
+    version: str
+    effective: dt.date
+    title: str = ""
+
+
+def create_draft(session: Session, clock: Clock, new: NewDraft, actor: User) -> Draft:
+    version = check_version(new.version.strip())
+    taken = session.scalar(select(ReleaseRecord.id).where(ReleaseRecord.version == version))
+    if taken:
+        raise ValidationFailed(f"release {version} exists", f"版本 {version} 已经发布过，请使用新的版本号。",
+                               field_errors={"version": "该版本号已经发布过。"})
+    draft = Draft(version=version, title=new.title.strip(), effective=new.effective, status="importing",
+                  created_by_id=actor.id, created_at=naive_utc(clock.now()))
+    session.add(draft)
+    session.flush()
+    return draft
+
+
+def import_into_draft(session: Session, draft_id: int, files: Sequence[Path]) -> Draft:
+    """The import task's work: the importer's own message reaches HR when a file is refused."""
+    draft = _load(session, draft_id)
+    try:
+        handbook = import_sources(list(files))
+        if not handbook.documents:
+            raise HandbookError("nothing imported", "上传的文件中没有识别出任何制度。")
+    except HandbookError as error:
+        draft.status, draft.comment = "failed", error.user_message
+        session.commit()
+        raise
+    release = release_of(handbook, draft.version, draft.effective, draft.title)
+    draft.release_json = json.dumps(release_to_dict(release), ensure_ascii=False)
+    draft.report_json = json.dumps(_report(handbook), ensure_ascii=False)
+    draft.matches_json = json.dumps(auto_matches(session, release), ensure_ascii=False)
+    draft.status = "draft"
+    return draft
+
+
+def _report(handbook: Handbook) -> dict[str, object]:
+    report = handbook.report
+    return {
+        "dropped": [{"text": d.text, "reason": d.reason} for d in report.dropped],
+        "changed": len(report.changed),
+        "warnings": [*report.warnings, *(w for d in handbook.documents for w in d.warnings)],
+    }
+
+
+def auto_matches(session: Session, release: Release) -> dict[str, str]:
+    """Uploaded slug → the regulation in force it revises: same slug, else same title; "" = new."""
+    in_force = session.execute(select(Regulation.slug, Regulation.title).where(Regulation.retired.is_(False))).all()
+    by_slug = {slug for slug, _ in in_force}
+    by_title = {title: slug for slug, title in in_force}
+    return {d.slug: d.slug if d.slug in by_slug else by_title.get(d.title, "") for d in release.documents}
+
+
+def set_match(session: Session, draft: Draft, slug: str, target: str) -> None:
+    _editable(draft)
+    matches = json.loads(draft.matches_json)
+    if slug not in matches:
+        raise ValidationFailed(f"{slug} not in draft", "草稿中没有这项制度。")
+    if target and not session.scalar(select(Regulation.id).where(Regulation.slug == target)):
+        raise ValidationFailed(f"no regulation {target}", "所选的现行制度不存在。")
+    if target and target in {v for k, v in matches.items() if k != slug}:
+        raise ValidationFailed(f"{target} matched twice", "同一项现行制度不能被两份上传文件修订。")
+    matches[slug] = target
+    draft.matches_json = json.dumps(matches, ensure_ascii=False)
+
+
+def draft_release(session: Session, draft: Draft) -> Release:
+    """The release to publish: each document under the slug of the regulation it revises."""
+    if not draft.release_json:
+        raise PublishRefused(f"draft {draft.id} has no import", "草稿尚未导入完成。")
+    release = release_from_dict(json.loads(draft.release_json))
+    matches: dict[str, str] = json.loads(draft.matches_json)
+    taken = set(session.scalars(select(Regulation.slug)).all())
+    documents = []
+    for document in release.documents:
+        target = matches.get(document.slug, "")
+        slug = target or _free_slug(document.slug, taken - {target})
+        taken.add(slug)
+        documents.append(dataclasses.replace(document, slug=slug))
+    return dataclasses.replace(release, documents=tuple(documents), notes=draft.summary)
+
+
+def _free_slug(slug: str, taken: set[str]) -> str:
+    if slug not in taken:
+        return slug
+    n = 2
+    while f"{slug}-{n}" in taken:
+        n += 1
+    return f"{slug}-{n}"
+
+
+def plan_of(session: Session, draft: Draft) -> list[PlannedDocument]:
+    """What publishing the draft would do, per document (no writes)."""
+    return plan_release(session, draft_release(session, draft))
+
+
+def submit(session: Session, clock: Clock, draft: Draft, summary: str, editorial: bool, actor: User) -> None:
+    _editable(draft)
+    if not summary.strip():
+        raise ValidationFailed("empty summary", "请填写变更摘要。", field_errors={"summary": "请填写变更摘要。"})
+    planned = plan_of(session, draft)
+    substantive = [p.document.title for p in planned if p.status in ("new", "substantive")]
+    if editorial and substantive:  # HR may only make the suggestion stricter, never lighter
+        raise ValidationFailed(
+            "editorial with substantive changes",
+            "以下制度有实质性变化，不能声明为文字修订：" + "、".join(substantive),
+        )
+    draft.summary, draft.editorial, draft.status, draft.comment = summary.strip(), editorial, "submitted", ""
+    audit(session, clock, "draft_submitted", actor=actor, target=f"版本 {draft.version}", detail=draft.summary)
+
+
+def may_approve(user: User, draft: Draft, *, allow_self: bool) -> bool:
+    if not (user.has_role(Role.APPROVER) or user.has_role(Role.ADMIN)):
+        return False
+    return allow_self or user.id != draft.created_by_id
+
+
+def approve(session: Session, clock: Clock, draft: Draft, approver: User, *, allow_self: bool) -> None:
+    if draft.status != "submitted":
+        raise PublishRefused(f"draft {draft.id} is {draft.status}", "只有待审批的草稿可以批准。")
+    if not may_approve(approver, draft, allow_self=allow_self):
+        raise PublishRefused("four eyes", "草稿须由另一位有审批权限的人员批准。")
+    draft.status, draft.approved_by_id, draft.decided_at = "approved", approver.id, naive_utc(clock.now())
+    audit(session, clock, "draft_approved", actor=approver, target=f"版本 {draft.version}", detail=draft.summary)
+
+
+def reject(session: Session, clock: Clock, draft: Draft, approver: User, comment: str, *, allow_self: bool) -> None:
+    if draft.status != "submitted":
+        raise PublishRefused(f"draft {draft.id} is {draft.status}", "只有待审批的草稿可以退回。")
+    if not may_approve(approver, draft, allow_self=allow_self):
+        raise PublishRefused("four eyes", "草稿须由另一位有审批权限的人员审批。")
+    if not comment.strip():
+        raise ValidationFailed("empty comment", "退回时请写明原因。", field_errors={"comment": "请写明退回原因。"})
+    draft.status, draft.comment, draft.decided_at = "rejected", comment.strip(), naive_utc(clock.now())
+    audit(session, clock, "draft_rejected", actor=approver, target=f"版本 {draft.version}", detail=draft.comment)
+
+
+def delete(session: Session, clock: Clock, draft: Draft, actor: User) -> None:
+    if draft.status in ("approved", "published"):
+        raise PublishRefused(f"draft {draft.id} is {draft.status}", "已批准或已发布的草稿不能删除。")
+    audit(session, clock, "draft_deleted", actor=actor, target=f"版本 {draft.version}")
+    session.delete(draft)
+
+
+def _editable(draft: Draft) -> None:
+    if draft.status not in EDITABLE:
+        raise PublishRefused(f"draft {draft.id} is {draft.status}", "该草稿已提交或已发布，不能再修改。")
+
+
+def _load(session: Session, draft_id: int) -> Draft:
+    draft = session.get(Draft, draft_id)
+    if draft is None:
+        raise PublishRefused(f"no draft {draft_id}", "找不到该草稿。")
+    return draft
