@@ -45,6 +45,8 @@ DEFAULTS: dict[str, Any] = {
     "DEFAULT_DUE_DAYS": 30,
     "NEW_HIRE_DUE_DAYS": 14,
     "REVISION_DUE_DAYS": 30,
+    # Four eyes: a draft's author may not approve it.  True lets a small company approve its own drafts.
+    "ALLOW_SELF_APPROVAL": False,
     # Outgoing mail for reminders.
     "SMTP_HOST": "127.0.0.1",
     "SMTP_PORT": 25,

@@ -1,21 +1,34 @@
-"""Publishing a new release (/admin/publish) and the progress page of its background task; HR only."""
+"""Publishing pages: upload → draft (preview, diff, match) → submit → approve → publish; task progress.
+
+HR uploads; the import runs as a task and leaves a *draft*.  The draft page
+shows, per document, which regulation it revises, the suggested
+classification and the clause-by-clause diff against the version in force,
+and the importer's report.  An approver (a second person) approves it, which
+queues the publishing task; nothing is in force before that task succeeds.
+"""
 
 from __future__ import annotations
 
+import json
 import tempfile
 from pathlib import Path
 
-from flask import Blueprint, abort, current_app, jsonify, redirect, render_template, url_for
-from sqlalchemy.orm import Session
+from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
+from sqlalchemy import select
 from werkzeug.utils import secure_filename
 from werkzeug.wrappers import Response
 
+from domain.diff import diff_documents
+from domain.errors import HandbookError, ValidationFailed
 from portal.access import Role, requires
-from portal.releases.inputs import PublishForm
-from portal.releases.publishing import publish_file, summary
+from portal.auth.models import User
+from portal.releases import drafts
+from portal.releases.inputs import DecisionForm, EmptyForm, PublishForm, SubmitForm
+from portal.releases.models import Draft, Regulation, RegulationVersion
+from portal.releases.services import STATUS_LABELS as DOCUMENT_STATUS
 from portal.tasks.models import STATUS_LABELS, Task
-from portal.tasks.services import Progress, create_task, start_in_thread
-from portal.web import deps, me
+from portal.tasks.queue import queue_for
+from portal.web import apply_field_errors, deps, me
 
 bp = Blueprint("releases", __name__, template_folder="templates", url_prefix="/admin")
 
@@ -26,32 +39,162 @@ def publish() -> Response | str:
     form = PublishForm()
     if form.validate_on_submit():
         d = deps()
-        upload_dir = Path(tempfile.mkdtemp(prefix="publish-", dir=_upload_root()))
-        path = upload_dir / (secure_filename(form.file.data.filename) or "upload")
-        if path.suffix == "":
-            path = path.with_suffix(Path(form.file.data.filename).suffix.lower())
-        form.file.data.save(path)
-        task = create_task(d.session, d.clock, "publish", me().id)
-        d.session.commit()
-        version, effective, title, editorial = form.version.data.strip(), form.effective.data, form.title.data or "", bool(form.editorial.data)
-        actor_id, due_days, clock = me().id, d.config["REVISION_DUE_DAYS"], d.clock
-
-        def work(session: Session, progress: Progress) -> str:
-            outcome = publish_file(
-                session, clock, path, version=version, effective=effective, title=title, editorial=editorial,
-                revision_due_days=due_days, actor_id=actor_id, progress=progress,
+        try:
+            draft = drafts.create_draft(
+                d.session, d.clock,
+                drafts.NewDraft(form.version.data.strip(), form.effective.data, form.title.data or ""), me(),
             )
-            return summary(outcome)
+        except ValidationFailed as error:
+            d.session.rollback()
+            if not apply_field_errors(form, error):
+                flash(error.user_message, "error")
+            return render_template("releases/publish.html", form=form, drafts=_recent_drafts())
+        files = _save_uploads(form.files.data)
+        task_id = queue_for(current_app).enqueue(
+            d.session, d.clock, "import_draft", {"draft_id": draft.id, "files": [str(f) for f in files]}, me().id
+        )
+        draft.task_id = task_id
+        d.session.commit()
+        return redirect(url_for("releases.draft", draft_id=draft.id))
+    return render_template("releases/publish.html", form=form, drafts=_recent_drafts())
 
-        start_in_thread(d.session_factory(), clock, task.id, work)
-        return redirect(url_for("releases.task", task_id=task.id))
-    return render_template("releases/publish.html", form=form)
+
+def _recent_drafts() -> list[Draft]:
+    return list(deps().session.scalars(select(Draft).order_by(Draft.id.desc()).limit(20)))
 
 
-def _upload_root() -> Path:
+def _save_uploads(uploads: list[object]) -> list[Path]:
     root = Path(current_app.config["HANDBOOK_ROOT"]) / "var" / "uploads"
     root.mkdir(parents=True, exist_ok=True)
-    return root
+    folder = Path(tempfile.mkdtemp(prefix="draft-", dir=root))
+    saved = []
+    for index, upload in enumerate(uploads):
+        original = getattr(upload, "filename", "") or f"upload-{index}"
+        # secure_filename drops Chinese; the importer names documents by title, the file name is a fallback.
+        name = secure_filename(original) or f"upload-{index}"
+        path = folder / name
+        if path.suffix == "":
+            path = path.with_suffix(Path(original).suffix.lower())
+        upload.save(path)  # type: ignore[attr-defined]
+        saved.append(path)
+    return saved
+
+
+def _draft_or_404(draft_id: int) -> Draft:
+    draft = deps().session.get(Draft, draft_id)
+    if draft is None:
+        abort(404)
+    return draft
+
+
+@bp.route("/drafts/<int:draft_id>")
+@requires(Role.HR, Role.APPROVER)
+def draft(draft_id: int) -> str:
+    d = deps()
+    item = _draft_or_404(draft_id)
+    task = d.session.get(Task, item.task_id) if item.task_id else None
+    documents = _preview(item) if item.release_json else []
+    submit_form = SubmitForm(data={"summary": item.summary, "editorial": item.editorial})
+    author = d.session.get(User, item.created_by_id) if item.created_by_id else None
+    approver = d.session.get(User, item.approved_by_id) if item.approved_by_id else None
+    regulations = d.session.execute(
+        select(Regulation.slug, Regulation.title).where(Regulation.retired.is_(False)).order_by(Regulation.position)
+    ).all()
+    return render_template(
+        "releases/draft.html", draft=item, task=task, task_labels=STATUS_LABELS, documents=documents,
+        report=json.loads(item.report_json or "{}"), submit_form=submit_form, decision_form=DecisionForm(),
+        empty_form=EmptyForm(), labels=drafts.STATUS_LABELS, document_labels=DOCUMENT_STATUS,
+        may_approve=drafts.may_approve(me(), item, allow_self=bool(d.config["ALLOW_SELF_APPROVAL"])),
+        author=author, approver=approver, regulations=regulations, editable=item.status in drafts.EDITABLE,
+    )
+
+
+def _preview(item: Draft) -> list[dict[str, object]]:
+    """Per document: what it revises, its status, the diff against the version in force, its outline."""
+    session = deps().session
+    matches: dict[str, str] = json.loads(item.matches_json)
+    uploaded = list(json.loads(item.release_json)["documents"])
+    rows = []
+    for original, planned in zip(uploaded, drafts.plan_of(session, item), strict=True):
+        current = session.scalar(
+            select(RegulationVersion)
+            .join(Regulation, Regulation.current_version_id == RegulationVersion.id)
+            .where(Regulation.slug == planned.document.slug)
+        )
+        diff = planned.diff or (diff_documents(current.document(), planned.document) if current else None)
+        rows.append({
+            "uploaded_slug": original["slug"], "document": planned.document, "status": planned.status,
+            "match": matches.get(original["slug"], ""), "current": current, "diff": diff,
+            "outline": [(s.level, s.label) for s in planned.document.walk() if s.number or s.title][:80],
+        })
+    return rows
+
+
+def _act(draft_id: int, action: str) -> Response:
+    """Run one draft action with its message; a refusal is a flash in Chinese, never a 500."""
+    d = deps()
+    item = _draft_or_404(draft_id)
+    allow_self = bool(d.config["ALLOW_SELF_APPROVAL"])
+    try:
+        if action == "match":
+            drafts.set_match(d.session, item, request.form.get("slug", ""), request.form.get("target", ""))
+            message = "已更新对应的现行制度。"
+        elif action == "submit":
+            form = SubmitForm()
+            drafts.submit(d.session, d.clock, item, form.summary.data or "", bool(form.editorial.data), me())
+            message = "已提交审批，等待另一位审批人批准。"
+        elif action == "approve":
+            drafts.approve(d.session, d.clock, item, me(), allow_self=allow_self)
+            d.session.flush()
+            task_id = queue_for(current_app).enqueue(d.session, d.clock, "publish_draft", {"draft_id": item.id}, me().id)
+            item.task_id = task_id
+            d.session.commit()
+            return redirect(url_for("releases.task", task_id=task_id))
+        elif action == "reject":
+            drafts.reject(d.session, d.clock, item, me(), DecisionForm().comment.data or "", allow_self=allow_self)
+            message = "已退回，并附上审批意见。"
+        else:
+            drafts.delete(d.session, d.clock, item, me())
+            d.session.commit()
+            flash("草稿已删除。", "success")
+            return redirect(url_for("releases.publish"))
+    except HandbookError as error:
+        d.session.rollback()
+        flash(error.user_message, "error")
+        return redirect(url_for("releases.draft", draft_id=draft_id))
+    d.session.commit()
+    flash(message, "success")
+    return redirect(url_for("releases.draft", draft_id=draft_id))
+
+
+@bp.route("/drafts/<int:draft_id>/match", methods=["POST"])
+@requires(Role.HR)
+def draft_match(draft_id: int) -> Response:
+    return _act(draft_id, "match")
+
+
+@bp.route("/drafts/<int:draft_id>/submit", methods=["POST"])
+@requires(Role.HR)
+def draft_submit(draft_id: int) -> Response:
+    return _act(draft_id, "submit")
+
+
+@bp.route("/drafts/<int:draft_id>/approve", methods=["POST"])
+@requires(Role.APPROVER)
+def draft_approve(draft_id: int) -> Response:
+    return _act(draft_id, "approve")
+
+
+@bp.route("/drafts/<int:draft_id>/reject", methods=["POST"])
+@requires(Role.APPROVER)
+def draft_reject(draft_id: int) -> Response:
+    return _act(draft_id, "reject")
+
+
+@bp.route("/drafts/<int:draft_id>/delete", methods=["POST"])
+@requires(Role.HR)
+def draft_delete(draft_id: int) -> Response:
+    return _act(draft_id, "delete")
 
 
 def _task_or_404(task_id: int) -> Task:
@@ -63,13 +206,13 @@ def _task_or_404(task_id: int) -> Task:
 
 # The task pages keep their first URLs (/admin/jobs/...), so bookmarks and links stay valid.
 @bp.route("/jobs/<int:task_id>")
-@requires(Role.HR)
+@requires(Role.HR, Role.APPROVER)
 def task(task_id: int) -> str:
     return render_template("releases/task.html", task=_task_or_404(task_id), labels=STATUS_LABELS)
 
 
 @bp.route("/jobs/<int:task_id>.json")
-@requires(Role.HR)
+@requires(Role.HR, Role.APPROVER)
 def task_status(task_id: int) -> Response:
     task = _task_or_404(task_id)
     return jsonify(status=task.status, label=STATUS_LABELS.get(task.status, task.status), progress=task.progress, message=task.message)

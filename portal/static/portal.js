@@ -21,6 +21,7 @@
         label.textContent = s.label; message.textContent = s.message;
         label.className = "task-label badge " + (s.status === "done" ? "badge-done" : (s.status === "failed" ? "badge-overdue" : "badge-pending"));
         if (s.status === "queued" || s.status === "running") { window.setTimeout(poll, 800); }
+        else if (task.hasAttribute("data-task-reload")) { window.location.reload(); }  // the draft page shows the result
       })
       .catch(function () { window.setTimeout(poll, 3000); });
   }

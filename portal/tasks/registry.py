@@ -29,7 +29,7 @@ from sqlalchemy.orm import Session
 from portal.clock import Clock
 
 # The stages' modules that register task kinds (e.g. "portal.releases.tasks").
-KIND_MODULES: tuple[str, ...] = ()
+KIND_MODULES: tuple[str, ...] = ("portal.releases.tasks",)
 
 Progress = Callable[[int, str], None]
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-import json
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -12,13 +10,12 @@ import pytest
 from playwright.sync_api import Browser, expect, sync_playwright
 from sqlalchemy.orm import Session
 
-from domain.model import Release
-from domain.serialize import release_to_dict
 from portal.access import Role
 from portal.acks.services import SignRequest, sign
 from portal.assignments.services import NewRule, add_rule
 from portal.clock import FixedClock
 from portal.releases.models import RegulationVersion
+from portal.tasks.consumer import ConsumerProcess
 from tests.browser import launch_chromium, serving
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -40,9 +37,15 @@ def server(make_app: Callable[..., Any], session: Session, clock: FixedClock, ma
     version = session.query(RegulationVersion).filter_by(title="销售管理制度").one()
     sign(session, clock, SignRequest(signer.id, version.id, True, "张伟", "127.0.0.1", "browser-test"))
     session.commit()
+    approver = make_user("吴审批", roles={Role.APPROVER}, department="总经办")
     app = make_app(WTF_CSRF_ENABLED=True)
-    with serving(app) as url:
-        yield {"url": url, "admin": admin, "signer": signer}
+    consumer = ConsumerProcess(app)  # the real task consumer: imports and publishing run there
+    consumer.start()
+    try:
+        with serving(app) as url:
+            yield {"url": url, "admin": admin, "signer": signer, "approver": approver}
+    finally:
+        consumer.stop()
 
 
 @pytest.fixture(scope="module")
@@ -72,25 +75,41 @@ def test_publishing_a_revision_shows_progress_and_asks_the_signer_again(
     expect(page.get_by_role("cell", name="张伟")).to_be_visible()
     page.screenshot(path=str(SHOTS / "32-users-laptop.png"))
 
-    revised = Release("x", "手册", dt.date(2026, 4, 1), (
-        document("sales", "销售管理制度", [CLAUSES[0], "回款须在十五日内完成。", CLAUSES[2]]),
-        document("meetings", "会议管理制度", ["会议须有纪要。"]),
-    ))
-    upload = tmp_path / "2026.2.json"
-    upload.write_text(json.dumps(release_to_dict(revised), ensure_ascii=False), encoding="utf-8")
+    sales = tmp_path / "sales.txt"
+    sales.write_text("销售管理制度\n第一章 总则\n第一条 " + CLAUSES[0] + "\n第二条 回款须在十五日内完成。\n第三条 " + CLAUSES[2] + "\n",
+                     encoding="utf-8")
     page.goto(f"{base}/admin/publish")
-    page.get_by_label("制度文件（.doc / .docx / .txt / .json）").set_input_files(str(upload))
+    page.get_by_label("制度文件（.doc / .docx / .txt，可多选）").set_input_files([str(sales)])
     page.get_by_label("版本号").fill("2026.2")
     page.get_by_label("生效日期").fill("2026-04-01")
-    page.get_by_role("button", name="开始发布").click()
+    page.get_by_role("button", name="上传并生成草稿").click()
+    expect(page.get_by_role("heading", name="逐条差异（1 处）")).to_be_visible(timeout=30_000)
+    expect(page.locator("ins").first).to_have_text("五")  # 三十日 → 十五日: 三 deleted, 五 inserted
+    draft_url = page.url
+    page.screenshot(path=str(SHOTS / "33-publish-draft-diff-laptop.png"), full_page=True)
+    page.get_by_label("变更摘要").fill("回款期限由三十日缩短为十五日")
+    page.get_by_role("button", name="提交审批").click()
+    expect(page.get_by_text("已提交审批")).to_be_visible()
+    expect(page.get_by_role("button", name="批准并发布")).to_have_count(0)  # four eyes: not the author
+    page.get_by_role("button", name="退出").click()
+
+    page.get_by_label("工号").fill(server["approver"].employee_no)
+    page.get_by_label("密码").fill(PASSWORD)
+    page.get_by_role("button", name="登录").click()
+    page.goto(draft_url)
+    page.get_by_role("button", name="批准并发布").click()
     expect(page.get_by_role("heading", name="发布进度")).to_be_visible()
-    expect(page.locator(".task-label")).to_have_text("已完成", timeout=20_000)
+    expect(page.locator(".task-label")).to_have_text("已完成", timeout=90_000)
     expect(page.locator(".task-message")).to_contain_text("1 人次需要重新签署")
-    page.screenshot(path=str(SHOTS / "33-publish-progress-laptop.png"))
+    page.screenshot(path=str(SHOTS / "34-publish-progress-laptop.png"))
+    page.get_by_role("button", name="退出").click()
+    page.get_by_label("工号").fill(server["admin"].employee_no)
+    page.get_by_label("密码").fill(PASSWORD)
+    page.get_by_role("button", name="登录").click()
 
     page.goto(f"{base}/admin/audit")
     expect(page.locator("table")).to_contain_text("发布")
-    page.screenshot(path=str(SHOTS / "34-audit-laptop.png"))
+    page.screenshot(path=str(SHOTS / "35-audit-laptop.png"))
     page.goto(f"{base}/admin/verify")
     page.get_by_role("button", name="开始校验").click()
     expect(page.get_by_text("校验通过")).to_be_visible()

@@ -4,17 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import time
 from collections.abc import Callable
-from io import BytesIO
 from typing import Any
 
 from flask.testing import FlaskClient
-from sqlalchemy.orm import Session
 
 from domain.model import Release
 from domain.serialize import release_to_dict
-from portal.access import Role
 from portal.reading.rendering import document_markdown, markdown_renderer, render_html
 
 
@@ -56,33 +52,6 @@ def test_search_page_explains_when_the_index_is_missing(client: FlaskClient, log
     login(make_user("张三"))
     page = client.get("/search?q=回款").get_data(as_text=True)
     assert "检索索引尚未建立" in page
-
-
-def test_hr_publishes_from_the_web_and_watches_progress(
-    client: FlaskClient, login: Callable[..., Any], make_user: Callable[..., Any], document: Callable[..., Any],
-    session: Session,
-) -> None:
-    login(make_user("人事", roles={Role.HR}))
-    release = Release("ignored", "手册", dt.date(2026, 1, 1), (document("sales", "销售管理制度", ["甲。"]),))
-    payload = json.dumps(release_to_dict(release), ensure_ascii=False).encode("utf-8")
-    response = client.post(
-        "/admin/publish",
-        data={"file": (BytesIO(payload), "release.json"), "version": "2026.5", "effective": "2026-05-01", "title": ""},
-        content_type="multipart/form-data",
-    )
-    assert response.status_code == 302
-    task_url = response.headers["Location"]
-    assert "<progress" in client.get(task_url).get_data(as_text=True)
-    deadline = time.monotonic() + 20
-    status: dict[str, Any] = {}
-    while time.monotonic() < deadline:
-        status = client.get(task_url + ".json").get_json()
-        if status["status"] in ("done", "failed"):
-            break
-        time.sleep(0.1)
-    assert status["status"] == "done", status
-    assert "版本 2026.5 已发布" in status["message"] and status["progress"] == 100
-    assert "销售管理制度" in client.get("/regulations").get_data(as_text=True)
 
 
 def test_versioned_site_is_served_behind_login_and_linked_from_the_page(
