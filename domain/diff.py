@@ -104,14 +104,40 @@ def _shape(document: Document) -> list[tuple[int, str, str, str]]:
     return [(s.level, s.number, s.title, s.anchor) for s in document.walk()]
 
 
+def _words(text: str) -> str:
+    return _NOT_WORDS.sub("", comparison_key(text))
+
+
 def flat_words(document: Document) -> str:
-    """The document's words in reading order, without structure, numbers' punctuation or spacing."""
+    """The document's words in reading order, without structure, numbers' punctuation or spacing.
+
+    Job descriptions are left out: the importer extracts them from the text, so they are a
+    view of words already counted (see :func:`_jobs_are_views`).
+    """
     parts = [document.title, document.preamble]
     for section in document.walk():
         parts += [section.number, _clause_text(section)]
-    for job in document.job_descriptions:
-        parts += [job.title, job.summary or "", *job.responsibilities, *job.authorities, *job.qualifications]
-    return _NOT_WORDS.sub("", comparison_key("".join(parts)))
+    return _words("".join(parts))
+
+
+def _jobs_are_views(document: Document, words: str) -> bool:
+    """Every field of every job description is words of the text itself."""
+    return all(
+        _words(text) in words
+        for job in document.job_descriptions
+        for text in (job.summary or "", *job.responsibilities, *job.authorities, *job.qualifications)
+    )
+
+
+def _restructured(old: Document, new: Document) -> bool:
+    """The same words in the same order, only recovered as another outline (or jobs extracted anew)."""
+    old_words, new_words = flat_words(old), flat_words(new)
+    if old_words != new_words:
+        return False
+    same_jobs = [_fixed_entries(old)[a].key for a in _fixed_entries(old) if a.startswith("岗位-")] == [
+        _fixed_entries(new)[a].key for a in _fixed_entries(new) if a.startswith("岗位-")
+    ]
+    return same_jobs or (_jobs_are_views(old, old_words) and _jobs_are_views(new, new_words))
 
 
 @dataclass(frozen=True)
@@ -241,7 +267,8 @@ def diff_documents(old: Document | None, new: Document | None) -> DocumentDiff:
                 editorial += old_entry.text != new_entry.text
                 if moved:
                     renumbered.append((old_entry.anchor, new_entry.anchor))
-    if (changes or editorial) and _shape(old) != _shape(new) and flat_words(old) == flat_words(new):
+    reshaped = _shape(old) != _shape(new) or old.job_descriptions != new.job_descriptions
+    if (changes or editorial or renumbered) and reshaped and _restructured(old, new):
         return DocumentDiff(new.slug, new.title, "unchanged", (), editorial + len(changes), (), restructured=True)
     status: Literal["changed", "unchanged"] = "changed" if changes else "unchanged"
     return DocumentDiff(new.slug, new.title, status, tuple(changes), editorial, tuple(renumbered))

@@ -16,10 +16,11 @@ from portal.acks.services import SignRequest, sign
 from portal.assignments.models import AssignmentRule
 from portal.assignments.services import NewRule, add_rule
 from portal.clock import FixedClock
+from portal.releases.drafts import NewDraft, create_draft
 from portal.releases.models import RegulationVersion
 from portal.tasks.services import create_task
 
-ROLES: tuple[Role | None, ...] = (None, Role.EMPLOYEE, Role.MANAGER, Role.HR, Role.ADMIN)
+ROLES: tuple[Role | None, ...] = (None, Role.EMPLOYEE, Role.MANAGER, Role.HR, Role.APPROVER, Role.ADMIN)
 
 
 @pytest.fixture
@@ -31,12 +32,13 @@ def world(session: Session, clock: FixedClock, make_user: Callable[..., Any], pu
     version = session.scalars(select(RegulationVersion)).one()
     ack = sign(session, clock, SignRequest(users[Role.EMPLOYEE].id, version.id, True, users[Role.EMPLOYEE].name, "1.1.1.1", "t"))
     task = create_task(session, clock, "publish", users[Role.HR].id)
+    draft = create_draft(session, clock, NewDraft("2026.9", dt.date(2026, 9, 1)), users[Role.HR])
     session.commit()
     rule = session.scalars(select(AssignmentRule)).one()
     return {
         "users": users,
         "values": {"slug": "sales", "label": "2026.1", "ack_id": ack.id, "user_id": users[Role.EMPLOYEE].id,
-                   "rule_id": rule.id, "task_id": task.id, "fmt": "csv", "path": "index.html"},
+                   "rule_id": rule.id, "task_id": task.id, "draft_id": draft.id, "fmt": "csv", "path": "index.html"},
     }
 
 
