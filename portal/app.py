@@ -115,6 +115,12 @@ def feature_blueprints() -> list[Blueprint]:
 def configure_blueprints(app: Flask) -> None:
     for blueprint in feature_blueprints():
         app.register_blueprint(blueprint)
+    register_task_kinds()
+
+
+def register_task_kinds() -> None:
+    """The stages' long work, registered with the task registry (as blueprints are with the app)."""
+    import portal.releases.tasks  # noqa: F401  (import registers: import_draft, publish_draft)
 
 
 def configure_request_hooks(app: Flask) -> None:

@@ -82,7 +82,7 @@ DEFAULTS: dict[str, Any] = {
     # On stop, running tasks get this long to finish before the consumer leaves them (then failed, retryable).
     "TASK_SHUTDOWN_SECONDS": 10.0,
     # Extra modules the consumer imports so that they register their task kinds (env: comma-separated);
-    # the stages' own modules are listed in portal.tasks.registry.KIND_MODULES.
+    # the stages' own kinds are registered by portal.app.register_task_kinds.
     "TASK_MODULES": (),
     # Whether `handbook serve` / `handbook demo` start a consumer beside the web workers
     # (env TASK_CONSUMER=0 on hosts that leave the work to `handbook tasks consume` elsewhere).

@@ -10,9 +10,10 @@ A stage writes, in a module of its own::
         ...
         return "已发布 2026.2。"
 
-and adds that module to :data:`KIND_MODULES`, which the consumer (and the web side,
-to refuse an unknown kind early) imports.  The registry holds functions only; it
-reads no configuration.
+and imports that module in ``portal.app.register_task_kinds`` (a plain import, as
+blueprints are registered), so that the web side and the consumer, which both build the
+app, know every kind.  ``TASK_MODULES`` (configuration) adds kinds from outside the
+portal, e.g. a test's.  The registry holds functions only; it reads no configuration.
 """
 
 from __future__ import annotations
@@ -27,9 +28,6 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from portal.clock import Clock
-
-# The stages' modules that register task kinds (e.g. "portal.releases.tasks").
-KIND_MODULES: tuple[str, ...] = ("portal.releases.tasks",)
 
 Progress = Callable[[int, str], None]
 
@@ -103,6 +101,7 @@ registry = TaskRegistry()
 
 
 def import_kind_modules(extra: Iterable[str] = ()) -> None:
-    """Import the modules that register kinds: the stages' and the configured ``TASK_MODULES``."""
-    for module in (*KIND_MODULES, *extra):
+    """Import the configured ``TASK_MODULES`` (plug-ins, tests' kinds); the stages' own kinds are
+    registered by the app factory with plain imports (``portal.app.register_task_kinds``)."""
+    for module in extra:
         importlib.import_module(module)
