@@ -38,8 +38,10 @@ from typing import Any
 from domain.diff import diff_releases
 from domain.errors import HandbookError
 from domain.model import FormTemplate, Handbook, Release
+from domain.urls import document_source_path
 from publishing.changes import CHANGES_FILE, render_changes
 from publishing.forms_page import FORMS_FILE, render_forms
+from publishing.markdown.continuity import continuity_block
 from publishing.markdown.files import write_pages
 from publishing.markdown.front_matter import PageInfo
 from publishing.markdown.pages import render_handbook
@@ -69,6 +71,11 @@ def release_pages(
     """Every Markdown page of a release's site: the handbook, 本版变更 and 表单."""
     info = PageInfo(release.version, release.effective, release.title)
     pages = render_handbook(Handbook(release.documents), info=info)
+    if previous is not None:  # old permalinks of moved or removed clauses say where the clause went
+        earlier = {d.slug: d for d in previous.documents}
+        for document in release.documents:
+            if (old := earlier.get(document.slug)) is not None:
+                pages[document_source_path(document)] += continuity_block(old, document, previous.version)
     pages[CHANGES_FILE] = render_changes(diff_releases(previous, release), release, previous)
     pages[FORMS_FILE] = render_forms(forms, release.documents, info)
     return pages
