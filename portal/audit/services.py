@@ -30,6 +30,7 @@ ACTION_LABELS: dict[str, str] = {
     "draft_rejected": "退回发布草稿",
     "draft_deleted": "删除发布草稿",
     "reminder": "发送提醒",
+    "publish_notice": "发布通知",
     "rule_added": "新增分配规则",
     "rule_removed": "删除分配规则",
     "form_submitted": "提交表单",

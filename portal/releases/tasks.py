@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import logging
 import shutil
+import smtplib
 from pathlib import Path
 
 from forms.declarations import ALL_FORMS
@@ -12,10 +14,14 @@ from portal.errors import PublishRefused
 from portal.releases import drafts
 from portal.releases.everywhere import Artefacts, publish_everywhere
 from portal.releases.models import Draft
+from portal.releases.notices import notify_publication
 from portal.releases.publishing import summary
 from portal.releases.services import PublishRequest
+from portal.reminders.services import SmtpSettings
 from portal.tasks.registry import TaskContext, registry
 from project.paths import Paths
+
+log = logging.getLogger(__name__)
 
 
 @registry.kind("import_draft")
@@ -53,4 +59,14 @@ def publish_draft(context: TaskContext) -> str:
     audit(session, context.clock, "publish", actor=actor, target=f"版本 {outcome.version}",
           detail=f"{summary(outcome)} 摘要：{draft.summary}")
     session.commit()
-    return summary(outcome)
+    context.progress(98, "发送签署通知邮件")
+    try:  # the release is in force: a mail server that is down must not undo or fail it
+        notified = notify_publication(session, context.clock, SmtpSettings.from_config(dict(context.config)),
+                                      str(context.config["PORTAL_BASE_URL"]), outcome, draft.summary)
+        session.commit()
+        mail = f"已发送签署通知 {notified} 人。"
+    except (OSError, smtplib.SMTPException):
+        log.warning("publish notices of %s not sent", outcome.version, exc_info=True)
+        session.rollback()
+        mail = "签署通知邮件未能发送（邮件服务器不可用），可在签署看板中发送提醒。"
+    return f"{summary(outcome)}{mail}"
