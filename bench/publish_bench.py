@@ -54,12 +54,12 @@ SOURCES = sorted((ROOT / "handbook" / "sources").glob("*.txt"))
 
 
 def edited_sources(folder: Path) -> list[Path]:
-    """The seed's source with one clause changed (the first 三十 becomes 十五)."""
+    """The seed's source with one clause changed (targets set before the 28th, now the 25th)."""
     out = []
     for path in SOURCES:
         target = folder / path.name
         text = path.read_text(encoding="utf-8")
-        target.write_text(text.replace("三十", "十五", 1), encoding="utf-8")
+        target.write_text(text.replace("每月28日前制订下月目标", "每月25日前制订下月目标", 1), encoding="utf-8")
         out.append(target)
     return out
 
