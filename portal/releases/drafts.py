@@ -38,6 +38,7 @@ STATUS_LABELS = {
     "draft": "草稿",
     "submitted": "待审批",
     "rejected": "已退回",
+    "scheduled": "已批准，待生效",
     "approved": "已批准，发布中",
     "published": "已发布",
 }
@@ -169,7 +170,10 @@ def approve(session: Session, clock: Clock, draft: Draft, approver: User, *, all
         raise PublishRefused(f"draft {draft.id} is {draft.status}", "只有待审批的草稿可以批准。")
     if not may_approve(approver, draft, allow_self=allow_self):
         raise PublishRefused("four eyes", "草稿须由另一位有审批权限的人员批准。")
-    draft.status, draft.approved_by_id, draft.decided_at = "approved", approver.id, naive_utc(clock.now())
+    # A future effective date keeps the version in force until that day; the consumer's periodic
+    # work (portal.releases.tasks.publish_due_drafts) publishes it then, with nobody acting.
+    status = "scheduled" if draft.effective > clock.today() else "approved"
+    draft.status, draft.approved_by_id, draft.decided_at = status, approver.id, naive_utc(clock.now())
     audit(session, clock, "draft_approved", actor=approver, target=f"版本 {draft.version}", detail=draft.summary)
 
 
@@ -184,8 +188,15 @@ def reject(session: Session, clock: Clock, draft: Draft, approver: User, comment
     audit(session, clock, "draft_rejected", actor=approver, target=f"版本 {draft.version}", detail=draft.comment)
 
 
+def due_drafts(session: Session, clock: Clock) -> list[Draft]:
+    """Approved drafts whose effective date has come."""
+    return list(session.scalars(
+        select(Draft).where(Draft.status == "scheduled", Draft.effective <= clock.today()).order_by(Draft.effective, Draft.id)
+    ))
+
+
 def delete(session: Session, clock: Clock, draft: Draft, actor: User) -> None:
-    if draft.status in ("approved", "published"):
+    if draft.status in ("approved", "scheduled", "published"):
         raise PublishRefused(f"draft {draft.id} is {draft.status}", "已批准或已发布的草稿不能删除。")
     audit(session, clock, "draft_deleted", actor=actor, target=f"版本 {draft.version}")
     session.delete(draft)

@@ -7,9 +7,12 @@ import shutil
 import smtplib
 from pathlib import Path
 
+from sqlalchemy.orm import Session
+
 from forms.declarations import ALL_FORMS
 from portal.audit.services import record as audit
 from portal.auth.models import User
+from portal.clock import Clock
 from portal.errors import PublishRefused
 from portal.releases import drafts
 from portal.releases.everywhere import Artefacts, publish_everywhere
@@ -18,6 +21,7 @@ from portal.releases.notices import notify_publication
 from portal.releases.publishing import summary
 from portal.releases.services import PublishRequest
 from portal.reminders.services import SmtpSettings
+from portal.tasks.queue import TaskQueue
 from portal.tasks.registry import TaskContext, registry
 from project.paths import Paths
 
@@ -70,3 +74,12 @@ def publish_draft(context: TaskContext) -> str:
         session.rollback()
         mail = "签署通知邮件未能发送（邮件服务器不可用），可在签署看板中发送提醒。"
     return f"{summary(outcome)}{mail}"
+
+
+@registry.periodic
+def publish_due_drafts(session: Session, clock: Clock, queue: TaskQueue) -> None:
+    """Queue the publishing of every approved draft whose effective date has come."""
+    for draft in drafts.due_drafts(session, clock):
+        draft.status = "approved"
+        draft.task_id = queue.enqueue(session, clock, "publish_draft", {"draft_id": draft.id}, draft.approved_by_id)
+        log.info("release %s comes into force today: publishing queued", draft.version)

@@ -145,6 +145,10 @@ def _act(draft_id: int, action: str) -> Response:
             message = "已提交审批，等待另一位审批人批准。"
         elif action == "approve":
             drafts.approve(d.session, d.clock, item, me(), allow_self=allow_self)
+            if item.status == "scheduled":
+                d.session.commit()
+                flash(f"已批准：现行版本继续有效，{item.effective} 生效时将自动发布。", "success")
+                return redirect(url_for("releases.draft", draft_id=draft_id))
             d.session.flush()
             task_id = queue_for(current_app).enqueue(d.session, d.clock, "publish_draft", {"draft_id": item.id}, me().id)
             item.task_id = task_id

@@ -21,9 +21,11 @@ from pathlib import Path
 from typing import IO, Any
 
 from flask import Flask
+from sqlalchemy.orm import Session
 
 from portal import config as portal_config
-from portal.tasks.queue import build_queue
+from portal.tasks.queue import TaskQueue, build_queue
+from portal.tasks.registry import registry
 from portal.tasks.runner import Runner
 from portal.tasks.sweep import sweep
 
@@ -50,7 +52,7 @@ def run_consumer(app: Flask, workers: int | None = None, parent_pid: int | None 
     )
     stop = threading.Event()
     housekeeping = threading.Thread(
-        target=_housekeeping, args=(runner, stale, float(config["TASK_SWEEP_SECONDS"]), parent_pid, stop),
+        target=_housekeeping, args=(runner, queue, stale, float(config["TASK_SWEEP_SECONDS"]), parent_pid, stop),
         name="task-sweep", daemon=True,
     )
     housekeeping.start()
@@ -63,8 +65,11 @@ def run_consumer(app: Flask, workers: int | None = None, parent_pid: int | None 
         runner.engine.dispose()
 
 
-def _housekeeping(runner: Runner, stale: float, every: float, parent_pid: int | None, stop: threading.Event) -> None:
-    """Sweep now and then; stop the consumer (gracefully) when the server that started it is gone."""
+def _housekeeping(
+    runner: Runner, queue: TaskQueue, stale: float, every: float, parent_pid: int | None, stop: threading.Event
+) -> None:
+    """Sweep now and then, and run the stages' periodic work (releases coming into force);
+    stop the consumer (gracefully) when the server that started it is gone."""
     next_sweep = time.monotonic() + every
     while not stop.wait(1.0):
         if parent_pid is not None and os.getppid() != parent_pid:
@@ -77,6 +82,19 @@ def _housekeeping(runner: Runner, stale: float, every: float, parent_pid: int | 
                 sweep(runner.engine, runner.clock, stale)
             except Exception:
                 log.exception("task sweep failed")
+            run_periodic(runner, queue)
+
+
+def run_periodic(runner: Runner, queue: TaskQueue) -> None:
+    """Each registered periodic function in its own session; one failing never stops the others."""
+    for function in registry.periodic_functions():
+        with Session(runner.engine) as session:
+            try:
+                function(session, runner.clock, queue)
+                session.commit()
+            except Exception:
+                session.rollback()
+                log.exception("periodic %s failed", function.__qualname__)
 
 
 def consumer_environment(config: Mapping[str, Any], environ: Mapping[str, str]) -> dict[str, str]:

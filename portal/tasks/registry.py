@@ -54,6 +54,9 @@ class TaskContext:
         return self.clock.now()
 
 
+# Housekeeping a stage runs in the consumer now and then: (session, clock, the task queue).
+PeriodicFunction = Callable[[Session, Clock, Any], None]
+
 # A task function returns the message shown when the job is done (None: "已完成。").
 TaskFunction = Callable[[TaskContext], "str | None"]
 
@@ -67,6 +70,16 @@ class TaskRegistry:
 
     def __init__(self) -> None:
         self._functions: dict[str, TaskFunction] = {}
+        self._periodic: list[PeriodicFunction] = []
+
+    def periodic(self, function: PeriodicFunction) -> PeriodicFunction:
+        """Decorator: run ``function(session, clock, queue)`` at every consumer sweep (about a minute)."""
+        if function not in self._periodic:
+            self._periodic.append(function)
+        return function
+
+    def periodic_functions(self) -> tuple[PeriodicFunction, ...]:
+        return tuple(self._periodic)
 
     def kind(self, name: str) -> Callable[[TaskFunction], TaskFunction]:
         """Decorator: register ``function`` under ``name``."""

@@ -34,7 +34,7 @@ def people(make_user: Callable[..., Any]) -> dict[str, Any]:
 def _imported(session: Session, clock: FixedClock, tmp_path: Path, author: Any, text: str = SALES) -> Draft:
     source = tmp_path / "销售管理制度.txt"
     source.write_text(text, encoding="utf-8")
-    draft = drafts.create_draft(session, clock, drafts.NewDraft("2026.2", dt.date(2026, 7, 1)), author)
+    draft = drafts.create_draft(session, clock, drafts.NewDraft("2026.2", clock.today()), author)
     drafts.import_into_draft(session, draft.id, [source])
     session.commit()
     return draft
@@ -105,3 +105,35 @@ def test_a_refused_file_fails_the_draft_with_the_importers_reason(
         drafts.import_into_draft(session, draft.id, [bad])
     session.refresh(draft)
     assert draft.status == "failed" and draft.comment == caught.value.user_message and "制度.docx" in draft.comment
+
+
+def test_a_future_effective_date_waits_and_switches_when_the_clock_passes_it(
+    session: Session, clock: FixedClock, tmp_path: Path, people: dict[str, Any], app: Any,
+    publish: Callable[..., Any], document: Callable[..., Any],
+) -> None:
+    from portal.releases.tasks import publish_due_drafts
+    from portal.tasks.models import Task
+    from portal.tasks.queue import build_queue
+
+    publish("2026.1", document("销售管理制度", "销售管理制度", ["回款须在三十日内完成。"]))
+    source = tmp_path / "销售管理制度.txt"
+    source.write_text(SALES, encoding="utf-8")
+    effective = clock.today() + dt.timedelta(days=3)
+    draft = drafts.create_draft(session, clock, drafts.NewDraft("2026.2", effective), people["hr"])
+    drafts.import_into_draft(session, draft.id, [source])
+    drafts.submit(session, clock, draft, "三日后生效", False, people["hr"])
+    drafts.approve(session, clock, draft, people["approver"], allow_self=False)
+    session.commit()
+    assert draft.status == "scheduled"  # the version in force stays until that day
+
+    queue = build_queue(app.config)  # the real queue (SQLite storage under the test's root)
+    publish_due_drafts(session, clock, queue)
+    assert draft.status == "scheduled" and not session.scalars(select(Task).where(Task.kind == "publish_draft")).all()
+
+    clock.advance(dt.timedelta(days=3))  # the day comes: nobody acts
+    publish_due_drafts(session, clock, queue)
+    session.commit()
+    [task] = session.scalars(select(Task).where(Task.kind == "publish_draft")).all()
+    assert draft.status == "approved" and draft.task_id == task.id and task.status == "queued"
+    publish_due_drafts(session, clock, queue)  # a second sweep queues nothing more
+    assert len(session.scalars(select(Task).where(Task.kind == "publish_draft")).all()) == 1

@@ -44,7 +44,7 @@ def _wait(session: Session, draft_id: int, statuses: set[str], seconds: float = 
 def _upload(client: FlaskClient, text: str, version: str) -> Any:
     return client.post(
         "/admin/publish",
-        data={"files": [(BytesIO(text.encode("utf-8")), "sales.txt")], "version": version, "effective": "2026-05-01", "title": ""},
+        data={"files": [(BytesIO(text.encode("utf-8")), "sales.txt")], "version": version, "effective": "2026-03-02", "title": ""},
         content_type="multipart/form-data",
     )
 
