@@ -87,6 +87,9 @@ def test_publishing_a_revision_shows_progress_and_asks_the_signer_again(
     expect(page.locator("ins").first).to_have_text("五")  # 三十日 → 十五日: 三 deleted, 五 inserted
     draft_url = page.url
     page.screenshot(path=str(SHOTS / "33-publish-draft-diff-laptop.png"), full_page=True)
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.screenshot(path=str(SHOTS / "33-publish-draft-diff-phone.png"), full_page=True)
+    page.set_viewport_size({"width": 1366, "height": 768})
     page.get_by_label("变更摘要").fill("回款期限由三十日缩短为十五日")
     page.get_by_role("button", name="提交审批").click()
     expect(page.get_by_text("已提交审批")).to_be_visible()
