@@ -33,3 +33,12 @@ class DecisionForm(FlaskForm):  # type: ignore[misc]
 
 class EmptyForm(FlaskForm):  # type: ignore[misc]
     """Only the CSRF token (match changes, delete)."""
+
+
+class RollbackForm(FlaskForm):  # type: ignore[misc]
+    """Restore an earlier version's text as a new draft (approved and published as a new release)."""
+
+    version = StringField(
+        "新版本号", validators=[DataRequired("请填写版本号。"), Regexp(r"^[0-9A-Za-z][0-9A-Za-z.\-]{0,31}$", message="版本号只能包含字母、数字、点和连字符。")]
+    )
+    effective = DateField("生效日期", validators=[DataRequired("请填写生效日期。")])

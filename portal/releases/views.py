@@ -22,8 +22,8 @@ from domain.diff import diff_documents
 from domain.errors import HandbookError, ValidationFailed
 from portal.access import Role, requires
 from portal.auth.models import User
-from portal.releases import drafts
-from portal.releases.inputs import DecisionForm, EmptyForm, PublishForm, SubmitForm
+from portal.releases import drafts, history
+from portal.releases.inputs import DecisionForm, EmptyForm, PublishForm, RollbackForm, SubmitForm
 from portal.releases.models import Draft, Regulation, RegulationVersion
 from portal.releases.services import STATUS_LABELS as DOCUMENT_STATUS
 from portal.tasks.models import STATUS_LABELS, Task
@@ -220,3 +220,45 @@ def task(task_id: int) -> str:
 def task_status(task_id: int) -> Response:
     task = _task_or_404(task_id)
     return jsonify(status=task.status, label=STATUS_LABELS.get(task.status, task.status), progress=task.progress, message=task.message)
+
+
+@bp.route("/regulations/<slug>/versions")
+@requires(Role.HR, Role.APPROVER)
+def versions(slug: str) -> str:
+    """Every version of one regulation: publisher, approver, summary, signatures; compare; roll back."""
+    d = deps()
+    regulation = history.regulation_or_none(d.session, slug)
+    if regulation is None:
+        abort(404)
+    entries = history.versions_of(d.session, regulation)
+    diff, old_id, new_id = None, request.args.get("old", type=int), request.args.get("new", type=int)
+    if old_id is not None and new_id is not None:
+        try:
+            diff = history.compare(d.session, regulation, old_id, new_id)
+        except HandbookError as error:
+            flash(error.user_message, "error")
+    return render_template("releases/versions.html", regulation=regulation, entries=entries, diff=diff,
+                           old_id=old_id, new_id=new_id, form=RollbackForm(), today=d.clock.today())
+
+
+@bp.route("/regulations/<slug>/rollback", methods=["POST"])
+@requires(Role.HR)
+def rollback(slug: str) -> Response:
+    d = deps()
+    regulation = history.regulation_or_none(d.session, slug)
+    if regulation is None:
+        abort(404)
+    form = RollbackForm()
+    if not form.validate_on_submit():
+        flash("请填写新的版本号和生效日期。", "error")
+        return redirect(url_for("releases.versions", slug=slug))
+    try:
+        draft = history.rollback_draft(d.session, d.clock, regulation, request.form.get("version_id", 0, type=int) or 0,
+                                       form.version.data.strip(), form.effective.data, me())
+    except HandbookError as error:
+        d.session.rollback()
+        flash(error.user_message, "error")
+        return redirect(url_for("releases.versions", slug=slug))
+    d.session.commit()
+    flash("已生成恢复草稿：请填写摘要并提交审批，批准后作为新版本发布。", "success")
+    return redirect(url_for("releases.draft", draft_id=draft.id))
