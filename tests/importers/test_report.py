@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from domain.model import Changed, Document, Dropped, Handbook, ImportReport, Section, SectionKind, SourceRef
 from importers.cleaning import REASON_WIDTH
-from importers.report import DocumentReport, render_report, summary_lines
+from importers.report import ReportSection, render_report, summary_lines
 
 DROPPED = Dropped("目录*", "目录", "a.txt:2")
 WIDTH = Changed("a,b", "a，b", REASON_WIDTH, "a.txt:3")
@@ -35,7 +35,7 @@ def test_the_summary_counts_documents_records_and_failures() -> None:
 
 
 def test_each_document_gets_its_own_section_with_its_warnings_and_records() -> None:
-    report = render_report(_handbook(), [DocumentReport("kq", (DROPPED,), (REWORDED,))])
+    report = render_report(_handbook(), [ReportSection("kq", (DROPPED, REWORDED))])
     section = report[report.index("## 1. 考勤制度") :]
     assert "- 标识：`kq`；类型：regulation；章节条款 1 个；岗位说明书 0 个" in section
     assert "### 警告\n\n- 编号不连续\n" in section
@@ -45,12 +45,12 @@ def test_each_document_gets_its_own_section_with_its_warnings_and_records() -> N
 
 
 def test_source_text_is_shown_literally_with_markdown_escaped() -> None:
-    report = render_report(_handbook(), [DocumentReport("kq", (Dropped("**粗**\n下一行", "r", "s"),))])
+    report = render_report(_handbook(), [ReportSection("kq", (Dropped("**粗**\n下一行", "r", "s"),))])
     assert "「\\*\\*粗\\*\\*⏎下一行」" in report
 
 
 def test_punctuation_width_changes_are_summed_up_in_one_line() -> None:
-    report = render_report(_handbook(), [DocumentReport("kq", changed=(WIDTH, WIDTH))])
+    report = render_report(_handbook(), [ReportSection("kq", (WIDTH, WIDTH))])
     assert f"- {REASON_WIDTH}：2 行，「,」→「，」2 处（a.txt:3、a.txt:3）" in report
     assert "「a,b」" not in report
 
