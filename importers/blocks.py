@@ -2,17 +2,15 @@
 
 A reader (text, .docx, .doc) knows the file format; structure recovery
 (:mod:`importers.structure`) knows Chinese regulations.  Between them is
-this small value type, so that each side can be tested alone.
+this small value type, so that each side can be tested alone.  What a step
+noticed on the way travels beside its blocks in a :class:`importers.results.Result`.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Generic, TypeVar
+from dataclasses import dataclass
 
-from domain.model import Changed, Dropped, Table
-
-T = TypeVar("T")
+from domain.model import Table
 
 
 @dataclass(frozen=True)
@@ -31,13 +29,3 @@ class Block:
     outline_level: int | None = None
     number: str = ""
     table: Table | None = None
-
-
-@dataclass(frozen=True)
-class Result(Generic[T]):
-    """A value plus everything noticed on the way (mammoth's pattern)."""
-
-    value: T
-    dropped: tuple[Dropped, ...] = ()
-    changed: tuple[Changed, ...] = ()
-    warnings: tuple[str, ...] = field(default=())

@@ -23,8 +23,9 @@ from dataclasses import replace
 
 from domain.model import Changed, Dropped
 from domain.normalize import GLYPH_VARIANTS, cjk_punctuation, fix_glyphs, halfwidth_alnum
-from importers.blocks import Block, Result
+from importers.blocks import Block
 from importers.numbering import match_marker
+from importers.results import Result
 
 REASON_FILE_NAME = "文件名行，不是正文"
 REASON_DISCLAIMER = "下载网站的免责声明，不是正文"
@@ -60,7 +61,7 @@ def clean_blocks(blocks: Sequence[Block]) -> Result[list[Block]]:
         cleaned = clean_line(block.text, block.source, dropped, changed)
         if cleaned or block.number:
             kept.append(replace(block, text=cleaned))
-    return Result(kept, tuple(dropped), tuple(changed))
+    return Result(kept, (*dropped, *changed))
 
 
 def clean_line(text: str, source: str, dropped: list[Dropped], changed: list[Changed]) -> str:
@@ -202,7 +203,7 @@ def rejoin_broken_lines(
             out[-1] = replace(previous, text=joined)
         else:
             out.append(block)
-    return Result(out, changed=tuple(changed))
+    return Result(out, tuple(changed))
 
 
 def _continues(previous: Block, block: Block, is_heading_line: Callable[[str], bool]) -> bool:

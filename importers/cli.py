@@ -13,7 +13,7 @@ from project.paths import Paths
 
 if TYPE_CHECKING:
     from domain.model import Handbook
-    from importers.pipeline import ImportRun
+    from importers.pipeline import HandbookImport
 
 # The pipeline (readers, python-docx, LibreOffice glue) is imported when the command
 # runs, so that every other ``handbook`` command starts without paying for it.
@@ -74,7 +74,7 @@ def import_command(
         ctx.exit(1)
 
 
-def _run_with_progress(files: list[Path], *, use_libreoffice: bool) -> ImportRun:
+def _run_with_progress(files: list[Path], *, use_libreoffice: bool) -> HandbookImport:
     from importers.pipeline import run_import
 
     if len(files) < 2:
@@ -90,7 +90,7 @@ def _default_out(ctx: click.Context) -> Path:
     return paths.handbook
 
 
-def write_output(handbook: Handbook, out_dir: Path, run: ImportRun | None = None) -> list[Path]:
+def write_output(handbook: Handbook, out_dir: Path, run: HandbookImport | None = None) -> list[Path]:
     """Write the Markdown pages, ``model.json`` and ``import-report.md``; return the paths written.
 
     The one place the import writes files (the pipeline itself only returns values).
@@ -105,7 +105,7 @@ def write_output(handbook: Handbook, out_dir: Path, run: ImportRun | None = None
     model = out_dir / MODEL_FILE
     model.write_text(dumps(handbook_to_dict(handbook)), encoding="utf-8")
     report = out_dir / REPORT_FILE
-    details = run.documents if run is not None else ()
+    details = run.sections if run is not None else ()
     failures = run.failures if run is not None else ()
     report.write_text(render_report(handbook, details, failures), encoding="utf-8")
     return sorted([*written, model, report])

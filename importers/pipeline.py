@@ -3,7 +3,7 @@
 Readers (:mod:`importers.readers`) turn each file into blocks; structure
 recovery (:mod:`importers.structure`) turns blocks into documents.  A file
 that cannot be read becomes an error in the report and the others go on.
-Nothing here writes a file: the pipeline returns values (an :class:`ImportRun`),
+Nothing here writes a file: the pipeline returns values (a :class:`HandbookImport`),
 and :func:`importers.cli.write_output`, at the CLI edge, writes the Markdown
 pages (:func:`publishing.markdown.files.write_handbook`), ``model.json`` and
 ``import-report.md``.  Output is deterministic (no dates, fixed order), so
@@ -18,11 +18,12 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from domain.errors import ImportFailed
-from domain.model import Changed, Document, Dropped, Handbook, ImportReport, SourceRef
+from domain.model import Handbook, ImportReport, SourceRef
 from importers import readers
 from importers.anchors import slugify
-from importers.report import DocumentReport
-from importers.structure import recover_documents
+from importers.report import ReportSection
+from importers.results import Message, Result, combine
+from importers.structure import RecoveredDocument, recover_documents
 from importers.wordbin import default_options
 
 MODEL_FILE = "model.json"
@@ -33,11 +34,16 @@ Progress = Callable[[Path], None]
 
 
 @dataclass(frozen=True)
-class ImportRun:
-    """A handbook plus what the report needs to group per document."""
+class HandbookImport:
+    """One import of several sources: the handbook, its report sections per document, the failed files.
+
+    ``handbook.report`` holds the totals (kept in ``model.json``); ``sections``
+    group the same messages per document for ``import-report.md``, the first
+    one (slug ``""``) being the text outside every document.
+    """
 
     handbook: Handbook
-    documents: tuple[DocumentReport, ...] = ()
+    sections: tuple[ReportSection, ...] = ()
     failures: tuple[tuple[str, str], ...] = field(default=())  # (file name, Chinese reason)
 
     @property
@@ -74,18 +80,15 @@ def import_files(paths: Sequence[Path], *, progress: Progress | None = None) -> 
 
 def run_import(
     paths: Sequence[Path], *, progress: Progress | None = None, use_libreoffice: bool = True
-) -> ImportRun:
+) -> HandbookImport:
     """Import ``paths`` and keep the per-document detail of the report.
 
     ``use_libreoffice=False`` reads .doc files with antiword alone (text only,
     with a warning), for machines without LibreOffice or to compare the two.
     """
     files = expand_sources(paths)
-    documents: list[Document] = []
-    reports: list[DocumentReport] = []
-    loose_dropped: list[Dropped] = []
-    loose_changed: list[Changed] = []
-    warnings: list[str] = []
+    recovered: list[RecoveredDocument] = []
+    loose: list[Message] = []  # the readers' messages and text outside every document
     failures: list[tuple[str, str]] = []
     version = tool_version()
     doc_options = None if use_libreoffice else default_options(use_libreoffice=False)
@@ -95,22 +98,22 @@ def run_import(
             continue
         source = _source_ref(path, version)
         recovery = recover_documents(outcome.value, source)
-        warnings.extend(outcome.warnings)
-        loose_dropped.extend((*outcome.dropped, *recovery.dropped))
-        loose_changed.extend((*outcome.changed, *recovery.changed))
-        for recovered in recovery.documents:
-            documents.append(recovered.document)
-            reports.append(DocumentReport(recovered.document.slug, recovered.dropped, recovered.changed))
-    documents, reports = _unique_across_files(documents, reports)
+        loose.extend((*outcome.messages, *recovery.loose))
+        recovered.extend(recovery.documents)
+    unique = _unique_across_files(recovered)
+    everything = Result(None, tuple(loose)).then(lambda _: combine(unique))
+    documents = everything.value
     report = ImportReport(
-        dropped=(*loose_dropped, *(d for r in reports for d in r.dropped)),
-        changed=(*loose_changed, *(c for r in reports for c in r.changed)),
-        warnings=(*warnings, *(f"{d.title}：{w}" for d in documents for w in d.warnings)),
+        dropped=everything.dropped,
+        changed=everything.changed,
+        warnings=(*everything.warnings, *(f"{d.title}：{w}" for d in documents for w in d.warnings)),
         errors=tuple(message for _, message in failures),
     )
-    handbook = Handbook(tuple(documents), report)
-    general = DocumentReport("", tuple(loose_dropped), tuple(loose_changed))
-    return ImportRun(handbook, (general, *reports), tuple(failures))
+    sections = (
+        ReportSection("", tuple(loose)),
+        *(ReportSection(r.value.slug, r.messages) for r in unique),
+    )
+    return HandbookImport(Handbook(tuple(documents), report), sections, tuple(failures))
 
 
 def _source_ref(path: Path, version: str) -> SourceRef:
@@ -119,14 +122,12 @@ def _source_ref(path: Path, version: str) -> SourceRef:
     )
 
 
-def _unique_across_files(
-    documents: list[Document], reports: list[DocumentReport]
-) -> tuple[list[Document], list[DocumentReport]]:
+def _unique_across_files(recovered: list[RecoveredDocument]) -> list[RecoveredDocument]:
     """Slugs are unique per file already; a later file's repeat gets ``-2``, ``-3``."""
     used: set[str] = set()
-    out_docs: list[Document] = []
-    out_reports: list[DocumentReport] = []
-    for document, report in zip(documents, reports, strict=True):
+    out: list[RecoveredDocument] = []
+    for result in recovered:
+        document = result.value
         slug, n = document.slug, 1
         while slug in used:
             n += 1
@@ -137,8 +138,6 @@ def _unique_across_files(
                 replace(j, slug=f"{slug}-{slugify(j.title)}", document_slug=slug)
                 for j in document.job_descriptions
             )
-            document = replace(document, slug=slug, job_descriptions=jobs)
-            report = replace(report, slug=slug)
-        out_docs.append(document)
-        out_reports.append(report)
-    return out_docs, out_reports
+            result = Result(replace(document, slug=slug, job_descriptions=jobs), result.messages)
+        out.append(result)
+    return out

@@ -17,10 +17,11 @@ from enum import Enum
 from pathlib import Path
 
 from domain.errors import HandbookError, ImportFailed
-from importers.blocks import Block, Result
+from importers.blocks import Block
 from importers.compound_file import OLE2_MAGIC
 from importers.failures import FailureReason, import_failed
 from importers.limits import MAX_SOURCE_BYTES
+from importers.results import Result
 from importers.text import read_text_bytes
 from importers.wordbin import DocReaderOptions, markup_kind, read_doc_files
 from importers.wordx import read_docx

@@ -3,6 +3,19 @@
 Rendered as Markdown (``import-report.md`` beside the pages) and as a few
 summary lines for the terminal.  Deterministic: no dates, the order of the
 sources.
+
+The report's types, from the smallest to the whole import:
+
+* :class:`~importers.results.Result` — one step's value and its messages;
+* ``RecoveredDocument`` (:mod:`importers.structure`) — one document and its messages;
+* :class:`~importers.structure.SourceRecovery` — one source file's documents, and the
+  messages about text outside every document;
+* :class:`ReportSection` — the messages of one document by its final slug: one
+  section of ``import-report.md``;
+* :class:`~importers.pipeline.HandbookImport` — the handbook, its report sections
+  and the files that failed;
+* :class:`~domain.model.ImportReport` — the handbook's totals, kept in
+  ``model.json`` (no grouping by document).
 """
 
 from __future__ import annotations
@@ -14,17 +27,25 @@ from dataclasses import dataclass
 
 from domain.model import Changed, Document, Dropped, Handbook
 from importers.cleaning import REASON_WIDTH
+from importers.results import Message, changed_in, dropped_in
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|!])")
 
 
 @dataclass(frozen=True)
-class DocumentReport:
-    """What happened to one document's text (``slug`` empty: text outside any document)."""
+class ReportSection:
+    """One section of the report: what happened to one document's text (``slug`` empty: outside any)."""
 
     slug: str
-    dropped: tuple[Dropped, ...] = ()
-    changed: tuple[Changed, ...] = ()
+    messages: tuple[Message, ...] = ()
+
+    @property
+    def dropped(self) -> tuple[Dropped, ...]:
+        return dropped_in(self.messages)
+
+    @property
+    def changed(self) -> tuple[Changed, ...]:
+        return changed_in(self.messages)
 
 
 def _inline(text: str) -> str:
@@ -47,7 +68,7 @@ def summary_lines(handbook: Handbook, failures: Sequence[tuple[str, str]] = ()) 
 
 def render_report(
     handbook: Handbook,
-    details: Sequence[DocumentReport] = (),
+    details: Sequence[ReportSection] = (),
     failures: Sequence[tuple[str, str]] = (),
 ) -> str:
     """The whole report as Markdown."""
@@ -59,7 +80,7 @@ def render_report(
     by_slug = {d.slug: d for d in details}
     general = by_slug.get("")
     if not details:
-        general = DocumentReport("", handbook.report.dropped, handbook.report.changed)
+        general = ReportSection("", (*handbook.report.dropped, *handbook.report.changed))
     if general is not None and (general.dropped or general.changed):
         out += ["## 不属于任何文档的内容", "", *_records(general)]
     for number, document in enumerate(handbook.documents, 1):
@@ -67,7 +88,7 @@ def render_report(
     return "\n".join(out).rstrip() + "\n"
 
 
-def _document_section(number: int, document: Document, detail: DocumentReport | None) -> list[str]:
+def _document_section(number: int, document: Document, detail: ReportSection | None) -> list[str]:
     sections = list(document.walk())
     out = [
         f"## {number}. {_inline(document.title)}",
@@ -83,7 +104,7 @@ def _document_section(number: int, document: Document, detail: DocumentReport | 
     return out
 
 
-def _records(detail: DocumentReport) -> list[str]:
+def _records(detail: ReportSection) -> list[str]:
     out: list[str] = []
     if detail.dropped:
         out += ["### 删除的文字", ""]

@@ -7,9 +7,10 @@ The heart of the importer, as one readable chain of pure steps:
     outline, split titles from bodies, give anchors, find job descriptions,
     decide the kind.
 
-Every step returns what it dropped or changed, and :func:`recover_documents`
-keeps them per document so that the import report can say, for each
-document, what happened to its text.
+Every step returns a :class:`~importers.results.Result` whose messages say
+what it dropped or changed, and :func:`recover_documents` keeps them per
+document (a ``Result[Document]``) so that the import report can say, for
+each document, what happened to its text.
 """
 
 from __future__ import annotations
@@ -17,11 +18,10 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass
 from pathlib import PurePath
 
 from domain.model import (
-    Changed,
     Document,
     DocumentKind,
     Dropped,
@@ -31,10 +31,11 @@ from domain.model import (
 )
 from importers import jobs
 from importers.anchors import assign_anchors, unique_slugs
-from importers.blocks import Block, Result
+from importers.blocks import Block
 from importers.cleaning import clean_blocks, rejoin_broken_lines
 from importers.numbering import match_marker
 from importers.outline import MAX_UNNUMBERED_HEADING, Node, build_outline, split_titles
+from importers.results import Message, Result, Warned, combine, warned
 from importers.splitting import DocumentPart, is_title_line, split_documents
 from importers.toc import extract_toc, extract_word_toc
 
@@ -43,39 +44,35 @@ _LEADER_AFTER_NUMBER_RE = re.compile(r"^\s*(?:\.{3,}|…+|·{3,})")
 _MIN_REPEATED_TEXT = 20
 
 
-@dataclass(frozen=True)
-class RecoveredDocument:
-    """A document and what its import dropped, changed and warned about."""
-
-    document: Document
-    dropped: tuple[Dropped, ...] = ()
-    changed: tuple[Changed, ...] = ()
+RecoveredDocument = Result[Document]
+"""One document and what its recovery dropped or changed (its warnings are the document's own)."""
 
 
 @dataclass(frozen=True)
-class Recovery:
-    """All documents of one source, plus what belongs to no document (text before the first)."""
+class SourceRecovery:
+    """The documents of one source file, each with its messages, and the messages of no document.
+
+    ``loose`` is about text outside every document (before the first); the
+    pipeline joins the sources' recoveries into one handbook.
+    """
 
     documents: tuple[RecoveredDocument, ...]
-    dropped: tuple[Dropped, ...] = ()
-    changed: tuple[Changed, ...] = ()
-    warnings: tuple[str, ...] = field(default=())
+    loose: tuple[Message, ...] = ()
 
 
 def recover(blocks: Sequence[Block], source: SourceRef) -> Result[list[Document]]:
-    """The documents found in ``blocks``, with everything dropped or changed on the way."""
+    """The documents found in ``blocks``, with everything dropped, changed or warned about on the way."""
     recovery = recover_documents(blocks, source)
-    dropped = [*recovery.dropped, *(d for r in recovery.documents for d in r.dropped)]
-    changed = [*recovery.changed, *(c for r in recovery.documents for c in r.changed)]
-    warnings = [*recovery.warnings, *(w for r in recovery.documents for w in r.document.warnings)]
-    return Result([r.document for r in recovery.documents], tuple(dropped), tuple(changed), tuple(warnings))
+    documents = combine(recovery.documents)
+    document_warnings = warned(w for document in documents.value for w in document.warnings)
+    return Result(documents.value, (*recovery.loose, *documents.messages, *document_warnings))
 
 
-def recover_documents(blocks: Sequence[Block], source: SourceRef) -> Recovery:
+def recover_documents(blocks: Sequence[Block], source: SourceRef) -> SourceRecovery:
     cleaned = clean_blocks(blocks)
     # Word's own table of contents goes first: its lines look like titles.
     word_toc = extract_word_toc(cleaned.value)
-    all_parts = split_documents(word_toc.blocks)
+    all_parts = split_documents(word_toc.value.blocks)
     parts = [p for p in all_parts if p.blocks]
     stem = PurePath(source.file_name).stem or "document"
     titles = [p.title or stem for p in parts]
@@ -86,18 +83,19 @@ def recover_documents(blocks: Sequence[Block], source: SourceRef) -> Recovery:
     ]
     # Titles of empty documents (a title line with no text) are reported, not lost.
     orphan_dropped = [d for p in all_parts if not p.blocks for d in p.dropped]
-    dropped = [*cleaned.dropped, *word_toc.dropped, *orphan_dropped]
-    return _attribute(blocks, parts, built, dropped, list(cleaned.changed))
+    return _attribute(blocks, parts, built, (*cleaned.messages, *word_toc.messages, *orphan_dropped))
 
 
 def _attribute(
     blocks: Sequence[Block],
     parts: list[DocumentPart],
     built: list[RecoveredDocument],
-    dropped: list[Dropped],
-    changed: list[Changed],
-) -> Recovery:
-    """Give each cleaning record to the document whose lines it came from."""
+    records: Sequence[Message],
+) -> SourceRecovery:
+    """Give each record of the whole source to the document whose lines it came from.
+
+    A warning names no line: it stays with the source (``loose``).
+    """
     order = {block.source: i for i, block in enumerate(blocks)}
     starts = [order.get(p.title_source, order.get(p.blocks[0].source, 0)) for p in parts]
 
@@ -108,29 +106,26 @@ def _attribute(
         index = bisect.bisect_right(starts, position) - 1
         return index if index >= 0 else None
 
-    per_doc_dropped: list[list[Dropped]] = [[] for _ in built]
-    per_doc_changed: list[list[Changed]] = [[] for _ in built]
-    loose_dropped: list[Dropped] = []
-    loose_changed: list[Changed] = []
-    for record in dropped:
-        index = owner(record.source)
-        (per_doc_dropped[index] if index is not None else loose_dropped).append(record)
-    for change in changed:
-        index = owner(change.source)
-        (per_doc_changed[index] if index is not None else loose_changed).append(change)
+    per_document: list[list[Message]] = [[] for _ in built]
+    loose: list[Message] = []
+    for record in records:
+        index = None if isinstance(record, Warned) else owner(record.source)
+        (per_document[index] if index is not None else loose).append(record)
     documents = tuple(
-        replace(r, dropped=(*per_doc_dropped[i], *r.dropped), changed=(*per_doc_changed[i], *r.changed))
-        for i, r in enumerate(built)
+        Result(recovered.value, (*per_document[i], *recovered.messages)) for i, recovered in enumerate(built)
     )
-    return Recovery(documents, tuple(loose_dropped), tuple(loose_changed))
+    return SourceRecovery(documents, tuple(loose))
 
 
 def _build_document(part: DocumentPart, title: str, slug: str, source: SourceRef) -> RecoveredDocument:
     toc = extract_toc(part.blocks)
-    deduplicated, repeated = _drop_repeated_preview_lines(toc.blocks)
-    rejoined = rejoin_broken_lines(deduplicated, _is_heading_line)
-    outline = build_outline(rejoined.value)
-    split_titles(outline, toc.titles)
+    lines = (
+        toc.map(lambda found: found.blocks)
+        .then(_drop_repeated_preview_lines)
+        .then(lambda kept: rejoin_broken_lines(kept, _is_heading_line))
+    )
+    outline = build_outline(lines.value)
+    split_titles(outline, toc.value.titles)
     warnings = [*outline.warnings, *assign_anchors(outline.roots)]
     sections = tuple(_freeze(node, 1) for node in outline.roots)
     preamble = "\n".join(outline.preamble)
@@ -145,7 +140,7 @@ def _build_document(part: DocumentPart, title: str, slug: str, source: SourceRef
         job_descriptions=found.jobs,
         warnings=tuple(warnings),
     )
-    return RecoveredDocument(document, (*part.dropped, *toc.dropped, *repeated), rejoined.changed)
+    return Result(document, (*part.dropped, *lines.messages))
 
 
 def _is_heading_line(text: str) -> bool:
@@ -155,7 +150,7 @@ def _is_heading_line(text: str) -> bool:
     )
 
 
-def _drop_repeated_preview_lines(blocks: Sequence[Block]) -> tuple[list[Block], list[Dropped]]:
+def _drop_repeated_preview_lines(blocks: Sequence[Block]) -> Result[list[Block]]:
     """``第一条...营销部管理制度总纲根据…``: a preview line (number, dot leader) repeating earlier text."""
     kept: list[Block] = []
     dropped: list[Dropped] = []
@@ -170,7 +165,7 @@ def _drop_repeated_preview_lines(blocks: Sequence[Block]) -> tuple[list[Block], 
             continue
         kept.append(block)
         seen += block.text
-    return kept, dropped
+    return Result(kept, tuple(dropped))
 
 
 def _freeze(node: Node, level: int) -> Section:

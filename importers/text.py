@@ -13,9 +13,10 @@ from pathlib import Path
 from charset_normalizer import from_bytes
 
 from domain.errors import ImportFailed
-from importers.blocks import Block, Result
+from importers.blocks import Block
 from importers.failures import FailureReason, import_failed
 from importers.limits import MAX_SOURCE_BYTES
+from importers.results import Result, warned
 
 # Control characters other than tab, newline, carriage return and form feed
 # never occur in real text files; a few percent of them means binary data.
@@ -43,13 +44,13 @@ def read_text_bytes(data: bytes, name: str) -> Result[list[Block]]:
     if not data.strip():
         raise import_failed(name, FailureReason.EMPTY)
     text, encoding = decode_text(data, name)
-    warnings = () if encoding.startswith("utf") else (f"「{name}」按 {encoding.upper()} 编码读取。",)
+    notes = () if encoding.startswith("utf") else (f"「{name}」按 {encoding.upper()} 编码读取。",)
     blocks = [
         Block(text=line.strip(), source=f"{name}:{number}")
         for number, line in enumerate(text.splitlines(), start=1)
         if line.strip()
     ]
-    return Result(blocks, warnings=warnings)
+    return Result(blocks, warned(notes))
 
 
 def decode_text(data: bytes, name: str) -> tuple[str, str]:

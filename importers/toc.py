@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 
 from domain.model import Dropped
 from importers.blocks import Block
 from importers.numbering import Marker, match_marker
+from importers.results import Result
 
 REASON_TOC = "目录（标题已用于识别正文标题）"
 
@@ -33,18 +34,20 @@ TocKey = tuple[str, tuple[int, ...]]
 
 @dataclass(frozen=True)
 class TableOfContents:
-    """Titles by number (``("章", (1,))`` → ``组织机构及岗位设置``) and the blocks without the table."""
+    """Titles by number (``("章", (1,))`` → ``组织机构及岗位设置``) and the blocks without the table.
+
+    It comes in a :class:`Result` whose messages are the dropped table.
+    """
 
     titles: dict[TocKey, str]
     blocks: tuple[Block, ...]
-    dropped: tuple[Dropped, ...] = field(default=())
 
 
 def toc_key(marker: Marker) -> TocKey:
     return marker.system.key, marker.values
 
 
-def extract_toc(blocks: Sequence[Block]) -> TableOfContents:
+def extract_toc(blocks: Sequence[Block]) -> Result[TableOfContents]:
     """Find a table of contents near the start of ``blocks`` and take it out."""
     for index, block in enumerate(blocks[:_SEARCH_LINES]):
         found = _TOC_WORD_RE.search(block.text)
@@ -55,14 +58,14 @@ def extract_toc(blocks: Sequence[Block]) -> TableOfContents:
         if first is None:
             continue
         return _cut(blocks, index, found.start(), start, first)
-    return TableOfContents({}, tuple(blocks))
+    return Result(TableOfContents({}, tuple(blocks)))
 
 
 def _is_word_toc_entry(block: Block) -> bool:
     return bool(block.style and _TOC_STYLE_RE.match(block.style.strip()))
 
 
-def extract_word_toc(blocks: Sequence[Block]) -> TableOfContents:
+def extract_word_toc(blocks: Sequence[Block]) -> Result[TableOfContents]:
     """Word's own table of contents: paragraphs in the TOC styles, and the 目录/目次 heading over them."""
     kept: list[Block] = []
     dropped: list[Dropped] = []
@@ -76,7 +79,7 @@ def extract_word_toc(blocks: Sequence[Block]) -> TableOfContents:
             dropped.append(Dropped(block.text, REASON_TOC, block.source))
         else:
             kept.append(block)
-    return TableOfContents({}, tuple(kept), tuple(dropped))
+    return Result(TableOfContents({}, tuple(kept)), tuple(dropped))
 
 
 def _first_entry_marker(text: str, start: int) -> Marker | None:
@@ -90,7 +93,9 @@ def _is_heading_marker(marker: Marker) -> bool:
     return marker.system.is_strong or marker.system.key in ("一、", "（一）")
 
 
-def _cut(blocks: Sequence[Block], index: int, word_start: int, start: int, first: Marker) -> TableOfContents:
+def _cut(
+    blocks: Sequence[Block], index: int, word_start: int, start: int, first: Marker
+) -> Result[TableOfContents]:
     """Drop from the word 目录 to where the first entry's number comes back (or to the last entry line)."""
     block = blocks[index]
     end = _recurrence(block.text, first.end, toc_key(first))
@@ -98,8 +103,9 @@ def _cut(blocks: Sequence[Block], index: int, word_start: int, start: int, first
         toc_text = block.text[word_start:end]
         rest = block.text[:word_start] + block.text[end:]
         kept = [*blocks[:index], replace(block, text=rest), *blocks[index + 1 :]]
-        return TableOfContents(
-            _entries(block.text[start:end]), tuple(kept), (Dropped(toc_text, REASON_TOC, block.source),)
+        return Result(
+            TableOfContents(_entries(block.text[start:end]), tuple(kept)),
+            (Dropped(toc_text, REASON_TOC, block.source),),
         )
     # One entry per line (a Word table of contents): entries run while lines look like entries.
     last = index
@@ -114,7 +120,7 @@ def _cut(blocks: Sequence[Block], index: int, word_start: int, start: int, first
     )
     head = block.text[:word_start].strip()
     kept = [*blocks[:index], *([replace(block, text=head)] if head else []), *blocks[last + 1 :]]
-    return TableOfContents(titles, tuple(kept), dropped)
+    return Result(TableOfContents(titles, tuple(kept)), dropped)
 
 
 def _recurrence(text: str, after: int, key: TocKey) -> int | None:

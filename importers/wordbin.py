@@ -43,10 +43,11 @@ from pathlib import Path
 from typing import Generic, Literal, TypeVar
 
 from domain.errors import ImportFailed
-from importers.blocks import Block, Result
+from importers.blocks import Block
 from importers.compound_file import CompoundFileError, is_compound_file, is_encrypted_ooxml, word_binary_info
 from importers.failures import FailureReason, SourceUnusable, import_failed
 from importers.limits import MAX_SOURCE_BYTES
+from importers.results import Result, Warned
 from importers.wordx import read_docx_bytes
 
 _SECTOR = 512
@@ -428,7 +429,7 @@ def read_with_antiword(path: Path, options: DocReaderOptions, note: str | None =
 
     result = read_text_bytes(text, path.name)
     note = note or f"「{path.name}」未经 LibreOffice 转换，只读取了纯文本：样式、自动编号和表格已丢失。"
-    return Result(result.value, result.dropped, result.changed, (*result.warnings, note))
+    return result.with_messages(Warned(note))
 
 
 def antiword_text(path: Path, antiword: str, timeout: float, scratch_dir: Path | None = None) -> bytes:

@@ -29,7 +29,7 @@ import docx
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.exceptions import PackageNotFoundError
 
-from importers.blocks import Block, Result
+from importers.blocks import Block
 from importers.compound_file import is_compound_file, is_encrypted_ooxml
 from importers.failures import FailureReason, import_failed
 from importers.limits import MAX_SOURCE_BYTES
@@ -39,6 +39,7 @@ from importers.numbering_defs import (
     numbering_from_root,
     style_numbering_ids,
 )
+from importers.results import Result, warned
 from importers.styles_defs import (
     NumberingRef,
     StyleSheet,
@@ -315,7 +316,7 @@ def blocks_from_trees(
             f"「{source}」经 LibreOffice 转换后，自动编号的“第N条”会在每章重新从第一条开始；"
             "已按制度惯例改为全文连续编号，请与原文核对条号。"
         )
-    return Result(value=blocks, warnings=tuple(warnings))
+    return Result(blocks, warned(warnings))
 
 
 def _check_package(data: bytes, name: str) -> None:

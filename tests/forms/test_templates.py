@@ -85,3 +85,19 @@ def test_templates_are_a4_with_a_page_number_footer(form: FormTemplate) -> None:
     fonts = document.styles["Normal"].element.rPr.rFonts
     assert fonts.get("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}eastAsia") == "SimSun"
     assert fonts.get("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}ascii") == "Times New Roman"
+
+
+def test_each_layout_lives_beside_its_declaration() -> None:
+    import importlib
+    import pkgutil
+
+    import forms.declarations
+    import forms.layouts
+
+    layouts = {info.name for info in pkgutil.iter_modules(forms.layouts.__path__)}
+    declarations = {info.name for info in pkgutil.iter_modules(forms.declarations.__path__)} - {"common"}
+    assert layouts == declarations
+    for name in layouts:
+        layout = importlib.import_module(f"forms.layouts.{name}")
+        declaration = importlib.import_module(f"forms.declarations.{name}")
+        assert layout.FORM in vars(declaration).values()

@@ -12,8 +12,9 @@ from xml.etree.ElementTree import fromstring
 import pytest
 
 from domain.errors import ImportFailed
-from importers.blocks import Block, Result
+from importers.blocks import Block
 from importers.readers import read_files
+from importers.results import Result
 from importers.wordbin import default_options
 from importers.wordml import child_int, w
 from tests.importers.word_samples import CORPUS, counting_soffice

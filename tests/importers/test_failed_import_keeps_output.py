@@ -13,7 +13,9 @@ from cli.main import main
 def test_import_of_only_bad_files_writes_nothing(tmp_path: Path) -> None:
     out = tmp_path / "handbook"
     good = tmp_path / "会议管理制度.txt"
-    good.write_text("会议管理制度\n第一条 为规范会议，特制定本制度。\n第二条 本制度自发布之日起施行。\n", encoding="utf-8")
+    good.write_text(
+        "会议管理制度\n第一条 为规范会议，特制定本制度。\n第二条 本制度自发布之日起施行。\n", encoding="utf-8"
+    )
     runner = CliRunner()
     first = runner.invoke(main, ["import", str(good), "--out", str(out)])
     assert first.exit_code == 0, first.output

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from domain.model import JobDescription, SourceRef
+from domain.model import JobDescription, Section, SectionKind, SourceRef
 from importers.blocks import Block
+from importers.jobs import FoundJobs, extract_jobs
 from importers.structure import recover
 
 SOURCE = SourceRef("jobs.txt", "0" * 64)
@@ -89,3 +90,68 @@ def test_a_department_description_is_not_a_job() -> None:
 
 def test_duties_of_something_that_is_not_a_role_are_not_a_job() -> None:
     assert _jobs("营销中心管理制度", "二、营销中心职责1.制定公司营销策略和推广计划。") == []
+
+
+# -- extract_jobs on a frozen outline ------------------------------------------
+
+
+def _section(title: str, text: str = "", *children: Section, anchor: str) -> Section:
+    return Section(1, "", title, text, SectionKind.HEADING, anchor, tuple(children))
+
+
+def test_a_labelled_title_takes_its_children_as_duties_and_consumes_them() -> None:
+    found = extract_jobs(
+        [
+            _section(
+                "职位名称：销售部经理",
+                "",
+                _section("", "贯彻执行公司的经营策略。", anchor="a1"),
+                _section("", "制定部门制度。", anchor="a2"),
+                anchor="h",
+            ),
+            _section("其他", "无关。", anchor="o"),
+        ],
+        "yx",
+    )
+    (job,) = found.jobs
+    assert (job.title, job.slug, job.document_slug) == ("销售部经理", "yx-销售部经理", "yx")
+    assert job.responsibilities == ("贯彻执行公司的经营策略。", "制定部门制度。")
+    assert found.consumed == frozenset({"h", "a1", "a2"})
+
+
+def test_a_department_named_once_applies_to_jobs_that_name_none() -> None:
+    found = extract_jobs(
+        [
+            _section("", "部门名称：营销中心", anchor="d"),
+            _section("案场经理职责", "负责案场管理；负责接待。", anchor="j"),
+        ],
+        "yx",
+    )
+    (job,) = found.jobs
+    assert job.department == "营销中心"
+    assert job.responsibilities == ("负责案场管理；负责接待。",)
+
+
+def test_labelled_fields_of_a_bulleted_paragraph_are_read_by_their_labels() -> None:
+    found = extract_jobs(
+        [
+            _section(
+                "",
+                "◇营销副总直接上级：总经理直接下级：销售经理、策划经理本职工作：负责营销。责任：",
+                _section("", "制定计划。", anchor="c"),
+                anchor="b",
+            )
+        ],
+        "yx",
+    )
+    (job,) = found.jobs
+    assert job.reports_to == "总经理"
+    assert job.subordinates == ("销售经理", "策划经理")
+    assert job.summary == "负责营销。"
+    assert job.responsibilities == ("制定计划。",)
+
+
+def test_duties_of_a_department_are_not_a_job_and_consume_nothing() -> None:
+    assert extract_jobs([_section("市场部职责", "负责市场。", anchor="m")], "yx") == FoundJobs(
+        (), frozenset()
+    )

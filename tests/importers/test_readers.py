@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 
 from domain.errors import ImportFailed
-from importers.blocks import Result
 from importers.failures import FailureReason, SourceUnusable
 from importers.limits import MAX_SOURCE_BYTES
 from importers.readers import SourceKind, detect_kind, read_file, read_files
+from importers.results import Result
 from importers.wordbin import default_options
 from importers.wordx import read_docx
 from tests.importers.word_samples import (

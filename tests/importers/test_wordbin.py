@@ -11,8 +11,9 @@ from pathlib import Path
 import pytest
 
 from domain.errors import ImportFailed
-from importers.blocks import Block, Result
+from importers.blocks import Block
 from importers.failures import FailureReason, SourceUnusable
+from importers.results import Result
 from importers.wordbin import (
     DocReaderOptions,
     DocResult,
