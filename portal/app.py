@@ -60,10 +60,22 @@ def configure(app: Flask, overrides: Mapping[str, Any] | None) -> None:
     url = app.config["SQLALCHEMY_DATABASE_URI"] or portal_config.sqlite_url(root)
     app.config["SQLALCHEMY_DATABASE_URI"] = portal_config.normalise_database_url(url)
     if url.startswith("sqlite:///") and ":memory:" not in url:
-        Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+        private_database_dir(Path(url.removeprefix("sqlite:///")), root / "var")
     if not app.config["SECRET_KEY"]:
         app.config["SECRET_KEY"] = _persistent_secret(root / "var" / "secret_key")
     app.extensions[CLOCK_KEY] = app.config.get("CLOCK") or SystemClock()
+
+
+def private_database_dir(database: Path, var: Path) -> None:
+    """The SQLite file, its WAL and the session key live in var/, which only the portal's user can read
+    (password hashes and session tokens are in there), and the files themselves are 0600.  A database
+    configured elsewhere keeps its folder's permissions (that folder is the operator's)."""
+    database.parent.mkdir(parents=True, exist_ok=True)
+    if database.parent.resolve() == var.resolve():
+        var.chmod(0o700)
+    for path in (database, database.with_name(database.name + "-wal"), database.with_name(database.name + "-shm")):
+        if path.exists():
+            path.chmod(0o600)
 
 
 def _persistent_secret(path: Path) -> str:

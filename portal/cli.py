@@ -231,12 +231,15 @@ def user_import(paths: Paths, roster: Path, dry_run: bool, yes: bool, passwords_
         created = apply_roster(session, clock, preview, hash_profile=app.config["PASSWORD_HASH_PROFILE"],
                                new_hire_days=app.config["NEW_HIRE_DUE_DAYS"])
         session.commit()
+        from portal.exports import neutralise
+
         out = passwords_out or paths.var / f"initial-passwords-{clock.now():%Y%m%d%H%M%S}.csv"
         out.parent.mkdir(parents=True, exist_ok=True)
         with out.open("w", newline="", encoding="utf-8-sig") as handle:
             writer = csv.writer(handle)
             writer.writerow(["工号", "姓名", "初始密码"])
-            writer.writerows([u.employee_no, u.name, p] for u, p in created)
+            # Names come from a roster file: a cell like =HYPERLINK(…) must stay text in a spreadsheet.
+            writer.writerows([neutralise(u.employee_no), neutralise(u.name), neutralise(p)] for u, p in created)
         os.chmod(out, 0o600)
         click.echo(f"已创建 {len(created)} 个账号；初始密码见 {out}（首次登录须修改）。")
 

@@ -6,13 +6,16 @@ deletes an acknowledgement.
 
 from __future__ import annotations
 
+import json
 import unicodedata
 from collections.abc import Generator
 from dataclasses import dataclass
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
+from domain.canonical import content_hash
+from domain.serialize import document_from_dict
 from portal.acks.chain import ChainBreak, ChainFields, ChainReport, StoredRecord, check_chain, record_hash
 from portal.acks.models import GENESIS_HASH, AckChainHead, Acknowledgement
 from portal.audit.services import record as audit
@@ -162,8 +165,25 @@ def _stored_records(session: Session) -> Generator[StoredRecord, None, None]:
         rows.close()  # a server-side cursor on PostgreSQL: close it when the walk stops early
 
 
+def altered_version_text(session: Session) -> ChainBreak | None:
+    """Re-hash every signed version's stored text: the signature binds the text, not only its stored hash."""
+    signed = select(Acknowledgement.version_id).distinct().scalar_subquery()
+    rows = session.execute(
+        select(RegulationVersion.id, RegulationVersion.title, RegulationVersion.document_json,
+               RegulationVersion.content_sha256).where(RegulationVersion.id.in_(signed)).order_by(RegulationVersion.id)
+    )
+    for version_id, title, document_json, stored in rows:
+        if content_hash(document_from_dict(json.loads(document_json))) != stored:
+            first = session.scalar(select(func.min(Acknowledgement.id)).where(Acknowledgement.version_id == version_id))
+            return ChainBreak(int(first or 0), f"《{title}》（版本记录 {version_id}）的文本已被改动，与签署时的哈希不符")
+    return None
+
+
 def verify_chain(session: Session) -> ChainReport:
     """Recompute every record's hash in order; also check the head still points at the last one."""
+    altered = altered_version_text(session)
+    if altered is not None:
+        return ChainReport(0, altered, GENESIS_HASH)
     records = _stored_records(session)
     try:
         report = check_chain(records)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
@@ -231,3 +232,18 @@ def test_admin_cannot_remove_their_own_admin_role(client: FlaskClient, login: Ca
     login(admin)
     response = client.post(f"/admin/users/{admin.id}", data={"roles": ["employee"], "active": "y"}, follow_redirects=True)
     assert "不能取消自己的管理员角色" in response.get_data(as_text=True)
+
+
+def test_initial_passwords_csv_neutralises_formula_names_from_the_roster(runner: Any, app: Any, tmp_path: Path) -> None:
+    # Issue 9, finding 7: a roster name like =HYPERLINK(…) was written as a live formula.
+    from cli.main import main
+
+    roster = tmp_path / "roster.csv"
+    roster.write_text('工号,姓名,部门\nE7001,"=HYPERLINK(""http://x"",""点我"")",销售部\n', encoding="utf-8")
+    env = {"DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"]}
+    out = tmp_path / "pw.csv"
+    created = runner.invoke(main, ["--root", str(tmp_path), "user", "import", str(roster), "--yes",
+                                   "--passwords-out", str(out)], env=env)
+    assert created.exit_code == 0, created.output
+    rows = list(csv.reader(out.read_text(encoding="utf-8-sig").splitlines()))
+    assert rows[1][1].startswith("'=HYPERLINK(")

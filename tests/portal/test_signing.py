@@ -193,3 +193,21 @@ def test_shared_terminals_ask_for_the_password_again(
     assert refused.status_code == 422 and "密码不正确" in refused.get_data(as_text=True)
     accepted = client.post("/regulations/sales/sign", data={**form, "password": "correct-horse-42"})
     assert accepted.status_code == 302 and "/my/signatures/" in accepted.headers["Location"]
+
+
+def test_verify_names_a_signed_version_whose_text_was_edited_in_the_database(
+    session: Session, clock: FixedClock, make_user: Callable[..., Any], handbook: RegulationVersion
+) -> None:
+    # Issue 9, finding 3: editing document_json (三十日 → 九十日) passed, because verify compared stored hashes only.
+    user = make_user("吴十")
+    sign(session, clock, _request(user.id, handbook.id, "吴十"))
+    session.commit()
+    assert verify_chain(session).ok
+    edited = handbook.document_json.replace("三十日", "九十日")
+    assert edited != handbook.document_json
+    session.execute(text("UPDATE regulation_versions SET document_json = :j WHERE id = :id"),
+                    {"j": edited, "id": handbook.id})
+    session.commit()
+    report = verify_chain(session)
+    assert not report.ok and report.first_break is not None
+    assert "销售管理制度" in report.first_break.reason and "文本已被改动" in report.first_break.reason
