@@ -28,6 +28,7 @@ class FilterForm(FlaskForm):  # type: ignore[misc]
             release=self.release.data or "",
             hired_from=self.hired_from.data if not self.hired_from.errors else None,
             hired_to=self.hired_to.data if not self.hired_to.errors else None,
+            scope=forced_department,
         )
 
 

@@ -30,6 +30,9 @@ class DashboardFilter:
     release: str = ""  # a release version: count signatures of the text in force then
     hired_from: dt.date | None = None
     hired_to: dt.date | None = None
+    # Whose people may be counted at all: None = the whole company (HR); a department name = a
+    # manager's own department only, whatever else is asked; "" = nobody (an account without one).
+    scope: str | None = None
 
 
 @dataclass(frozen=True)
@@ -133,6 +136,8 @@ def target_versions(session: Session, release: str = "") -> Targets:
 
 def _user_filters(criteria: DashboardFilter) -> list[ColumnElement[bool]]:
     conditions: list[ColumnElement[bool]] = [User.active.is_(True)]
+    if criteria.scope is not None:  # never treat a manager's empty department as "no filter"
+        conditions.append(User.department == criteria.scope if criteria.scope else false())
     if criteria.department:
         conditions.append(User.department == criteria.department)
     if criteria.hired_from:

@@ -183,3 +183,17 @@ def test_remind_command_mails_everyone_overdue(runner: Any, app: Any, office: di
     message = message_from_bytes(first.content, policy=default)
     assert "逾期未签署" in str(message["Subject"])
     assert "《销售管理制度》" in message.get_content()
+
+
+@pytest.mark.parametrize("department, expected", [("", set()), ("市场部", {"丁四", "戊五", "经理"})])
+def test_a_manager_sees_exactly_their_department_and_one_without_sees_nobody(
+    client: FlaskClient, login: Callable[..., Any], make_user: Callable[..., Any], office: dict[str, Any],
+    department: str, expected: set[str],
+) -> None:
+    # Issue 9, finding 1: a manager whose department was empty saw the whole company (285 people, e-mails).
+    login(make_user("经理", roles={Role.MANAGER}, department=department))
+    for path in ("/hr/dashboard/export.csv?kind=all", "/hr/dashboard/export.csv?kind=all&department=销售部"):
+        rows = list(csv.reader(client.get(path).get_data(as_text=True).lstrip("\ufeff").splitlines()))[1:]
+        assert {row[1] for row in rows} == expected, path
+    people = client.get("/hr/dashboard/people?department=销售部").get_data(as_text=True)
+    assert "甲一" not in people and "丙三" not in people
