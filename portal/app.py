@@ -23,7 +23,7 @@ from portal import config as portal_config
 from portal.access import Role, check_every_view_declares_access
 from portal.clock import SystemClock
 from portal.extensions import csrf, db, login_manager
-from portal.web import CLOCK_KEY
+from portal.web import CLOCK_KEY, install_unit_of_work
 from project.paths import resolve_root
 
 log = logging.getLogger(__name__)
@@ -46,6 +46,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     configure_request_hooks(app)
     configure_templates(app)
     check_every_view_declares_access(app)
+    install_unit_of_work(app)
     return app
 
 

@@ -12,7 +12,7 @@ from portal.access import Role, requires
 from portal.audit.services import ACTION_LABELS, AuditFilter, filtered_query, page_of_events
 from portal.audit.services import record as audit
 from portal.exports import csv_chunks
-from portal.web import client_ip, deps, me, own_session
+from portal.web import client_ip, deps, me, own_session, save_now
 
 bp = Blueprint("audit", __name__, template_folder="templates", url_prefix="/admin")
 
@@ -47,7 +47,7 @@ def audit_export() -> Response:
     d = deps()
     criteria = _audit_filter()
     audit(d.session, d.clock, "export", actor=me(), ip=client_ip(), target="audit log")
-    d.session.commit()
+    save_now()  # the rows are streamed by their own session
     stream_session = own_session()
 
     def rows() -> Iterator[tuple[Any, ...]]:

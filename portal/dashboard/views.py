@@ -39,7 +39,7 @@ from portal.signing_status.queries import (
     releases,
     status_rows,
 )
-from portal.web import client_ip, deps, me, options, own_session
+from portal.web import client_ip, deps, me, options, own_session, refuse, save_now
 
 bp = Blueprint("dashboard", __name__, template_folder="templates", url_prefix="/hr/dashboard")
 
@@ -143,7 +143,7 @@ def export(fmt: str) -> BaseResponse:
     today = d.clock.today()
     stamp = today.strftime("%Y%m%d")
     audit(d.session, d.clock, "export", actor=me(), ip=client_ip(), target=f"dashboard {kind}.{fmt}", detail=_query_string(criteria))
-    d.session.commit()
+    save_now()  # the rows are read by their own session
     stream_session = own_session()
     marks = load_marks(d.session)  # same-title regulations get 之一/之二 in the files too
     if kind == "matrix":
@@ -179,11 +179,10 @@ def remind() -> BaseResponse:
                 actor=me(),
             )
         except (OSError, smtplib.SMTPException) as error:
-            d.session.rollback()
+            refuse()
             current_app.logger.warning("SMTP failed: %s", error)
             flash("邮件服务器连接失败，提醒未发送。请检查 SMTP 配置。", "error")
         else:
-            d.session.commit()
             message = f"已向 {outcome.sent} 人发送提醒邮件"
             if outcome.skipped_no_email:
                 message += f"，{outcome.skipped_no_email} 人没有登记邮箱"

@@ -32,7 +32,7 @@ from portal.reading.services import (
 )
 from portal.reading.titles import TitleMark, load_marks
 from portal.releases.models import RegulationVersion
-from portal.web import apply_field_errors, client_ip, deps, me, user_agent
+from portal.web import attempt, client_ip, deps, me, user_agent
 
 bp = Blueprint("reading", __name__, template_folder="templates")
 
@@ -150,20 +150,14 @@ def sign_view(slug: str) -> Response | tuple[str, int]:
         ip=client_ip(),
         user_agent=user_agent(),
     )
-    try:
+    with attempt(form, catch=(ValidationFailed,)) as checked, attempt(catch=(AlreadySigned,), category="info") as first:
         ack = sign(d.session, d.clock, request, require_password=current_app.config["SIGN_REQUIRES_PASSWORD"])
         version = d.session.get(RegulationVersion, ack.version_id)
         if version is None or version.regulation.slug != slug:
             raise NotFound(f"version {ack.version_id} is not of {slug}")
-    except AlreadySigned as error:
-        d.session.rollback()
-        flash(error.user_message, "info")
+    if not first.ok:
         return redirect(url_for("reading.regulation", slug=slug))
-    except ValidationFailed as error:
-        d.session.rollback()
-        if not apply_field_errors(form, error):
-            flash(error.user_message, "error")
+    if not checked.ok:
         return render_reading(reading_page(d.session, me().id, slug), form, 422)
-    d.session.commit()
     flash(f"签署成功：《{version.title}》（版本 {version.label}）。", "success")
     return redirect(url_for("acks.receipt", ack_id=ack.id))
