@@ -51,7 +51,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
 
 def configure(app: Flask, overrides: Mapping[str, Any] | None) -> None:
-    """Defaults, then instance/portal.cfg, then the environment, then ``overrides``."""
+    """Defaults, then instance/portal.cfg, then the environment, then ``overrides``; the typed settings once."""
     app.config.from_mapping(portal_config.DEFAULTS)
     app.config.from_pyfile("portal.cfg", silent=True)
     app.config.from_mapping(portal_config.from_environment(os.environ))
@@ -64,6 +64,7 @@ def configure(app: Flask, overrides: Mapping[str, Any] | None) -> None:
         Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
     if not app.config["SECRET_KEY"]:
         app.config["SECRET_KEY"] = _persistent_secret(root / "var" / "secret_key")
+    app.extensions[portal_config.SETTINGS_KEY] = portal_config.Settings.from_config(app.config)
     app.extensions[CLOCK_KEY] = app.config.get("CLOCK") or SystemClock()
 
 

@@ -27,6 +27,7 @@ from wtforms import SelectChoice
 from domain.errors import HandbookError, ValidationFailed
 from portal.auth.models import User
 from portal.clock import Clock
+from portal.config import Settings, settings_of
 from portal.extensions import db
 
 CLOCK_KEY = "portal.clock"
@@ -119,7 +120,7 @@ class Deps:
 
     session: Session
     clock: Clock
-    config: dict[str, Any]
+    settings: Settings
 
     def session_factory(self) -> sessionmaker[Session]:
         """A factory for sessions outside the request (background jobs)."""
@@ -127,7 +128,7 @@ class Deps:
 
 
 def deps() -> Deps:
-    return Deps(session=db.session(), clock=cast(Clock, current_app.extensions[CLOCK_KEY]), config=current_app.config)
+    return Deps(session=db.session(), clock=cast(Clock, current_app.extensions[CLOCK_KEY]), settings=settings_of(current_app))
 
 
 def own_session() -> Session:

@@ -41,7 +41,7 @@ def users() -> str:
     if q:
         query = query.where(or_(User.employee_no.contains(q), User.name.contains(q), User.department.contains(q)))
     total = d.session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    size = d.config["PAGE_SIZE"]
+    size = d.settings.page_size
     rows = d.session.scalars(query.order_by(User.department, User.employee_no).offset((page - 1) * size).limit(size)).all()
     return render_template("admin/users.html", users=rows, q=q, page=page, total=total, size=size, role_labels=ROLE_LABELS)
 
@@ -61,8 +61,8 @@ def new_user() -> Response | str:
         )
         with attempt(form, catch=(ValidationFailed,)) as outcome:
             user = create_user(
-                d.session, d.clock, new, hash_profile=d.config["PASSWORD_HASH_PROFILE"],
-                new_hire_days=d.config["NEW_HIRE_DUE_DAYS"], actor=me(), min_password=d.config["PASSWORD_MIN_LENGTH"],
+                d.session, d.clock, new, hash_profile=d.settings.password_hash_profile,
+                new_hire_days=d.settings.new_hire_due_days, actor=me(), min_password=d.settings.password_min_length,
             )
         if outcome.ok:
             flash(f"已创建账号 {user.employee_no} {user.name}，首次登录须修改密码。", "success")
@@ -98,8 +98,8 @@ def reset_password(user_id: int) -> Response:
     form = PasswordResetForm()
     if form.validate_on_submit():
         with attempt(catch=(ValidationFailed,)) as outcome:
-            set_password(d.session, d.clock, user.employee_no, form.password.data, hash_profile=d.config["PASSWORD_HASH_PROFILE"],
-                         actor=me(), min_password=d.config["PASSWORD_MIN_LENGTH"])
+            set_password(d.session, d.clock, user.employee_no, form.password.data, hash_profile=d.settings.password_hash_profile,
+                         actor=me(), min_password=d.settings.password_min_length)
         if outcome.ok:
             flash("临时密码已设置，用户下次登录须修改。", "success")
     return redirect(url_for("admin.edit_user", user_id=user_id))

@@ -34,9 +34,9 @@ def audit_log() -> str:
     d = deps()
     criteria = _audit_filter()
     page = max(request.args.get("page", 1, type=int) or 1, 1)
-    events, total = page_of_events(d.session, criteria, page, d.config["PAGE_SIZE"])
+    events, total = page_of_events(d.session, criteria, page, d.settings.page_size)
     return render_template(
-        "audit/audit.html", events=events, total=total, page=page, size=d.config["PAGE_SIZE"], criteria=criteria,
+        "audit/audit.html", events=events, total=total, page=page, size=d.settings.page_size, criteria=criteria,
         labels=ACTION_LABELS, args=request.args,
     )
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_user, logout_user
 from werkzeug.wrappers import Response
 
@@ -33,11 +33,11 @@ def load_user(user_id: str) -> User | None:
 
 
 def _rate_limit() -> RateLimit:
-    config = current_app.config
+    settings = deps().settings
     return RateLimit(
-        per_account=config["LOGIN_MAX_FAILURES_PER_ACCOUNT"],
-        per_ip=config["LOGIN_MAX_FAILURES_PER_IP"],
-        window=dt.timedelta(seconds=config["LOGIN_WINDOW_SECONDS"]),
+        per_account=settings.login_max_failures_per_account,
+        per_ip=settings.login_max_failures_per_ip,
+        window=dt.timedelta(seconds=settings.login_window_seconds),
     )
 
 
@@ -85,7 +85,7 @@ def change_password_view() -> Response | str:
         with attempt(form, catch=(ValidationFailed,), show=False) as outcome:
             change_password(
                 d.session, d.clock, user, form.current_password.data, form.new_password.data,
-                hash_profile=d.config["PASSWORD_HASH_PROFILE"], min_password=d.config["PASSWORD_MIN_LENGTH"],
+                hash_profile=d.settings.password_hash_profile, min_password=d.settings.password_min_length,
                 ip=client_ip(),
             )
         if outcome.ok:

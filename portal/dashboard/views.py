@@ -24,6 +24,7 @@ from werkzeug.wrappers import Response as BaseResponse
 
 from portal.access import Role, requires
 from portal.audit.services import record as audit
+from portal.config import Settings
 from portal.dashboard.inputs import FilterForm, RemindForm
 from portal.exports import Cell, csv_chunks, xlsx_bytes
 from portal.reading.titles import TitleMarks, load_marks
@@ -101,7 +102,7 @@ def people() -> str:
     only = request.args.get("only", "unsigned")
     if only not in ("all", "unsigned", "overdue", "signed"):
         only = "unsigned"
-    size = d.config["PAGE_SIZE"]
+    size = d.settings.page_size
     today = d.clock.today()
     rows = list(status_rows(d.session, criteria, today, only=only, limit=size, offset=(_page() - 1) * size))
     total = count_status_rows(d.session, criteria, today, only)
@@ -167,6 +168,13 @@ def export(fmt: str) -> BaseResponse:
     )
 
 
+def _smtp(settings: Settings) -> SmtpSettings:
+    return SmtpSettings(
+        host=settings.smtp_host, port=settings.smtp_port, user=settings.smtp_user or "", password=settings.smtp_password or "",
+        starttls=settings.smtp_starttls, timeout=settings.smtp_timeout, sender=settings.mail_from,
+    )
+
+
 @bp.route("/remind", methods=["POST"])
 @requires(Role.HR)
 def remind() -> BaseResponse:
@@ -175,7 +183,7 @@ def remind() -> BaseResponse:
     if RemindForm().validate_on_submit():
         try:
             outcome = send_reminders(
-                d.session, d.clock, SmtpSettings.from_config(current_app.config), d.config["PORTAL_BASE_URL"], criteria,
+                d.session, d.clock, _smtp(d.settings), d.settings.portal_base_url, criteria,
                 actor=me(),
             )
         except (OSError, smtplib.SMTPException) as error:

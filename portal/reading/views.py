@@ -7,7 +7,6 @@ from pathlib import Path
 from flask import (
     Blueprint,
     abort,
-    current_app,
     flash,
     redirect,
     render_template,
@@ -69,14 +68,14 @@ def render_reading(page: ReadingPage, form: SignForm | None = None, status: int 
     if form is None:
         form = SignForm(version_id=str(page.version.id))
     document = page.version.document()
-    site_url = clause_url(document, "", page.version.label, base=d.config["SITE_URL_PREFIX"])
+    site_url = clause_url(document, "", page.version.label, base=d.settings.site_url_prefix)
     return (
         render_template(
             "reading/regulation.html",
             page=page,
             form=form,
             statement=statement(page.version.title, page.version.label),
-            require_password=d.config["SIGN_REQUIRES_PASSWORD"],
+            require_password=d.settings.sign_requires_password,
             today=d.clock.today(),
             site_url=site_url if _site_has(page.version.label) else None,
         ),
@@ -85,7 +84,7 @@ def render_reading(page: ReadingPage, form: SignForm | None = None, status: int 
 
 
 def _site_root() -> Path:
-    return Path(current_app.config["HANDBOOK_ROOT"]) / "site"
+    return deps().settings.handbook_root / "site"
 
 
 def _site_has(version: str) -> bool:
@@ -151,7 +150,7 @@ def sign_view(slug: str) -> Response | tuple[str, int]:
         user_agent=user_agent(),
     )
     with attempt(form, catch=(ValidationFailed,)) as checked, attempt(catch=(AlreadySigned,), category="info") as first:
-        ack = sign(d.session, d.clock, request, require_password=current_app.config["SIGN_REQUIRES_PASSWORD"])
+        ack = sign(d.session, d.clock, request, require_password=d.settings.sign_requires_password)
         version = d.session.get(RegulationVersion, ack.version_id)
         if version is None or version.regulation.slug != slug:
             raise NotFound(f"version {ack.version_id} is not of {slug}")

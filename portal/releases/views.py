@@ -60,7 +60,7 @@ def _recent_drafts() -> list[Draft]:
 
 
 def _save_uploads(uploads: list[object]) -> list[Path]:
-    root = Path(current_app.config["HANDBOOK_ROOT"]) / "var" / "uploads"
+    root = deps().settings.handbook_root / "var" / "uploads"
     root.mkdir(parents=True, exist_ok=True)
     folder = Path(tempfile.mkdtemp(prefix="draft-", dir=root))
     saved = []
@@ -100,7 +100,7 @@ def draft(draft_id: int) -> str:
         "releases/draft.html", draft=item, task=task, task_labels=STATUS_LABELS, documents=documents,
         report=json.loads(item.report_json or "{}"), submit_form=submit_form, decision_form=DecisionForm(),
         empty_form=EmptyForm(), labels=drafts.STATUS_LABELS, document_labels=DOCUMENT_STATUS,
-        may_approve=drafts.may_approve(me(), item, allow_self=bool(d.config["ALLOW_SELF_APPROVAL"])),
+        may_approve=drafts.may_approve(me(), item, allow_self=d.settings.allow_self_approval),
         author=author, approver=approver, regulations=regulations, editable=item.status in drafts.EDITABLE,
     )
 
@@ -130,7 +130,7 @@ def _act(draft_id: int, action: str) -> Response:
     """Run one draft action with its message; a refusal is a flash in Chinese, never a 500."""
     d = deps()
     item = _draft_or_404(draft_id)
-    allow_self = bool(d.config["ALLOW_SELF_APPROVAL"])
+    allow_self = d.settings.allow_self_approval
     with attempt() as outcome:
         if action == "match":
             drafts.set_match(d.session, item, request.form.get("slug", ""), request.form.get("target", ""))
