@@ -23,7 +23,7 @@ from portal import config as portal_config
 from portal.access import Role, check_every_view_declares_access
 from portal.clock import SystemClock
 from portal.extensions import csrf, db, login_manager
-from portal.web import CLOCK_KEY
+from portal.web import CLOCK_KEY, install_unit_of_work
 from project.paths import resolve_root
 
 log = logging.getLogger(__name__)
@@ -46,11 +46,12 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     configure_request_hooks(app)
     configure_templates(app)
     check_every_view_declares_access(app)
+    install_unit_of_work(app)
     return app
 
 
 def configure(app: Flask, overrides: Mapping[str, Any] | None) -> None:
-    """Defaults, then instance/portal.cfg, then the environment, then ``overrides``."""
+    """Defaults, then instance/portal.cfg, then the environment, then ``overrides``; the typed settings once."""
     app.config.from_mapping(portal_config.DEFAULTS)
     app.config.from_pyfile("portal.cfg", silent=True)
     app.config.from_mapping(portal_config.from_environment(os.environ))
@@ -63,6 +64,7 @@ def configure(app: Flask, overrides: Mapping[str, Any] | None) -> None:
         private_database_dir(Path(url.removeprefix("sqlite:///")), root / "var")
     if not app.config["SECRET_KEY"]:
         app.config["SECRET_KEY"] = _persistent_secret(root / "var" / "secret_key")
+    app.extensions[portal_config.SETTINGS_KEY] = portal_config.Settings.from_config(app.config)
     app.extensions[CLOCK_KEY] = app.config.get("CLOCK") or SystemClock()
 
 

@@ -2,19 +2,33 @@
 
 The factory (:func:`portal.app.create_app`) starts from :data:`DEFAULTS`, then
 applies ``instance/portal.cfg`` (if present), then the environment (read only
-there, through :func:`from_environment`), then the mapping it was given.
+there, through :func:`from_environment`), then the mapping it was given.  From
+the result it builds the portal's own options once, typed, as :class:`Settings`
+(``app.extensions[SETTINGS_KEY]``; views and services read them as
+``deps().settings``).  ``app.config`` keeps Flask's own keys and those of its
+extensions (:data:`FLASK_DEFAULTS`); it also still carries the portal's options
+under their upper-case names, for the task consumer, which reads the whole
+mapping (its environment for child processes is built from it).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import types
+import typing
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-DEFAULTS: dict[str, Any] = {
-    # Project root: handbook/, site/, var/ live below it.  The CLI passes its own.
-    "HANDBOOK_ROOT": None,
+if TYPE_CHECKING:
+    from flask import Flask
+
+SETTINGS_KEY = "portal.settings"
+
+# Flask's own keys and those of its extensions (Flask-SQLAlchemy, Flask-WTF, Flask-Login).
+FLASK_DEFAULTS: dict[str, Any] = {
     # SQLAlchemy URL; None means SQLite (WAL) in <root>/var/portal.sqlite3.
     "SQLALCHEMY_DATABASE_URI": None,
     "SQLALCHEMY_ENGINE_OPTIONS": {},
@@ -32,62 +46,135 @@ DEFAULTS: dict[str, Any] = {
     # CSRF tokens stay valid as long as the session.
     "WTF_CSRF_TIME_LIMIT": 8 * 3600,
     "MAX_CONTENT_LENGTH": 32 * 1024 * 1024,
-    # Login rate limit: failures per account and per IP within the window lock the login.
-    "LOGIN_MAX_FAILURES_PER_ACCOUNT": 5,
-    "LOGIN_MAX_FAILURES_PER_IP": 30,
-    "LOGIN_WINDOW_SECONDS": 15 * 60,
-    "PASSWORD_MIN_LENGTH": 8,
-    # Argon2 cost: "strong" in production; "fast" only for tests and benchmarks.
-    "PASSWORD_HASH_PROFILE": "strong",
-    # Shared terminals: ask for the password again when signing.
-    "SIGN_REQUIRES_PASSWORD": False,
-    # Due periods (days) for assignment rules, new hires and substantive revisions.
-    "DEFAULT_DUE_DAYS": 30,
-    "NEW_HIRE_DUE_DAYS": 14,
-    "REVISION_DUE_DAYS": 30,
-    # Four eyes: a draft's author may not approve it.  True lets a small company approve its own drafts.
-    "ALLOW_SELF_APPROVAL": False,
-    # Outgoing mail for reminders.
-    "SMTP_HOST": "127.0.0.1",
-    "SMTP_PORT": 25,
-    "SMTP_USER": "",
-    "SMTP_PASSWORD": "",
-    "SMTP_STARTTLS": False,
-    "SMTP_TIMEOUT": 10.0,
-    "MAIL_FROM": "handbook@localhost",
-    # Absolute address of the portal, for links in e-mails.
-    "PORTAL_BASE_URL": "http://127.0.0.1:8000",
-    # URL prefix of the versioned MkDocs site (served from <root>/site by the portal).
-    "SITE_URL_PREFIX": "/site",
-    # Rows per page in long lists.
-    "PAGE_SIZE": 50,
-    # Task queue (portal/tasks, docs/tasks.md).  None keeps the queue in SQLite at <root>/var/tasks.sqlite3,
-    # for one host; "redis://host:6379/0" keeps it in Redis, shared by the portals of several hosts.
-    "TASK_QUEUE_URL": None,
-    # The queue's name: its rows in the SQLite file, the prefix of its keys in Redis (portals sharing
-    # one Redis server for different databases need different names).
-    "TASK_QUEUE_NAME": "handbook",
-    # Worker threads of one consumer.  One: long work (imports, publishing) is CPU-bound on small machines
-    # and SQLite has a single writer, so two jobs at once are not faster, only contend; jobs run in order.
-    "TASK_WORKERS": 1,
-    # A running task writes a heartbeat this often (seconds) ...
-    "TASK_HEARTBEAT_SECONDS": 5.0,
-    # ... and a job on another host whose heartbeat is older than this is failed by the sweep
-    # (a job of a dead consumer on this host is failed at once: its process is gone).
-    "TASK_STALE_SECONDS": 60.0,
-    # How often a consumer runs the sweep (it also runs it when it starts).
-    "TASK_SWEEP_SECONDS": 30.0,
-    # Longest pause between two looks at an idle SQLite queue (Redis wakes the consumer at once).
-    "TASK_POLL_SECONDS": 1.0,
-    # On stop, running tasks get this long to finish before the consumer leaves them (then failed, retryable).
-    "TASK_SHUTDOWN_SECONDS": 10.0,
-    # Extra modules the consumer imports so that they register their task kinds (env: comma-separated);
-    # the stages' own kinds are registered by portal.app.register_task_kinds.
-    "TASK_MODULES": (),
-    # Whether `handbook serve` / `handbook demo` start a consumer beside the web workers
-    # (env TASK_CONSUMER=0 on hosts that leave the work to `handbook tasks consume` elsewhere).
-    "TASK_CONSUMER": True,
 }
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The portal's own options, typed, read once by the factory; each is the upper-case config key of its name."""
+
+    handbook_root: Path
+    """Project root: handbook/, site/, var/ live below it.  The CLI passes its own (default: the project's root)."""
+
+    login_max_failures_per_account: int = 5
+    """Login rate limit: failures of one account within the window lock its login ..."""
+    login_max_failures_per_ip: int = 30
+    """... and failures from one IP address within the window lock logins from it."""
+    login_window_seconds: int = 15 * 60
+    """The rate limit's window (seconds)."""
+
+    password_min_length: int = 8
+    """Shortest password accepted (new accounts, resets, changes, rosters)."""
+    password_hash_profile: str = "strong"
+    """Argon2 cost: "strong" in production; "fast" only for tests and benchmarks."""
+    sign_requires_password: bool = False
+    """Shared terminals: ask for the password again when signing."""
+
+    default_due_days: int = 30
+    """Due period (days) for assignment rules (read by nothing today: the rule form defaults to its own 30)."""
+    new_hire_due_days: int = 14
+    """Due period (days) for a new hire's assignments."""
+    revision_due_days: int = 30
+    """Due period (days) to sign a substantive revision."""
+    allow_self_approval: bool = False
+    """Four eyes: a draft's author may not approve it.  True lets a small company approve its own drafts."""
+
+    smtp_host: str = "127.0.0.1"
+    """Outgoing mail for reminders: the SMTP server ..."""
+    smtp_port: int = 25
+    """... its port ..."""
+    smtp_user: str = ""
+    """... the account (empty: no login) ..."""
+    smtp_password: str = ""
+    """... its password ..."""
+    smtp_starttls: bool = False
+    """... whether to upgrade the connection with STARTTLS ..."""
+    smtp_timeout: float = 10.0
+    """... and how long (seconds) to wait for it."""
+    mail_from: str = "handbook@localhost"
+    """Sender address of the reminders."""
+    portal_base_url: str = "http://127.0.0.1:8000"
+    """Absolute address of the portal, for links in e-mails."""
+    site_url_prefix: str = "/site"
+    """URL prefix of the versioned MkDocs site (served from <root>/site by the portal)."""
+    page_size: int = 50
+    """Rows per page in long lists."""
+
+    task_queue_url: str | None = None
+    """Task queue (portal/tasks, docs/tasks.md).  None keeps the queue in SQLite at <root>/var/tasks.sqlite3,
+    for one host; "redis://host:6379/0" keeps it in Redis, shared by the portals of several hosts."""
+    task_queue_name: str = "handbook"
+    """The queue's name: its rows in the SQLite file, the prefix of its keys in Redis (portals sharing
+    one Redis server for different databases need different names)."""
+    task_workers: int = 1
+    """Worker threads of one consumer.  One: long work (imports, publishing) is CPU-bound on small machines
+    and SQLite has a single writer, so two tasks at once are not faster, only contend; tasks run in order."""
+    task_heartbeat_seconds: float = 5.0
+    """A running task writes a heartbeat this often (seconds) ..."""
+    task_stale_seconds: float = 60.0
+    """... and a task on another host whose heartbeat is older than this is failed by the sweep
+    (a task of a dead consumer on this host is failed at once: its process is gone)."""
+    task_sweep_seconds: float = 30.0
+    """How often a consumer runs the sweep (it also runs it when it starts)."""
+    task_poll_seconds: float = 1.0
+    """Longest pause between two looks at an idle SQLite queue (Redis wakes the consumer at once)."""
+    task_shutdown_seconds: float = 10.0
+    """On stop, running tasks get this long to finish before the consumer leaves them (then failed, retryable)."""
+    task_modules: tuple[str, ...] = ()
+    """Extra modules the consumer imports so that they register their task kinds (env: comma-separated);
+    the stages' own kinds are registered by portal.app.register_task_kinds."""
+    task_consumer: bool = True
+    """Whether `handbook serve` / `handbook demo` start a consumer beside the web workers
+    (env TASK_CONSUMER=0 on hosts that leave the work to `handbook tasks consume` elsewhere)."""
+
+    @classmethod
+    def from_config(cls, config: Mapping[str, Any]) -> Settings:
+        """The options from a merged configuration mapping (upper-case keys), converted to their types."""
+        hints = typing.get_type_hints(cls)
+        values = {
+            field.name: _convert(hints[field.name], config[field.name.upper()])
+            for field in dataclasses.fields(cls)
+            if field.name.upper() in config
+        }
+        return cls(**values)
+
+
+def _defaults_of_settings() -> dict[str, Any]:
+    values: dict[str, Any] = {"HANDBOOK_ROOT": None}
+    for field in dataclasses.fields(Settings):
+        if field.default is not dataclasses.MISSING:
+            values[field.name.upper()] = field.default
+    return values
+
+
+DEFAULTS: dict[str, Any] = {**FLASK_DEFAULTS, **_defaults_of_settings()}
+
+
+def _convert(kind: Any, value: Any) -> Any:
+    """``value`` (from defaults, portal.cfg, the environment or overrides) as the option's type."""
+    if value is None:
+        return None
+    if isinstance(kind, types.UnionType):  # "X | None": the non-None member
+        kind = next(member for member in typing.get_args(kind) if member is not type(None))
+    if kind is bool:
+        return value.strip().lower() in _TRUE if isinstance(value, str) else bool(value)
+    if kind in (int, float, str, Path):
+        return kind(value)
+    if typing.get_origin(kind) is tuple:
+        items = value.split(",") if isinstance(value, str) else value
+        return tuple(str(item).strip() for item in items if str(item).strip())
+    return value
+
+
+_TRUE = {"1", "true", "yes", "on"}
+
+
+def settings_of(app: Flask) -> Settings:
+    """The app's options (built once by the factory)."""
+    settings = app.extensions[SETTINGS_KEY]
+    assert isinstance(settings, Settings)
+    return settings
+
 
 # Environment variables the factory reads, and the config key each sets.
 ENVIRONMENT_KEYS: dict[str, str] = {
@@ -130,7 +217,7 @@ def from_environment(environ: Mapping[str, str]) -> dict[str, Any]:
         if raw is None or raw == "":
             continue
         if key in _BOOLEAN_KEYS:
-            values[key] = raw.strip().lower() in {"1", "true", "yes", "on"}
+            values[key] = raw.strip().lower() in _TRUE
         elif key in _INTEGER_KEYS:
             values[key] = int(raw)
         elif key in _FLOAT_KEYS:

@@ -1,23 +1,117 @@
-"""Small helpers the thin views share: the service dependencies, client address, safe redirects."""
+"""Small helpers the thin views share: the unit of work, the service dependencies, client address, safe redirects.
+
+One unit of work per request, as indico's request handlers: a view loads, checks
+access (its declaration in :mod:`portal.access`), calls services and answers; it
+never commits or rolls back.  The factory wraps every view in
+:func:`unit_of_work` (:func:`install_unit_of_work`): when the view returns, the
+request's session is committed, unless the view's work was refused; when it
+raises (``abort``, a domain error mapped to an error page, a bug), it is rolled
+back.  A service's refusal inside a view is caught by :func:`attempt`, which rolls
+the unit back at once and shows the Chinese message (field errors or a flash).
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any, cast
+from functools import wraps
+from typing import Any, TypeVar, cast
 from urllib.parse import urlsplit
 
-from flask import current_app, request
+from flask import Flask, current_app, flash, g, request
 from flask_login import current_user
 from sqlalchemy.orm import Session, sessionmaker
 from wtforms import SelectChoice
 
-from domain.errors import ValidationFailed
+from domain.errors import HandbookError, ValidationFailed
 from portal.auth.models import User
 from portal.clock import Clock
+from portal.config import Settings, settings_of
 from portal.extensions import db
 
 CLOCK_KEY = "portal.clock"
+_REFUSED = "portal_unit_refused"  # flag on flask.g: this request's work was refused, nothing is committed
+
+V = TypeVar("V", bound=Callable[..., Any])
+
+
+def unit_of_work(view: V) -> V:
+    """Run ``view`` as one unit of work: commit when it returns, roll back when it raises or was refused."""
+
+    @wraps(view)
+    def unit(*args: Any, **kwargs: Any) -> Any:
+        session = db.session()
+        try:
+            answer = view(*args, **kwargs)
+        except BaseException:
+            session.rollback()
+            raise
+        if g.pop(_REFUSED, False):
+            session.rollback()
+        else:
+            session.commit()
+        return answer
+
+    return cast(V, unit)
+
+
+def install_unit_of_work(app: Flask) -> None:
+    """Wrap every view of ``app`` (but the static files) in :func:`unit_of_work`; the factory calls it once."""
+    for endpoint, view in list(app.view_functions.items()):
+        if not endpoint.endswith("static"):
+            app.view_functions[endpoint] = unit_of_work(view)
+
+
+def refuse() -> None:
+    """Roll the request's work back now, and commit nothing of it when the view returns."""
+    db.session.rollback()
+    setattr(g, _REFUSED, True)
+
+
+def save_now() -> None:
+    """Commit the request's work so far: before a response read by another session (a streamed export)."""
+    db.session.commit()
+
+
+@dataclass
+class Outcome:
+    """What :func:`attempt` saw: the refusal (``None`` when the work went through)."""
+
+    error: HandbookError | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+
+@contextmanager
+def attempt(
+    form: Any = None,
+    *,
+    catch: tuple[type[HandbookError], ...] = (HandbookError,),
+    unless: tuple[type[HandbookError], ...] = (),
+    category: str = "error",
+    show: bool = True,
+) -> Iterator[Outcome]:
+    """Run services; a refusal of a kind in ``catch`` rolls the unit back and is shown in Chinese.
+
+    A :class:`ValidationFailed` goes to the fields of ``form`` when there is one;
+    its message, or any other refusal's, is flashed (``show=False``: the view
+    shows ``outcome.error`` itself).  Other errors, and the kinds in ``unless``
+    (e.g. ``NotFound`` for a 404 page), propagate to the error pages.
+    """
+    outcome = Outcome()
+    try:
+        yield outcome
+    except catch as error:
+        if isinstance(error, unless):
+            raise
+        refuse()
+        outcome.error = error
+        placed = form is not None and isinstance(error, ValidationFailed) and apply_field_errors(form, error)
+        if show and not placed:
+            flash(error.user_message, category)
 
 
 @dataclass(frozen=True)
@@ -26,7 +120,7 @@ class Deps:
 
     session: Session
     clock: Clock
-    config: dict[str, Any]
+    settings: Settings
 
     def session_factory(self) -> sessionmaker[Session]:
         """A factory for sessions outside the request (background jobs)."""
@@ -34,7 +128,7 @@ class Deps:
 
 
 def deps() -> Deps:
-    return Deps(session=db.session(), clock=cast(Clock, current_app.extensions[CLOCK_KEY]), config=current_app.config)
+    return Deps(session=db.session(), clock=cast(Clock, current_app.extensions[CLOCK_KEY]), settings=settings_of(current_app))
 
 
 def own_session() -> Session:

@@ -26,7 +26,7 @@ from portal.admin.services import set_active
 from portal.auth.inputs import RolesForm, UserForm
 from portal.auth.models import User
 from portal.auth.services import NewUser, create_user, set_password, set_roles
-from portal.web import apply_field_errors, client_ip, deps, me, options
+from portal.web import attempt, client_ip, deps, me, options
 
 bp = Blueprint("admin", __name__, template_folder="templates", url_prefix="/admin")
 
@@ -41,7 +41,7 @@ def users() -> str:
     if q:
         query = query.where(or_(User.employee_no.contains(q), User.name.contains(q), User.department.contains(q)))
     total = d.session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    size = d.config["PAGE_SIZE"]
+    size = d.settings.page_size
     rows = d.session.scalars(query.order_by(User.department, User.employee_no).offset((page - 1) * size).limit(size)).all()
     return render_template("admin/users.html", users=rows, q=q, page=page, total=total, size=size, role_labels=ROLE_LABELS)
 
@@ -59,17 +59,12 @@ def new_user() -> Response | str:
             department=form.department.data or "", position=form.position.data or "", hire_date=form.hire_date.data,
             email=form.email.data or "", roles=frozenset(Role(r) for r in form.roles.data or []),
         )
-        try:
+        with attempt(form, catch=(ValidationFailed,)) as outcome:
             user = create_user(
-                d.session, d.clock, new, hash_profile=d.config["PASSWORD_HASH_PROFILE"],
-                new_hire_days=d.config["NEW_HIRE_DUE_DAYS"], actor=me(), min_password=d.config["PASSWORD_MIN_LENGTH"],
+                d.session, d.clock, new, hash_profile=d.settings.password_hash_profile,
+                new_hire_days=d.settings.new_hire_due_days, actor=me(), min_password=d.settings.password_min_length,
             )
-        except ValidationFailed as error:
-            d.session.rollback()
-            if not apply_field_errors(form, error):
-                flash(error.user_message, "error")
-        else:
-            d.session.commit()
+        if outcome.ok:
             flash(f"已创建账号 {user.employee_no} {user.name}，首次登录须修改密码。", "success")
             return redirect(url_for("admin.users", q=user.employee_no))
     return render_template("admin/new_user.html", form=form)
@@ -84,14 +79,10 @@ def edit_user(user_id: int) -> Response | str:
         abort(404)
     form = RolesForm(data={"roles": [r.value for r in user.roles], "active": user.active})
     if form.validate_on_submit():
-        try:
+        with attempt(catch=(ValidationFailed,)) as outcome:
             changed = set_roles(d.session, d.clock, user, frozenset(Role(r) for r in form.roles.data or []), actor=me(), ip=client_ip())
             changed = set_active(d.session, d.clock, user, bool(form.active.data), actor=me(), ip=client_ip()) or changed
-        except ValidationFailed as error:
-            d.session.rollback()
-            flash(error.user_message, "error")
-        else:
-            d.session.commit()
+        if outcome.ok:
             flash("已保存。" if changed else "没有变化。", "success")
             return redirect(url_for("admin.edit_user", user_id=user.id))
     return render_template("admin/edit_user.html", user=user, form=form, password_form=PasswordResetForm())
@@ -106,13 +97,9 @@ def reset_password(user_id: int) -> Response:
         abort(404)
     form = PasswordResetForm()
     if form.validate_on_submit():
-        try:
-            set_password(d.session, d.clock, user.employee_no, form.password.data, hash_profile=d.config["PASSWORD_HASH_PROFILE"],
-                         actor=me(), min_password=d.config["PASSWORD_MIN_LENGTH"])
-        except ValidationFailed as error:
-            d.session.rollback()
-            flash(error.user_message, "error")
-        else:
-            d.session.commit()
+        with attempt(catch=(ValidationFailed,)) as outcome:
+            set_password(d.session, d.clock, user.employee_no, form.password.data, hash_profile=d.settings.password_hash_profile,
+                         actor=me(), min_password=d.settings.password_min_length)
+        if outcome.ok:
             flash("临时密码已设置，用户下次登录须修改。", "success")
     return redirect(url_for("admin.edit_user", user_id=user_id))

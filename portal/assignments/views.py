@@ -6,7 +6,6 @@ from flask import Blueprint, flash, redirect, render_template, url_for
 from sqlalchemy import func, select
 from werkzeug.wrappers import Response
 
-from domain.errors import HandbookError, ValidationFailed
 from portal.access import ROLE_LABELS, Role, requires, signed_in
 from portal.assignments.inputs import DeleteForm, RuleForm
 from portal.assignments.models import SCOPE_LABELS, Assignment, AssignmentRule
@@ -14,7 +13,7 @@ from portal.assignments.services import NewRule, add_rule, my_handbook, remove_r
 from portal.audit.services import record as audit
 from portal.reading.titles import load_marks
 from portal.releases.models import Regulation
-from portal.web import apply_field_errors, client_ip, deps, me, options
+from portal.web import attempt, client_ip, deps, me, options
 
 bp = Blueprint("assignments", __name__, template_folder="templates")
 
@@ -45,19 +44,11 @@ def rules() -> Response | str:
     form.regulation_id.choices = options(_regulation_choices())
     if form.validate_on_submit():
         new = NewRule(form.scope.data, form.scope_value.data or "", form.regulation_id.data or None, form.due_days.data)
-        try:
+        with attempt(form) as outcome:
             rule = add_rule(d.session, d.clock, new)
-        except ValidationFailed as error:
-            d.session.rollback()
-            if not apply_field_errors(form, error):
-                flash(error.user_message, "error")
-        except HandbookError as error:
-            d.session.rollback()
-            flash(error.user_message, "error")
-        else:
+        if outcome.ok:
             audit(d.session, d.clock, "rule_added", actor=me(), ip=client_ip(), target=f"rule {rule.id}",
                   detail=f"{new.scope}={new.scope_value} regulation={new.regulation_id} due={new.due_days}")
-            d.session.commit()
             flash("规则已添加，相关人员的签署任务已生成。", "success")
             return redirect(url_for("assignments.rules"))
     rows = d.session.execute(
@@ -79,6 +70,5 @@ def delete_rule(rule_id: int) -> Response:
     if DeleteForm().validate_on_submit():
         remove_rule(d.session, rule_id)
         audit(d.session, d.clock, "rule_removed", actor=me(), ip=client_ip(), target=f"rule {rule_id}")
-        d.session.commit()
         flash("规则已删除。", "success")
     return redirect(url_for("assignments.rules"))

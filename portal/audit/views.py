@@ -12,7 +12,7 @@ from portal.access import Role, requires
 from portal.audit.services import ACTION_LABELS, AuditFilter, filtered_query, page_of_events
 from portal.audit.services import record as audit
 from portal.exports import csv_chunks
-from portal.web import client_ip, deps, me, own_session
+from portal.web import client_ip, deps, me, own_session, save_now
 
 bp = Blueprint("audit", __name__, template_folder="templates", url_prefix="/admin")
 
@@ -34,9 +34,9 @@ def audit_log() -> str:
     d = deps()
     criteria = _audit_filter()
     page = max(request.args.get("page", 1, type=int) or 1, 1)
-    events, total = page_of_events(d.session, criteria, page, d.config["PAGE_SIZE"])
+    events, total = page_of_events(d.session, criteria, page, d.settings.page_size)
     return render_template(
-        "audit/audit.html", events=events, total=total, page=page, size=d.config["PAGE_SIZE"], criteria=criteria,
+        "audit/audit.html", events=events, total=total, page=page, size=d.settings.page_size, criteria=criteria,
         labels=ACTION_LABELS, args=request.args,
     )
 
@@ -47,7 +47,7 @@ def audit_export() -> Response:
     d = deps()
     criteria = _audit_filter()
     audit(d.session, d.clock, "export", actor=me(), ip=client_ip(), target="audit log")
-    d.session.commit()
+    save_now()  # the rows are streamed by their own session
     stream_session = own_session()
 
     def rows() -> Iterator[tuple[Any, ...]]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_user, logout_user
 from werkzeug.wrappers import Response
 
@@ -16,7 +16,7 @@ from portal.auth.models import User
 from portal.auth.services import RateLimit, authenticate, change_password
 from portal.errors import LoginFailed, LoginLocked
 from portal.extensions import db
-from portal.web import apply_field_errors, client_ip, deps, me, safe_next
+from portal.web import attempt, client_ip, deps, me, safe_next
 
 bp = Blueprint("auth", __name__, template_folder="templates")
 
@@ -33,11 +33,11 @@ def load_user(user_id: str) -> User | None:
 
 
 def _rate_limit() -> RateLimit:
-    config = current_app.config
+    settings = deps().settings
     return RateLimit(
-        per_account=config["LOGIN_MAX_FAILURES_PER_ACCOUNT"],
-        per_ip=config["LOGIN_MAX_FAILURES_PER_IP"],
-        window=dt.timedelta(seconds=config["LOGIN_WINDOW_SECONDS"]),
+        per_account=settings.login_max_failures_per_account,
+        per_ip=settings.login_max_failures_per_ip,
+        window=dt.timedelta(seconds=settings.login_window_seconds),
     )
 
 
@@ -53,12 +53,10 @@ def login() -> Response | str | tuple[str, int]:
         d = deps()
         try:
             user = authenticate(d.session, d.clock, form.employee_no.data, form.password.data, client_ip(), _rate_limit())
-        except (LoginFailed, LoginLocked) as error:
-            d.session.commit()  # keep the failure count
+        except (LoginFailed, LoginLocked) as error:  # not a refused unit: the failure count is kept
             flash(error.user_message, "error")
             status = 429 if isinstance(error, LoginLocked) else 200
         else:
-            d.session.commit()
             login_user(user)
             if user.must_change_password:
                 flash("首次登录，请先修改密码。", "info")
@@ -72,7 +70,6 @@ def login() -> Response | str | tuple[str, int]:
 def logout() -> Response:
     d = deps()
     audit(d.session, d.clock, "logout", actor=me(), ip=client_ip())
-    d.session.commit()
     logout_user()
     flash("您已安全退出。", "info")
     return redirect(url_for("auth.login"))
@@ -85,17 +82,13 @@ def change_password_view() -> Response | str:
     if form.validate_on_submit():
         d = deps()
         user = me()
-        try:
+        with attempt(form, catch=(ValidationFailed,), show=False) as outcome:
             change_password(
                 d.session, d.clock, user, form.current_password.data, form.new_password.data,
-                hash_profile=d.config["PASSWORD_HASH_PROFILE"], min_password=d.config["PASSWORD_MIN_LENGTH"],
+                hash_profile=d.settings.password_hash_profile, min_password=d.settings.password_min_length,
                 ip=client_ip(),
             )
-        except ValidationFailed as error:
-            d.session.rollback()
-            apply_field_errors(form, error)
-        else:
-            d.session.commit()
+        if outcome.ok:
             login_user(user)  # the session token changed with the password
             flash("密码已修改。", "success")
             return redirect(safe_next(request.args.get("next"), url_for("assignments.mine")))

@@ -24,6 +24,7 @@ from werkzeug.wrappers import Response as BaseResponse
 
 from portal.access import Role, requires
 from portal.audit.services import record as audit
+from portal.config import Settings
 from portal.dashboard.inputs import FilterForm, RemindForm
 from portal.exports import Cell, csv_chunks, xlsx_bytes
 from portal.reading.titles import TitleMarks, load_marks
@@ -39,7 +40,7 @@ from portal.signing_status.queries import (
     releases,
     status_rows,
 )
-from portal.web import client_ip, deps, me, options, own_session
+from portal.web import client_ip, deps, me, options, own_session, refuse, save_now
 
 bp = Blueprint("dashboard", __name__, template_folder="templates", url_prefix="/hr/dashboard")
 
@@ -101,7 +102,7 @@ def people() -> str:
     only = request.args.get("only", "unsigned")
     if only not in ("all", "unsigned", "overdue", "signed"):
         only = "unsigned"
-    size = d.config["PAGE_SIZE"]
+    size = d.settings.page_size
     today = d.clock.today()
     rows = list(status_rows(d.session, criteria, today, only=only, limit=size, offset=(_page() - 1) * size))
     total = count_status_rows(d.session, criteria, today, only)
@@ -143,7 +144,7 @@ def export(fmt: str) -> BaseResponse:
     today = d.clock.today()
     stamp = today.strftime("%Y%m%d")
     audit(d.session, d.clock, "export", actor=me(), ip=client_ip(), target=f"dashboard {kind}.{fmt}", detail=_query_string(criteria))
-    d.session.commit()
+    save_now()  # the rows are read by their own session
     stream_session = own_session()
     marks = load_marks(d.session)  # same-title regulations get 之一/之二 in the files too
     if kind == "matrix":
@@ -167,6 +168,13 @@ def export(fmt: str) -> BaseResponse:
     )
 
 
+def _smtp(settings: Settings) -> SmtpSettings:
+    return SmtpSettings(
+        host=settings.smtp_host, port=settings.smtp_port, user=settings.smtp_user or "", password=settings.smtp_password or "",
+        starttls=settings.smtp_starttls, timeout=settings.smtp_timeout, sender=settings.mail_from,
+    )
+
+
 @bp.route("/remind", methods=["POST"])
 @requires(Role.HR)
 def remind() -> BaseResponse:
@@ -175,15 +183,14 @@ def remind() -> BaseResponse:
     if RemindForm().validate_on_submit():
         try:
             outcome = send_reminders(
-                d.session, d.clock, SmtpSettings.from_config(current_app.config), d.config["PORTAL_BASE_URL"], criteria,
+                d.session, d.clock, _smtp(d.settings), d.settings.portal_base_url, criteria,
                 actor=me(),
             )
         except (OSError, smtplib.SMTPException) as error:
-            d.session.rollback()
+            refuse()
             current_app.logger.warning("SMTP failed: %s", error)
             flash("邮件服务器连接失败，提醒未发送。请检查 SMTP 配置。", "error")
         else:
-            d.session.commit()
             message = f"已向 {outcome.sent} 人发送提醒邮件"
             if outcome.skipped_no_email:
                 message += f"，{outcome.skipped_no_email} 人没有登记邮箱"

@@ -37,7 +37,7 @@ from portal.access import signed_in
 from portal.formsdesk import drafts, filing, minutes, pages, people
 from portal.formsdesk.inputs import display_value, input_attributes, raw_from_post, rows_for_display
 from portal.formsdesk.models import FormDocument
-from portal.web import deps, me
+from portal.web import attempt, deps, me
 
 bp = Blueprint("formsdesk", __name__, url_prefix="/forms", template_folder="templates")
 ASSETS = Path(__file__).parent / "static"
@@ -101,30 +101,23 @@ def fill_post(slug: str) -> Response | str | tuple[str, int]:
     action = request.form.get("action", "submit")
     draft_id = request.form.get("draft_id", type=int)
     raw = compact(template, raw_from_post(template, request.form))
-    try:
+    with attempt(unless=(NotFound,), show=False) as outcome:
         if action == "discard" and draft_id is not None:
             drafts.discard_draft(d.session, user, draft_id)
-            d.session.commit()
             flash("草稿已删除。", "success")
             return redirect(url_for("formsdesk.index"))
         if action == "save":
             draft = drafts.save_draft(d.session, d.clock, user, template, raw, draft_id)
-            d.session.commit()
             flash("草稿已保存，可随时回来继续填写。", "success")
             return redirect(url_for("formsdesk.fill", slug=slug, draft=draft.id))
         if action == "download":
             filled = validate(template, raw, people.directory(d.session))
             return _docx(render_filled(filled), f"{template.title}.docx")
         submitted = filing.submit(d.session, d.clock, user, template, raw, draft_id)
-        d.session.commit()
-    except ValidationFailed as error:
-        d.session.rollback()
+    error = outcome.error
+    if isinstance(error, ValidationFailed):
         return _fill_page(template, raw, draft_id=draft_id, errors=error.field_errors, message=error.user_message, status=422)
-    except NotFound:
-        d.session.rollback()
-        abort(404)
-    except HandbookError as error:
-        d.session.rollback()
+    if error is not None:
         return _fill_page(template, raw, draft_id=draft_id, message=error.user_message, status=409)
     flash(f"已提交：{submitted.document.number} {submitted.document.title}", "success")
     for key, warning in submitted.warnings.items():
@@ -203,27 +196,20 @@ def document_docx(label: str) -> Response:
 
 
 def _workflow_step(label: str, step: Callable[[FormDocument], str]) -> Response:
-    """Run one minutes-workflow step on a document: commit and flash its message, or roll back.
+    """Run one minutes-workflow step on a document and flash its message; a refusal stores nothing.
 
     Refusals by role become 403; any other rule the step breaks is flashed in
-    Chinese and nothing is stored.  Every step returns to the document's page.
+    Chinese.  Every step returns to the document's page.
     """
-    d = deps()
     found = _document_or_abort(label)
-    try:
+    with attempt(unless=(PermissionDenied,), show=False) as outcome:
         message = step(found)
-        d.session.commit()
-    except PermissionDenied:
-        d.session.rollback()
-        abort(403)
-    except ValidationFailed as error:
-        d.session.rollback()
-        flash(error.field_errors.get("comment") or error.user_message, "error")
-    except HandbookError as error:
-        d.session.rollback()
-        flash(error.user_message, "error")
-    else:
+    error = outcome.error
+    if error is None:
         flash(message, "success")
+    else:
+        comment = error.field_errors.get("comment") if isinstance(error, ValidationFailed) else None
+        flash(comment or error.user_message, "error")
     return redirect(url_for("formsdesk.document", label=label))
 
 

@@ -7,7 +7,6 @@ from pathlib import Path
 from flask import (
     Blueprint,
     abort,
-    current_app,
     flash,
     redirect,
     render_template,
@@ -32,7 +31,7 @@ from portal.reading.services import (
 )
 from portal.reading.titles import TitleMark, load_marks
 from portal.releases.models import RegulationVersion
-from portal.web import apply_field_errors, client_ip, deps, me, user_agent
+from portal.web import attempt, client_ip, deps, me, user_agent
 
 bp = Blueprint("reading", __name__, template_folder="templates")
 
@@ -69,14 +68,14 @@ def render_reading(page: ReadingPage, form: SignForm | None = None, status: int 
     if form is None:
         form = SignForm(version_id=str(page.version.id))
     document = page.version.document()
-    site_url = clause_url(document, "", page.version.label, base=d.config["SITE_URL_PREFIX"])
+    site_url = clause_url(document, "", page.version.label, base=d.settings.site_url_prefix)
     return (
         render_template(
             "reading/regulation.html",
             page=page,
             form=form,
             statement=statement(page.version.title, page.version.label),
-            require_password=d.config["SIGN_REQUIRES_PASSWORD"],
+            require_password=d.settings.sign_requires_password,
             today=d.clock.today(),
             site_url=site_url if _site_has(page.version.label) else None,
         ),
@@ -85,7 +84,7 @@ def render_reading(page: ReadingPage, form: SignForm | None = None, status: int 
 
 
 def _site_root() -> Path:
-    return Path(current_app.config["HANDBOOK_ROOT"]) / "site"
+    return deps().settings.handbook_root / "site"
 
 
 def _site_has(version: str) -> bool:
@@ -150,20 +149,14 @@ def sign_view(slug: str) -> Response | tuple[str, int]:
         ip=client_ip(),
         user_agent=user_agent(),
     )
-    try:
-        ack = sign(d.session, d.clock, request, require_password=current_app.config["SIGN_REQUIRES_PASSWORD"])
+    with attempt(form, catch=(ValidationFailed,)) as checked, attempt(catch=(AlreadySigned,), category="info") as first:
+        ack = sign(d.session, d.clock, request, require_password=d.settings.sign_requires_password)
         version = d.session.get(RegulationVersion, ack.version_id)
         if version is None or version.regulation.slug != slug:
             raise NotFound(f"version {ack.version_id} is not of {slug}")
-    except AlreadySigned as error:
-        d.session.rollback()
-        flash(error.user_message, "info")
+    if not first.ok:
         return redirect(url_for("reading.regulation", slug=slug))
-    except ValidationFailed as error:
-        d.session.rollback()
-        if not apply_field_errors(form, error):
-            flash(error.user_message, "error")
+    if not checked.ok:
         return render_reading(reading_page(d.session, me().id, slug), form, 422)
-    d.session.commit()
     flash(f"签署成功：《{version.title}》（版本 {version.label}）。", "success")
     return redirect(url_for("acks.receipt", ack_id=ack.id))

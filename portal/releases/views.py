@@ -19,7 +19,7 @@ from werkzeug.utils import secure_filename
 from werkzeug.wrappers import Response
 
 from domain.diff import diff_documents
-from domain.errors import HandbookError, ValidationFailed
+from domain.errors import ValidationFailed
 from portal.access import Role, requires
 from portal.auth.models import User
 from portal.releases import drafts, history
@@ -28,7 +28,7 @@ from portal.releases.models import Draft, Regulation, RegulationVersion
 from portal.releases.services import STATUS_LABELS as DOCUMENT_STATUS
 from portal.tasks.models import STATUS_LABELS, Task
 from portal.tasks.queue import queue_for
-from portal.web import apply_field_errors, deps, me
+from portal.web import attempt, deps, me
 
 bp = Blueprint("releases", __name__, template_folder="templates", url_prefix="/admin")
 
@@ -39,22 +39,18 @@ def publish() -> Response | str:
     form = PublishForm()
     if form.validate_on_submit():
         d = deps()
-        try:
+        with attempt(form, catch=(ValidationFailed,)) as outcome:
             draft = drafts.create_draft(
                 d.session, d.clock,
                 drafts.NewDraft(form.version.data.strip(), form.effective.data, form.title.data or ""), me(),
             )
-        except ValidationFailed as error:
-            d.session.rollback()
-            if not apply_field_errors(form, error):
-                flash(error.user_message, "error")
+        if not outcome.ok:
             return render_template("releases/publish.html", form=form, drafts=_recent_drafts())
         files = _save_uploads(form.files.data)
         task_id = queue_for(current_app).enqueue(
             d.session, d.clock, "import_draft", {"draft_id": draft.id, "files": [str(f) for f in files]}, me().id
         )
         draft.task_id = task_id
-        d.session.commit()
         return redirect(url_for("releases.draft", draft_id=draft.id))
     return render_template("releases/publish.html", form=form, drafts=_recent_drafts())
 
@@ -64,7 +60,7 @@ def _recent_drafts() -> list[Draft]:
 
 
 def _save_uploads(uploads: list[object]) -> list[Path]:
-    root = Path(current_app.config["HANDBOOK_ROOT"]) / "var" / "uploads"
+    root = deps().settings.handbook_root / "var" / "uploads"
     root.mkdir(parents=True, exist_ok=True)
     folder = Path(tempfile.mkdtemp(prefix="draft-", dir=root))
     saved = []
@@ -104,7 +100,7 @@ def draft(draft_id: int) -> str:
         "releases/draft.html", draft=item, task=task, task_labels=STATUS_LABELS, documents=documents,
         report=json.loads(item.report_json or "{}"), submit_form=submit_form, decision_form=DecisionForm(),
         empty_form=EmptyForm(), labels=drafts.STATUS_LABELS, document_labels=DOCUMENT_STATUS,
-        may_approve=drafts.may_approve(me(), item, allow_self=bool(d.config["ALLOW_SELF_APPROVAL"])),
+        may_approve=drafts.may_approve(me(), item, allow_self=d.settings.allow_self_approval),
         author=author, approver=approver, regulations=regulations, editable=item.status in drafts.EDITABLE,
     )
 
@@ -134,8 +130,8 @@ def _act(draft_id: int, action: str) -> Response:
     """Run one draft action with its message; a refusal is a flash in Chinese, never a 500."""
     d = deps()
     item = _draft_or_404(draft_id)
-    allow_self = bool(d.config["ALLOW_SELF_APPROVAL"])
-    try:
+    allow_self = d.settings.allow_self_approval
+    with attempt() as outcome:
         if action == "match":
             drafts.set_match(d.session, item, request.form.get("slug", ""), request.form.get("target", ""))
             message = "已更新对应的现行制度。"
@@ -152,21 +148,16 @@ def _act(draft_id: int, action: str) -> Response:
             d.session.flush()
             task_id = queue_for(current_app).enqueue(d.session, d.clock, "publish_draft", {"draft_id": item.id}, me().id)
             item.task_id = task_id
-            d.session.commit()
             return redirect(url_for("releases.task", task_id=task_id))
         elif action == "reject":
             drafts.reject(d.session, d.clock, item, me(), DecisionForm().comment.data or "", allow_self=allow_self)
             message = "已退回，并附上审批意见。"
         else:
             drafts.delete(d.session, d.clock, item, me())
-            d.session.commit()
             flash("草稿已删除。", "success")
             return redirect(url_for("releases.publish"))
-    except HandbookError as error:
-        d.session.rollback()
-        flash(error.user_message, "error")
+    if not outcome.ok:
         return redirect(url_for("releases.draft", draft_id=draft_id))
-    d.session.commit()
     flash(message, "success")
     return redirect(url_for("releases.draft", draft_id=draft_id))
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from flask import Blueprint, current_app, render_template, request
 
 from portal.access import signed_in
@@ -21,6 +19,6 @@ def search() -> str:
     result = SearchResult((), 0)
     if query:
         release = current_release(deps().session)
-        result = run_search(query, Path(current_app.config["HANDBOOK_ROOT"]), release=release)
+        result = run_search(query, deps().settings.handbook_root, release=release)
     has_forms = "formsdesk.index" in current_app.view_functions  # form hits open the forms page
     return render_template("search_page/search.html", query=query, result=result, has_forms=has_forms)
