@@ -142,7 +142,6 @@ def _act(draft_id: int, action: str) -> Response:
         elif action == "approve":
             drafts.approve(d.session, d.clock, item, me(), allow_self=allow_self)
             if item.status == "scheduled":
-                d.session.commit()
                 flash(f"已批准：现行版本继续有效，{item.effective} 生效时将自动发布。", "success")
                 return redirect(url_for("releases.draft", draft_id=draft_id))
             d.session.flush()
@@ -224,10 +223,8 @@ def versions(slug: str) -> str:
     entries = history.versions_of(d.session, regulation)
     diff, old_id, new_id = None, request.args.get("old", type=int), request.args.get("new", type=int)
     if old_id is not None and new_id is not None:
-        try:
+        with attempt():
             diff = history.compare(d.session, regulation, old_id, new_id)
-        except HandbookError as error:
-            flash(error.user_message, "error")
     return render_template("releases/versions.html", regulation=regulation, entries=entries, diff=diff,
                            old_id=old_id, new_id=new_id, form=RollbackForm(), today=d.clock.today())
 
@@ -243,13 +240,10 @@ def rollback(slug: str) -> Response:
     if not form.validate_on_submit():
         flash("请填写新的版本号和生效日期。", "error")
         return redirect(url_for("releases.versions", slug=slug))
-    try:
+    with attempt(form) as outcome:
         draft = history.rollback_draft(d.session, d.clock, regulation, request.form.get("version_id", 0, type=int) or 0,
                                        form.version.data.strip(), form.effective.data, me())
-    except HandbookError as error:
-        d.session.rollback()
-        flash(error.user_message, "error")
+    if not outcome.ok:
         return redirect(url_for("releases.versions", slug=slug))
-    d.session.commit()
     flash("已生成恢复草稿：请填写摘要并提交审批，批准后作为新版本发布。", "success")
     return redirect(url_for("releases.draft", draft_id=draft.id))
