@@ -1,5 +1,8 @@
 """Portal benchmark: HR dashboard at scale, chain verification, signing under load.
 
+(Over 400 lines on purpose: a benchmark is one file that runs alone, seeding, the same-run
+baselines and the measures side by side, so that a reader sees what each figure is compared with.)
+
 Seeds (bulk inserts, no ORM) N employees × R regulations × V versions with
 signatures on every earlier version and on the current one for 70 % of the
 people, then measures:
