@@ -1,20 +1,20 @@
 """A regulation version as HTML: Markdown rendered by markdown-it-py with raw HTML disabled.
 
-The Markdown comes from ``publishing.markdown.pages.render_document`` (the
-same pages the site is built from) when the result keeps
-every clause anchor; otherwise from :func:`document_markdown`, our own
-writer.  The importer writes Python-Markdown's attribute lists (``## 一、… {#一}``
-and a ``{: #二-1 .clause }`` line closing a paragraph): a small core rule
-turns those into ``id``/``class`` attributes (nothing else is accepted), and
-the YAML front matter is dropped.  Imported text is escaped either way:
-markdown-it-py runs with ``html=False``.
+The Markdown is the site's own page (``publishing.markdown.pages.render_document``),
+so the portal and the site show one text.  That writer emits Python-Markdown's
+attribute lists (``## 一、… {#一}`` and a ``{: #二-1 .clause }`` line closing a
+paragraph); markdown-it-py is kept here rather than Python-Markdown because it
+can refuse raw HTML outright (``html=False``: imported text is escaped by the
+writer *and* never parsed as HTML), and a small core rule turns those lists into
+``id``/``class`` attributes (nothing else is accepted).  The front matter is dropped.
 """
 
 from __future__ import annotations
 
+import logging
 import re
-from collections.abc import Iterable
 from functools import lru_cache
+from html import escape
 
 from markdown_it import MarkdownIt
 from markdown_it.rules_core import StateCore
@@ -22,11 +22,11 @@ from markdown_it.token import Token
 from mdit_py_plugins.attrs import attrs_block_plugin
 from mdit_py_plugins.front_matter import front_matter_plugin
 
-from domain.model import Document, Section, SectionKind, Table
+from domain.canonical import canonical_text
+from domain.model import Document
 from publishing.markdown.pages import render_document
 
-HEADING_KINDS = {SectionKind.PART, SectionKind.CHAPTER, SectionKind.SECTION, SectionKind.HEADING}
-_PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")
+log = logging.getLogger(__name__)
 
 
 HEADING_ID = re.compile(r"\s*\{#([^\s{}]+)\}\s*$")
@@ -88,73 +88,17 @@ def markdown_renderer() -> MarkdownIt:
     return renderer
 
 
-def escape_markdown(text: str) -> str:
-    """Backslash-escape every ASCII punctuation mark: the text stays text."""
-    return _PUNCTUATION.sub(r"\\\1", text)
-
-
-def _attrs(anchor: str, css_class: str) -> str:
-    safe = anchor.replace('"', "").replace("\\", "").replace("}", "").replace("{", "")
-    return f'{{id="{safe}" .{css_class}}}' if safe else f"{{.{css_class}}}"
-
-
-def _table_markdown(table: Table) -> list[str]:
-    if not table:
-        return []
-    width = max(len(row) for row in table)
-
-    def cells(row: Iterable[str]) -> str:
-        padded = [*row, *[""] * (width - len(tuple(row)))]
-        return "| " + " | ".join(escape_markdown(c.replace("\n", " ")) or " " for c in padded) + " |"
-
-    return [cells(table[0]), "|" + "---|" * width, *(cells(row) for row in table[1:]), ""]
-
-
-def _section_markdown(section: Section) -> list[str]:
-    lines: list[str] = []
-    paragraphs = [p for p in section.text.split("\n") if p.strip()]
-    if section.kind in HEADING_KINDS and section.title:
-        depth = min(section.level + 1, 6)
-        lines += [_attrs(section.anchor, "clause-heading"), f"{'#' * depth} {escape_markdown(section.label)}", ""]
-    elif section.number or section.title:
-        head = f"**{escape_markdown(section.number)}**" if section.number else ""
-        title = f"**{escape_markdown(section.title)}**" if section.title else ""
-        first = paragraphs.pop(0) if paragraphs else ""
-        lines += [_attrs(section.anchor, "clause"), " ".join(p for p in (head, title, escape_markdown(first)) if p), ""]
-    for paragraph in paragraphs:
-        lines += [escape_markdown(paragraph), ""]
-    for table in section.tables:
-        lines += _table_markdown(table)
-    return lines
-
-
-def document_markdown(document: Document) -> str:
-    """Our own Markdown for a document: one block per outline node, each with its anchor."""
-    lines: list[str] = []
-    for paragraph in document.preamble.split("\n"):
-        if paragraph.strip():
-            lines += [escape_markdown(paragraph), ""]
-    for section in document.walk():
-        lines += _section_markdown(section)
-    for job in document.job_descriptions:
-        lines += [f"### {escape_markdown('岗位：' + job.title)}", ""]
-        for label, values in (("职责", job.responsibilities), ("权限", job.authorities), ("任职资格", job.qualifications)):
-            if values:
-                lines += [f"**{label}**", "", *(f"- {escape_markdown(v)}" for v in values), ""]
-    return "\n".join(lines)
-
-
 def keeps_anchors(html: str, document: Document) -> bool:
     return all(f'id="{s.anchor}"' in html for s in document.clauses() if s.anchor)
 
 
 def render_html(document: Document) -> str:
-    """The document's body as HTML (title excluded: the page shows it)."""
-    renderer = markdown_renderer()
+    """The document's body as HTML (title excluded: the page shows it), from the site's own pages."""
     try:
-        html = renderer.render(render_document(document), {"drop_title": document.title})
-    except Exception:  # the publishing writer must never take the reading page down
-        html = ""
-    if html and keeps_anchors(html, document):
-        return str(html)
-    return str(renderer.render(document_markdown(document)))
+        html = str(markdown_renderer().render(render_document(document), {"drop_title": document.title}))
+    except Exception:  # the publishing writer must never take the reading page down: plain, escaped text
+        log.exception("rendering %s failed; showing its canonical text", document.slug)
+        return f'<pre class="plain-text">{escape(canonical_text(document))}</pre>'
+    if not keeps_anchors(html, document):
+        log.warning("rendered %s without every clause anchor", document.slug)
+    return html

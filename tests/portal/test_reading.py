@@ -11,13 +11,12 @@ from flask.testing import FlaskClient
 
 from domain.model import Release
 from domain.serialize import release_to_dict
-from portal.reading.rendering import document_markdown, markdown_renderer, render_html
+from portal.reading.rendering import markdown_renderer, render_html
 
 
 def test_every_clause_keeps_its_anchor_and_html_in_the_text_stays_text(document: Callable[..., Any]) -> None:
     doc = document("x", "制度", ["<script>alert(1)</script> 与 **粗体** 和 [链接](javascript:alert(1))", "1. 不是列表"])
-    ours = markdown_renderer().render(document_markdown(doc))
-    for html in (render_html(doc), ours):  # the importer's Markdown (when it keeps anchors) and ours
+    for html in (render_html(doc),):  # the site's own page, rendered by the portal
         assert 'id="第一条"' in html and 'id="第二条"' in html and 'id="第一章"' in html
         assert "<script>" not in html and "&lt;script&gt;" in html
         assert "<strong>粗体</strong>" not in html and 'href="javascript' not in html
@@ -90,3 +89,28 @@ def test_search_page_shows_hits_from_the_search_stage_with_links_to_clauses(
     assert 'href="/regulations/sales#%E7%AC%AC%E4%B8%80%E6%9D%A1"' in page or 'href="/regulations/sales#第一条"' in page
     other = client.get("/search?q=客户").get_data(as_text=True)
     assert "&lt;b&gt;" in other and "<b>客户" not in other
+
+
+def test_every_document_of_the_real_handbook_renders_with_all_its_clause_anchors() -> None:
+    from pathlib import Path
+
+    from domain.serialize import handbook_from_dict
+    from portal.reading.rendering import keeps_anchors
+
+    model = Path(__file__).resolve().parents[2] / "handbook" / "model.json"
+    documents = handbook_from_dict(json.loads(model.read_text(encoding="utf-8"))).documents
+    assert len(documents) >= 20
+    assert [d.slug for d in documents if not keeps_anchors(render_html(d), d)] == []
+
+
+def test_a_writer_failure_shows_the_text_escaped_instead_of_an_error(
+    document: Callable[..., Any], monkeypatch: Any
+) -> None:
+    import portal.reading.rendering as rendering
+
+    def broken(*_args: Any, **_kwargs: Any) -> str:
+        raise RuntimeError("writer bug (injected)")
+
+    monkeypatch.setattr(rendering, "render_document", broken)
+    html = rendering.render_html(document("x", "制度", ["<b>正文</b>"]))
+    assert html.startswith('<pre class="plain-text">') and "&lt;b&gt;正文&lt;/b&gt;" in html
