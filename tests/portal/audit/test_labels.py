@@ -7,7 +7,7 @@ from pathlib import Path
 
 from portal.audit.services import ACTION_LABELS
 
-PORTAL = Path(__file__).resolve().parents[2] / "portal"
+PORTAL = Path(__file__).resolve().parents[3] / "portal"
 
 
 def _string_constants(node: ast.expr) -> list[str]:

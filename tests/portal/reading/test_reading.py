@@ -97,7 +97,7 @@ def test_every_document_of_the_real_handbook_renders_with_all_its_clause_anchors
     from domain.serialize import handbook_from_dict
     from portal.reading.rendering import keeps_anchors
 
-    model = Path(__file__).resolve().parents[2] / "handbook" / "model.json"
+    model = Path(__file__).resolve().parents[3] / "handbook" / "model.json"
     documents = handbook_from_dict(json.loads(model.read_text(encoding="utf-8"))).documents
     assert len(documents) >= 20
     assert [d.slug for d in documents if not keeps_anchors(render_html(d), d)] == []
