@@ -87,6 +87,18 @@ def test_an_upload_becomes_a_reviewed_approved_and_published_revision(
     sales = session.get(RegulationVersion, in_force["销售管理制度"].current_version_id)
     assert sales is not None and sales.label == "2026.2" and "对账" in sales.document_json
 
+    # Site and search switched with the database: the new release is latest, the old one still there.
+    listed = client.get("/site/versions.json", buffered=True)
+    versions = listed.get_json()
+    listed.close()
+    assert [v["version"] for v in versions] == ["2026.2"] or versions[0]["version"] == "2026.2"
+    assert "latest" in versions[0]["aliases"]
+    page = client.get("/site/2026.2/regulations/销售管理制度/", buffered=True)
+    assert page.status_code == 200 and "每月对账一次" in page.get_data(as_text=True)
+    page.close()
+    found = client.get("/search?q=对账").get_data(as_text=True)
+    assert "共找到 1 条相关条款" in found and "第三条" in found  # the clause added by this release, at once
+
 
 @pytest.mark.slow
 def test_a_refused_file_shows_the_importers_reason_on_the_draft(
