@@ -182,3 +182,28 @@ def apply_field_errors(form: Any, error: ValidationFailed) -> bool:
 def options(pairs: Iterable[tuple[Any, str]]) -> list[SelectChoice]:
     """WTForms choices from (value, label) pairs (tuples are deprecated in WTForms 3.3)."""
     return [SelectChoice(value, label) for value, label in pairs]
+
+
+# A loader: (the request's session, the signed-in user, the URL value) → the object the handler acts on.
+# It raises NotFound or PermissionDenied (the error pages answer 404 / 403) when the user may not have it.
+Loader = Callable[[Session, User, Any], Any]
+
+
+def loads(name: str, loader: Loader, *, arg: str | None = None) -> Callable[[V], V]:
+    """Declare, once per handler, the object it acts on and who may have it (indico's "load, check").
+
+    ``@loads("ack", receipt_for)`` below the role declaration turns the URL's ``ack_id`` into
+    ``ack=receipt_for(session, me(), ack_id)`` before the view runs, so no view can forget the check.
+    """
+    source = arg or f"{name}_id"
+
+    def decorate(view: V) -> V:
+        @wraps(view)
+        def loading(*args: Any, **kwargs: Any) -> Any:
+            kwargs[name] = loader(deps().session, me(), kwargs.pop(source))
+            return view(*args, **kwargs)
+
+        loading.__loads__ = (name, loader)  # type: ignore[attr-defined]
+        return cast(V, loading)
+
+    return decorate

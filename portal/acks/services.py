@@ -197,3 +197,11 @@ def verify_chain(session: Session) -> ChainReport:
         missing_id = head.last_ack_id if head else 0
         return ChainReport(report.checked, ChainBreak(missing_id, "链尾记录缺失（最后的记录被删除）"), report.last_hash)
     return report
+
+
+def receipt_for(session: Session, user: User, ack_id: int) -> Acknowledgement:
+    """A receipt for its signer and for HR; to anyone else it does not exist (no hint that it does)."""
+    ack = session.get(Acknowledgement, ack_id)
+    if ack is None or (ack.user_id != user.id and not user.is_hr):
+        raise NotFound(f"receipt {ack_id} not visible to user {user.id}", "找不到该签署记录。")
+    return ack

@@ -5,16 +5,16 @@ Signing itself is posted from the reading page and handled there (``reading.sign
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, render_template
+from flask import Blueprint, render_template
 from sqlalchemy import select
 
 from portal.access import Role, requires, signed_in
 from portal.acks.inputs import VerifyForm
 from portal.acks.models import Acknowledgement
-from portal.acks.services import verify_chain
+from portal.acks.services import receipt_for, verify_chain
 from portal.assignments.services import my_handbook
 from portal.releases.models import RegulationVersion
-from portal.web import deps, me
+from portal.web import deps, loads, me
 
 bp = Blueprint("acks", __name__, template_folder="templates")
 
@@ -34,13 +34,11 @@ def mine() -> str:
 
 @bp.route("/my/signatures/<int:ack_id>")
 @signed_in
-def receipt(ack_id: int) -> str:
+@loads("ack", receipt_for)
+def receipt(ack: Acknowledgement) -> str:
     """The signer's receipt: what was signed, when, and the hashes that prove it."""
     d = deps()
-    ack = d.session.get(Acknowledgement, ack_id)
     user = me()
-    if ack is None or (ack.user_id != user.id and not user.is_hr):
-        abort(404)
     version = d.session.get(RegulationVersion, ack.version_id)
     # After signing, point the signer at what is still open on their list.
     waiting = [i for i in my_handbook(d.session, user, d.clock.today()) if i.state != "done"] if ack.user_id == user.id else []

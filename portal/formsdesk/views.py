@@ -37,7 +37,7 @@ from portal.access import signed_in
 from portal.formsdesk import drafts, filing, minutes, pages, people
 from portal.formsdesk.inputs import display_value, input_attributes, raw_from_post, rows_for_display
 from portal.formsdesk.models import FormDocument
-from portal.web import attempt, deps, me
+from portal.web import attempt, deps, loads, me
 
 bp = Blueprint("formsdesk", __name__, url_prefix="/forms", template_folder="templates")
 ASSETS = Path(__file__).parent / "static"
@@ -148,9 +148,9 @@ def documents() -> str:
 
 @bp.route("/documents/<label>")
 @signed_in
-def document(label: str) -> str:
+@loads("found", filing.viewable_document, arg="label")
+def document(found: FormDocument) -> str:
     d = deps()
-    found = _document_or_abort(label)
     template = form_by_slug(found.form_slug)
     user = me()
     try:
@@ -185,9 +185,9 @@ def document(label: str) -> str:
 
 @bp.route("/documents/<label>.docx")
 @signed_in
-def document_docx(label: str) -> Response:
+@loads("found", filing.viewable_document, arg="label")
+def document_docx(found: FormDocument) -> Response:
     d = deps()
-    found = _document_or_abort(label)
     try:
         data = filing.document_docx(d.session, found)
     except HandbookError:

@@ -19,7 +19,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from domain.errors import HandbookError, ValidationFailed
+from domain.errors import HandbookError, NotFound, ValidationFailed
 from domain.model import Handbook, Release
 from domain.serialize import release_from_dict, release_to_dict
 from portal.access import Role
@@ -211,4 +211,12 @@ def _load(session: Session, draft_id: int) -> Draft:
     draft = session.get(Draft, draft_id)
     if draft is None:
         raise PublishRefused(f"no draft {draft_id}", "找不到该草稿。")
+    return draft
+
+
+def draft_for(session: Session, user: User, draft_id: int) -> Draft:
+    """A draft for HR and approvers (the handler's role declaration says who they are)."""
+    draft = session.get(Draft, draft_id)
+    if draft is None:
+        raise NotFound(f"no draft {draft_id}", "找不到该草稿。")
     return draft

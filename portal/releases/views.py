@@ -28,7 +28,7 @@ from portal.releases.models import Draft, Regulation, RegulationVersion
 from portal.releases.services import STATUS_LABELS as DOCUMENT_STATUS
 from portal.tasks.models import STATUS_LABELS, Task
 from portal.tasks.queue import queue_for
-from portal.web import attempt, deps, me
+from portal.web import attempt, deps, loads, me
 
 bp = Blueprint("releases", __name__, template_folder="templates", url_prefix="/admin")
 
@@ -85,9 +85,9 @@ def _draft_or_404(draft_id: int) -> Draft:
 
 @bp.route("/drafts/<int:draft_id>")
 @requires(Role.HR, Role.APPROVER)
-def draft(draft_id: int) -> str:
+@loads("item", drafts.draft_for, arg="draft_id")
+def draft(item: Draft) -> str:
     d = deps()
-    item = _draft_or_404(draft_id)
     task = d.session.get(Task, item.task_id) if item.task_id else None
     documents = _preview(item) if item.release_json else []
     submit_form = SubmitForm(data={"summary": item.summary, "editorial": item.editorial})

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from flask import Flask, get_flashed_messages
 from sqlalchemy import func, select
@@ -101,3 +103,37 @@ def test_attempt_puts_field_errors_on_the_form(app: Flask) -> None:
         assert outcome.error is error
         assert form.name.errors == ["必填。"]
         assert get_flashed_messages() == []
+
+
+def test_handlers_declare_the_object_they_act_on_and_its_check(app: Any) -> None:
+    def declared(endpoint: str) -> str | None:
+        view = app.view_functions[endpoint]
+        while view is not None:
+            if hasattr(view, "__loads__"):
+                return str(view.__loads__[0])
+            view = getattr(view, "__wrapped__", None)
+        return None
+
+    assert declared("acks.receipt") == "ack"
+    assert declared("formsdesk.document") == "found" and declared("formsdesk.document_docx") == "found"
+    assert declared("releases.draft") == "item"
+
+
+def test_someone_elses_receipt_does_not_exist_for_you(
+    client: Any, login: Any, make_user: Any, session: Any, clock: Any, publish: Any, document: Any
+) -> None:
+    from sqlalchemy import select
+
+    from portal.acks.services import SignRequest, sign
+    from portal.releases.models import RegulationVersion
+
+    publish("2026.1", document("sales", "销售管理制度", ["甲。"]))
+    owner, other = make_user("甲"), make_user("乙")
+    version = session.scalars(select(RegulationVersion)).one()
+    ack = sign(session, clock, SignRequest(owner.id, version.id, True, "甲", "1.1.1.1", "t"))
+    session.commit()
+    login(other)
+    assert client.get(f"/my/signatures/{ack.id}").status_code == 404
+    client.post("/logout")
+    login(owner)
+    assert client.get(f"/my/signatures/{ack.id}").status_code == 200
