@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from flask import (
     Blueprint,
-    abort,
     flash,
     redirect,
     render_template,
@@ -25,8 +24,8 @@ from portal.admin.inputs import PasswordResetForm
 from portal.admin.services import set_active
 from portal.auth.inputs import RolesForm, UserForm
 from portal.auth.models import User
-from portal.auth.services import NewUser, create_user, set_password, set_roles
-from portal.web import attempt, client_ip, deps, me, options
+from portal.auth.services import NewUser, account_for, create_user, set_password, set_roles
+from portal.web import attempt, client_ip, deps, loads, me, options
 
 bp = Blueprint("admin", __name__, template_folder="templates", url_prefix="/admin")
 
@@ -72,11 +71,9 @@ def new_user() -> Response | str:
 
 @bp.route("/users/<int:user_id>", methods=["GET", "POST"])
 @requires(Role.ADMIN)
-def edit_user(user_id: int) -> Response | str:
+@loads("user", account_for)
+def edit_user(user: User) -> Response | str:
     d = deps()
-    user = d.session.get(User, user_id)
-    if user is None:
-        abort(404)
     form = RolesForm(data={"roles": [r.value for r in user.roles], "active": user.active})
     if form.validate_on_submit():
         with attempt(catch=(ValidationFailed,)) as outcome:
@@ -90,11 +87,9 @@ def edit_user(user_id: int) -> Response | str:
 
 @bp.route("/users/<int:user_id>/password", methods=["POST"])
 @requires(Role.ADMIN)
-def reset_password(user_id: int) -> Response:
+@loads("user", account_for)
+def reset_password(user: User) -> Response:
     d = deps()
-    user = d.session.get(User, user_id)
-    if user is None:
-        abort(404)
     form = PasswordResetForm()
     if form.validate_on_submit():
         with attempt(catch=(ValidationFailed,)) as outcome:
@@ -102,4 +97,4 @@ def reset_password(user_id: int) -> Response:
                          actor=me(), min_password=d.settings.password_min_length)
         if outcome.ok:
             flash("临时密码已设置，用户下次登录须修改。", "success")
-    return redirect(url_for("admin.edit_user", user_id=user_id))
+    return redirect(url_for("admin.edit_user", user_id=user.id))

@@ -197,3 +197,11 @@ def set_roles(session: Session, clock: Clock, user: User, roles: frozenset[Role]
     audit(session, clock, "role_changed", actor=actor, target=f"{user.employee_no} {user.name}", detail=f"{before} → {after}", ip=ip)
     roles_changed.send(user, session=session, clock=clock)
     return True
+
+
+def account_for(session: Session, _actor: User, user_id: int) -> User:
+    """An account to administer (the handler's role declaration says who may)."""
+    user = session.get(User, user_id)
+    if user is None:
+        raise NotFound(f"no user {user_id}", "找不到该账号。")
+    return user

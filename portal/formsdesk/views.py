@@ -195,13 +195,12 @@ def document_docx(found: FormDocument) -> Response:
     return _docx(data, f"{found.number} {form_by_slug(found.form_slug).title}.docx")
 
 
-def _workflow_step(label: str, step: Callable[[FormDocument], str]) -> Response:
+def _workflow_step(found: FormDocument, step: Callable[[FormDocument], str]) -> Response:
     """Run one minutes-workflow step on a document and flash its message; a refusal stores nothing.
 
     Refusals by role become 403; any other rule the step breaks is flashed in
     Chinese.  Every step returns to the document's page.
     """
-    found = _document_or_abort(label)
     with attempt(unless=(PermissionDenied,), show=False) as outcome:
         message = step(found)
     error = outcome.error
@@ -210,12 +209,13 @@ def _workflow_step(label: str, step: Callable[[FormDocument], str]) -> Response:
     else:
         comment = error.field_errors.get("comment") if isinstance(error, ValidationFailed) else None
         flash(comment or error.user_message, "error")
-    return redirect(url_for("formsdesk.document", label=label))
+    return redirect(url_for("formsdesk.document", label=found.number))
 
 
 @bp.route("/documents/<label>/review", methods=["POST"])
 @signed_in
-def review(label: str) -> Response:
+@loads("found", filing.viewable_document, arg="label")
+def review(found: FormDocument) -> Response:
     approve = request.form.get("decision") == "sign"
 
     def step(found: FormDocument) -> str:
@@ -223,29 +223,31 @@ def review(label: str) -> Response:
         minutes.review(d.session, d.clock, me(), found, approve=approve, comment=request.form.get("comment", ""))
         return "已审核签署。记录人或主持人现在可以分发给参会人员。" if approve else "已退回记录人修改。"
 
-    return _workflow_step(label, step)
+    return _workflow_step(found, step)
 
 
 @bp.route("/documents/<label>/distribute", methods=["POST"])
 @signed_in
-def distribute(label: str) -> Response:
+@loads("found", filing.viewable_document, arg="label")
+def distribute(found: FormDocument) -> Response:
     def step(found: FormDocument) -> str:
         d = deps()
         recipients = minutes.distribute(d.session, d.clock, me(), found)
         return f"已分发给 {len(recipients)} 位参会人员。"
 
-    return _workflow_step(label, step)
+    return _workflow_step(found, step)
 
 
 @bp.route("/documents/<label>/confirm", methods=["POST"])
 @signed_in
-def confirm(label: str) -> Response:
+@loads("found", filing.viewable_document, arg="label")
+def confirm(found: FormDocument) -> Response:
     def step(found: FormDocument) -> str:
         d = deps()
         minutes.confirm_receipt(d.session, d.clock, me(), found)
         return "已确认收到会议纪要。"
 
-    return _workflow_step(label, step)
+    return _workflow_step(found, step)
 
 
 @bp.route("/formsdesk.js")
@@ -268,16 +270,6 @@ def _form_or_404(slug: str) -> FormTemplate:
         return form_by_slug(slug)
     except NotFound:
         abort(404)
-
-
-def _document_or_abort(label: str) -> FormDocument:
-    d = deps()
-    try:
-        return filing.viewable_document(d.session, me(), label)
-    except NotFound:
-        abort(404)
-    except PermissionDenied:
-        abort(403)
 
 
 def _name(user_id: int | None) -> str:

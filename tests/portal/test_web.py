@@ -117,6 +117,8 @@ def test_handlers_declare_the_object_they_act_on_and_its_check(app: Any) -> None
     assert declared("acks.receipt") == "ack"
     assert declared("formsdesk.document") == "found" and declared("formsdesk.document_docx") == "found"
     assert declared("releases.draft") == "item"
+    assert all(declared(e) == "found" for e in ("formsdesk.review", "formsdesk.distribute", "formsdesk.confirm"))
+    assert declared("admin.edit_user") == "user" and declared("admin.reset_password") == "user"
 
 
 def test_someone_elses_receipt_does_not_exist_for_you(
