@@ -18,6 +18,18 @@ class FailureReason(Enum):
 
     EMPTY = ("empty file", "文件是空的（0 字节）")
     TOO_LARGE = ("file exceeds the size limit", "文件超过大小上限")
+    UNPACKED_TOO_LARGE = (
+        "package too large once unpacked",
+        "文件解压后超过大小上限，不像正常的 Word 文档（可能是“压缩炸弹”），已拒绝",
+    )
+    COMPRESSION_RATIO = (
+        "compression ratio beyond the limit (zip bomb)",
+        "文件的压缩比异常（解压后的体积是压缩后的上百倍），可能是“压缩炸弹”，已拒绝",
+    )
+    TOO_MANY_ENTRIES = (
+        "too many entries in the package",
+        "文件内部的部件过多，不像正常的 Word 文档，已拒绝",
+    )
     ENCRYPTED = (
         "encrypted (password-protected) document",
         "文件已加密（设有打开密码），请在 Word 中取消密码后再导入",

@@ -46,7 +46,7 @@ from domain.errors import ImportFailed
 from importers.blocks import Block
 from importers.compound_file import CompoundFileError, is_compound_file, is_encrypted_ooxml, word_binary_info
 from importers.failures import FailureReason, SourceUnusable, import_failed
-from importers.limits import MAX_SOURCE_BYTES
+from importers.limits import DEFAULT_PACKAGE_LIMITS, MAX_SOURCE_BYTES, PackageLimits
 from importers.results import Result, Warned
 from importers.wordx import read_docx_bytes
 
@@ -75,7 +75,8 @@ class DocReaderOptions:
     timeout_per_file × files``.  ``profile_dir`` is LibreOffice's private
     user installation; by default a locked slot (see :func:`profile_slot`).
     ``scratch_dir`` holds the temporary files of a call (removed at its end);
-    by default the system's temporary directory.
+    by default the system's temporary directory.  ``package_limits`` are the
+    .docx limits (unpacked size, compression ratio, entries) of every .docx read.
     """
 
     soffice: str | None
@@ -85,6 +86,7 @@ class DocReaderOptions:
     antiword_timeout: float = 30.0
     profile_dir: Path | None = None
     scratch_dir: Path | None = None
+    package_limits: PackageLimits = DEFAULT_PACKAGE_LIMITS
 
 
 def default_options(*, use_libreoffice: bool = True) -> DocReaderOptions:
