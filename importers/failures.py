@@ -37,9 +37,11 @@ class FailureReason(Enum):
     CORRUPT = ("corrupt or truncated file", "文件已损坏或不完整，无法打开")
     NOT_WORD = ("not a Word document", "文件不是 Word 文档（内容与扩展名不符）")
     UNSUPPORTED = ("unsupported file type", "不支持的文件类型（只支持 .doc、.docx 和 .txt）")
+    # LibreOffice says the same (exit 0, no output) for a damaged file and for one it
+    # could not load within its memory limit: the message names both causes.
     CONVERSION_FAILED = (
-        "LibreOffice could not convert the file",
-        "LibreOffice 无法转换此文件，文件可能已损坏",
+        "LibreOffice could not convert the file (damaged, or beyond the conversion's memory limit)",
+        "LibreOffice 无法转换此文件：文件可能已损坏，或转换所需内存超出了内存上限",
     )
     TIMEOUT = ("conversion timed out", "转换超时，文件可能已损坏或过大")
     NO_CONVERTER = (

@@ -40,3 +40,11 @@ class PackageLimits:
 
 
 DEFAULT_PACKAGE_LIMITS = PackageLimits()
+
+
+# Address space of each LibreOffice process converting a .doc (2 GiB, RLIMIT_AS):
+# a normal conversion runs in under 1 GiB of address space (measured: it fails
+# to load files at 200 MiB and converts at 1 GiB); the cap keeps a crafted file
+# from taking the machine or the portal's worker.  Time is capped separately by
+# the conversion timeout (DocReaderOptions.timeout_base/timeout_per_file).
+SOFFICE_MEMORY_LIMIT_BYTES = 2 * 1024 * 1024 * 1024
