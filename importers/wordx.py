@@ -382,6 +382,13 @@ def _refuse_zip_bomb(data: bytes, name: str, limits: PackageLimits = DEFAULT_PAC
             FailureReason.UNPACKED_TOO_LARGE,
             f"{unpacked} bytes once unpacked > {limits.max_unpacked_bytes}",
         )
+    xml = sum(member.file_size for member in members if member.filename.lower().endswith(_XML_SUFFIXES))
+    if xml > limits.max_xml_bytes:
+        raise import_failed(
+            name,
+            FailureReason.UNPACKED_TOO_LARGE,
+            f"XML parts {xml} bytes once unpacked > {limits.max_xml_bytes}",
+        )
     packed = sum(member.compress_size for member in members)
     checked = [(name, unpacked, packed)] + [
         (member.filename, member.file_size, member.compress_size) for member in members
@@ -399,6 +406,7 @@ def _refuse_zip_bomb(data: bytes, name: str, limits: PackageLimits = DEFAULT_PAC
             )
 
 
+_XML_SUFFIXES = (".xml", ".rels")  # the parts python-docx parses (all of them, not only the body)
 _EOCD = b"PK\x05\x06"
 _ZIP64_LOCATOR = b"PK\x06\x07"
 _ZIP64_EOCD = b"PK\x06\x06"

@@ -18,8 +18,10 @@ from importers.limits import (
     MAX_DOCX_COMPRESSION_RATIO,
     MAX_DOCX_ENTRIES,
     MAX_DOCX_UNPACKED_BYTES,
+    MAX_DOCX_XML_BYTES,
     PackageLimits,
 )
+from importers.pipeline import import_files
 from importers.readers import read_file
 from importers.wordx import read_docx_bytes
 from tests.importers.word_samples import build_unstyled, seed_lines
@@ -93,6 +95,38 @@ def test_a_package_with_a_suspicious_ratio_is_refused_even_when_small(tmp_path: 
     assert elapsed < 1.0 and peak < 20 * _MIB
 
 
+def test_a_package_whose_xml_alone_is_too_large_to_parse_is_refused(tmp_path: Path) -> None:
+    """Under the unpacked and ratio limits, but 40 MiB of paragraphs: the import would take minutes."""
+    path = tmp_path / "制度汇编.docx"
+    template = tmp_path / "template.docx"
+    build_unstyled(template, seed_lines(1))
+    paragraphs = "".join(
+        f"<w:p><w:r><w:t>第{n}条 员工应当遵守公司的各项规章制度，准时到岗。</w:t></w:r></w:p>"
+        for n in range(8_000)
+    ).encode()
+    with zipfile.ZipFile(template) as source, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for info in source.infolist():
+            if info.filename != "word/document.xml":
+                archive.writestr(info.filename, source.read(info.filename))
+                continue
+            head, tail = source.read(info.filename).split(b"</w:body>")
+            with archive.open("word/document.xml", "w", force_zip64=True) as member:
+                member.write(head)
+                written = 0
+                while written < 40 * _MIB:
+                    written += member.write(paragraphs)
+                member.write(b"</w:body>" + tail)
+    with zipfile.ZipFile(path) as archive:
+        info = archive.getinfo("word/document.xml")
+        assert info.file_size < MAX_DOCX_UNPACKED_BYTES
+        assert info.file_size / info.compress_size < MAX_DOCX_COMPRESSION_RATIO
+    assert MAX_DOCX_XML_BYTES < 40 * _MIB
+    error, elapsed, peak = _refusal(path)
+    assert "制度汇编.docx" in error.user_message and "解压后超过大小上限" in error.user_message
+    assert "XML" in str(error)
+    assert elapsed < 1.0 and peak < 20 * _MIB
+
+
 def test_a_package_with_too_many_entries_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "目录.docx"
     with zipfile.ZipFile(path, "w", zipfile.ZIP_STORED) as archive:
@@ -123,3 +157,14 @@ def test_the_default_limits_leave_room_for_real_documents() -> None:
     assert MAX_DOCX_UNPACKED_BYTES >= 100 * _MIB
     assert MAX_DOCX_COMPRESSION_RATIO >= 50
     assert MAX_DOCX_ENTRIES >= 1_000
+
+
+def test_the_import_pipeline_the_portal_uses_refuses_the_bomb_quickly(bomb: Path) -> None:
+    """/admin/publish goes through ``import_files``: the bomb is one refused file, not a dying worker."""
+    started = time.perf_counter()
+    handbook = import_files([bomb])
+    elapsed = time.perf_counter() - started
+    assert handbook.documents == ()
+    assert len(handbook.report.errors) == 1 and "员工手册.docx" in handbook.report.errors[0]
+    assert "解压后超过大小上限" in handbook.report.errors[0]
+    assert elapsed < 1.0, f"took {elapsed:.2f} s"
