@@ -359,13 +359,22 @@ def open_trees(data: bytes, name: str, limits: PackageLimits = DEFAULT_PACKAGE_L
 def _refuse_zip_bomb(data: bytes, name: str, limits: PackageLimits = DEFAULT_PACKAGE_LIMITS) -> None:
     """Refuse a package that would unpack to too much, from its central directory, unpacking nothing.
 
-    The entry count comes first, from the end-of-central-directory record, so that
-    an archive of a million entries is not even listed; then the declared sizes
-    of every member (see :mod:`importers.limits` for the figures and why).
+    The entry count and directory size come first, from the end-of-central-directory
+    record, so that an archive of a million entries is not even listed; then the
+    declared sizes of every member (see :mod:`importers.limits` for the figures and why).
     """
-    entries = declared_entry_count(data)
-    if entries is not None and entries > limits.max_entries:
-        raise import_failed(name, FailureReason.TOO_MANY_ENTRIES, f"{entries} entries > {limits.max_entries}")
+    declared = declared_directory(data)
+    if declared is not None:
+        entries, directory_size = declared
+        if entries > limits.max_entries:
+            raise import_failed(
+                name, FailureReason.TOO_MANY_ENTRIES, f"{entries} entries > {limits.max_entries}"
+            )
+        # zipfile lists the directory by its size, not its count: a count that lies is caught here.
+        if directory_size > limits.max_entries * _MAX_DIRECTORY_ENTRY_BYTES:
+            raise import_failed(
+                name, FailureReason.TOO_MANY_ENTRIES, f"central directory of {directory_size} bytes"
+            )
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as package:
             members = package.infolist()
@@ -411,28 +420,31 @@ _EOCD = b"PK\x05\x06"
 _ZIP64_LOCATOR = b"PK\x06\x07"
 _ZIP64_EOCD = b"PK\x06\x06"
 _EOCD_SEARCH = 22 + 0xFFFF  # the record and the longest archive comment
+# A directory entry is 46 bytes and the name (Word's are under 60 bytes) plus extras:
+# 512 per entry is far above any real .docx.
+_MAX_DIRECTORY_ENTRY_BYTES = 512
 
 
-def declared_entry_count(data: bytes) -> int | None:
-    """The entry count an archive declares at its end, read without listing it; ``None`` if unreadable.
+def declared_directory(data: bytes) -> tuple[int, int] | None:
+    """The entry count and central-directory size an archive declares at its end; ``None`` if unreadable.
 
-    ZIP's end-of-central-directory record holds the total (16 bits); beyond
-    65,535 entries the ZIP64 record it points to holds it (64 bits).
+    ZIP's end-of-central-directory record holds both (16 and 32 bits); beyond
+    65,535 entries the ZIP64 record it points to holds them (64 bits).
     """
     at = data.rfind(_EOCD, max(0, len(data) - _EOCD_SEARCH))
     if at < 0 or at + 22 > len(data):
         return None
-    (entries,) = struct.unpack_from("<H", data, at + 10)
-    if entries != 0xFFFF:
-        return int(entries)
+    entries, directory_size = struct.unpack_from("<HI", data, at + 10)
+    if entries != 0xFFFF and directory_size != 0xFFFFFFFF:
+        return int(entries), int(directory_size)
     locator = at - 20
     if locator < 0 or data[locator : locator + 4] != _ZIP64_LOCATOR:
-        return int(entries)
+        return int(entries), int(directory_size)
     (record,) = struct.unpack_from("<Q", data, locator + 8)
     if record + 56 > len(data) or data[record : record + 4] != _ZIP64_EOCD:
         return None
-    (total,) = struct.unpack_from("<Q", data, record + 32)
-    return int(total)
+    total, size = struct.unpack_from("<QQ", data, record + 32)
+    return int(total), int(size)
 
 
 def _related_element(part: object, reltype: str) -> Element | None:

@@ -6,6 +6,7 @@ the unpacked bytes in memory.
 
 from __future__ import annotations
 
+import struct
 import time
 import tracemalloc
 import zipfile
@@ -138,6 +139,16 @@ def test_a_package_with_too_many_entries_is_refused(tmp_path: Path) -> None:
     assert "目录.docx" in error.user_message and "部件过多" in error.user_message
     assert "entries" in str(error)
     assert elapsed < 1.0, f"refusal took {elapsed:.2f} s"
+
+    # The same archive claiming one entry at its end: the directory's size gives it away.
+    data = bytearray(path.read_bytes())
+    record = data.rindex(b"PK\x06\x06")  # the ZIP64 end record: entries on this disk, entries in all
+    data[record + 24 : record + 40] = struct.pack("<QQ", 1, 1)
+    started = time.perf_counter()
+    with pytest.raises(ImportFailed) as raised:
+        read_docx_bytes(bytes(data), "目录.docx")
+    assert "部件过多" in raised.value.user_message and "central directory" in str(raised.value)
+    assert time.perf_counter() - started < 1.0
 
 
 def test_the_limits_are_configurable(tmp_path: Path) -> None:
