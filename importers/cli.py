@@ -40,13 +40,25 @@ def register(main: click.Group) -> None:
     is_flag=True,
     help="不用 LibreOffice，只用 antiword 读取 .doc（仅文字，样式和表格会丢失）。",
 )
+@click.option(
+    "--keep-going",
+    "keep_going",
+    is_flag=True,
+    help="有文件无法导入时仍写入其余文件的结果（退出状态仍为 1）；默认什么都不写。",
+)
 @click.pass_context
 def import_command(
-    ctx: click.Context, sources: Sequence[Path], out_dir: Path | None, as_json: bool, no_libreoffice: bool
+    ctx: click.Context,
+    sources: Sequence[Path],
+    out_dir: Path | None,
+    as_json: bool,
+    no_libreoffice: bool,
+    keep_going: bool,
 ) -> None:
     """导入制度文件（.txt、.doc、.docx 或包含它们的目录），生成 Markdown、model.json 和导入报告。
 
-    任何文件导入失败时退出状态为 1，其余文件照常导入。
+    任何文件无法导入时退出状态为 1，且不写入任何文件、输出目录保持不变；
+    加 --keep-going 则只写入其余文件的结果，并列出被跳过的文件（退出状态仍为 1）。
     """
     from domain.serialize import dumps, handbook_to_dict
     from importers.pipeline import REPORT_FILE, expand_sources
@@ -56,6 +68,18 @@ def import_command(
     if not files:
         raise click.UsageError("没有找到可导入的文件（.txt、.doc、.docx）。")
     run = _run_with_progress(files, use_libreoffice=not no_libreoffice)
+    refused = "、".join(name for name, _ in run.failures)
+    if run.failed and not keep_going:
+        # All or nothing: a batch with a refused file must not replace a working handbook
+        # with a smaller one (issue 9, finding 8).
+        for _, message in run.failures:
+            click.echo(message, err=True)
+        click.echo(
+            f"有 {len(run.failures)} 个文件无法导入（{refused}），没有写入任何内容，输出目录保持不变。"
+            "如只想导入其余文件，请加 --keep-going。",
+            err=True,
+        )
+        ctx.exit(1)
     if as_json:
         click.echo(dumps(handbook_to_dict(run.handbook)), nl=False)
     elif not run.handbook.documents:
@@ -71,6 +95,11 @@ def import_command(
     if run.failed:
         for _, message in run.failures:
             click.echo(message, err=True)
+        if run.handbook.documents and not as_json:
+            click.echo(
+                f"--keep-going：已跳过 {len(run.failures)} 个无法导入的文件（{refused}），只写入了其余文件。",
+                err=True,
+            )
         ctx.exit(1)
 
 

@@ -18,6 +18,18 @@ class FailureReason(Enum):
 
     EMPTY = ("empty file", "文件是空的（0 字节）")
     TOO_LARGE = ("file exceeds the size limit", "文件超过大小上限")
+    UNPACKED_TOO_LARGE = (
+        "package too large once unpacked",
+        "文件解压后超过大小上限，不像正常的 Word 文档（可能是“压缩炸弹”），已拒绝",
+    )
+    COMPRESSION_RATIO = (
+        "compression ratio beyond the limit (zip bomb)",
+        "文件的压缩比异常（解压后的体积是压缩后的上百倍），可能是“压缩炸弹”，已拒绝",
+    )
+    TOO_MANY_ENTRIES = (
+        "too many entries in the package",
+        "文件内部的部件过多，不像正常的 Word 文档，已拒绝",
+    )
     ENCRYPTED = (
         "encrypted (password-protected) document",
         "文件已加密（设有打开密码），请在 Word 中取消密码后再导入",
@@ -25,9 +37,11 @@ class FailureReason(Enum):
     CORRUPT = ("corrupt or truncated file", "文件已损坏或不完整，无法打开")
     NOT_WORD = ("not a Word document", "文件不是 Word 文档（内容与扩展名不符）")
     UNSUPPORTED = ("unsupported file type", "不支持的文件类型（只支持 .doc、.docx 和 .txt）")
+    # LibreOffice says the same (exit 0, no output) for a damaged file and for one it
+    # could not load within its memory limit: the message names both causes.
     CONVERSION_FAILED = (
-        "LibreOffice could not convert the file",
-        "LibreOffice 无法转换此文件，文件可能已损坏",
+        "LibreOffice could not convert the file (damaged, or beyond the conversion's memory limit)",
+        "LibreOffice 无法转换此文件：文件可能已损坏，或转换所需内存超出了内存上限",
     )
     TIMEOUT = ("conversion timed out", "转换超时，文件可能已损坏或过大")
     NO_CONVERTER = (

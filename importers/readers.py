@@ -20,7 +20,7 @@ from domain.errors import HandbookError, ImportFailed
 from importers.blocks import Block
 from importers.compound_file import OLE2_MAGIC
 from importers.failures import FailureReason, import_failed
-from importers.limits import MAX_SOURCE_BYTES
+from importers.limits import DEFAULT_PACKAGE_LIMITS, MAX_SOURCE_BYTES
 from importers.results import Result
 from importers.text import read_text_bytes
 from importers.wordbin import DocReaderOptions, markup_kind, read_doc_files
@@ -76,7 +76,9 @@ def _checked_kind(path: Path) -> SourceKind:
 
 def _read_single(path: Path, kind: SourceKind, doc_options: DocReaderOptions | None) -> Result[list[Block]]:
     if kind is SourceKind.WORD_XML:
-        return read_docx(path)
+        return read_docx(
+            path, doc_options.package_limits if doc_options is not None else DEFAULT_PACKAGE_LIMITS
+        )
     if kind is SourceKind.WORD_BINARY:
         outcome = read_doc_files([path], doc_options)[0]
         if isinstance(outcome, ImportFailed):

@@ -29,6 +29,7 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import os
+import resource
 import shutil
 import signal
 import subprocess
@@ -46,7 +47,12 @@ from domain.errors import ImportFailed
 from importers.blocks import Block
 from importers.compound_file import CompoundFileError, is_compound_file, is_encrypted_ooxml, word_binary_info
 from importers.failures import FailureReason, SourceUnusable, import_failed
-from importers.limits import MAX_SOURCE_BYTES
+from importers.limits import (
+    DEFAULT_PACKAGE_LIMITS,
+    MAX_SOURCE_BYTES,
+    SOFFICE_MEMORY_LIMIT_BYTES,
+    PackageLimits,
+)
 from importers.results import Result, Warned
 from importers.wordx import read_docx_bytes
 
@@ -75,7 +81,11 @@ class DocReaderOptions:
     timeout_per_file × files``.  ``profile_dir`` is LibreOffice's private
     user installation; by default a locked slot (see :func:`profile_slot`).
     ``scratch_dir`` holds the temporary files of a call (removed at its end);
-    by default the system's temporary directory.
+    by default the system's temporary directory.  ``package_limits`` are the
+    .docx limits (unpacked size, compression ratio, entries) of every .docx read.
+    ``memory_limit_bytes`` caps the address space of each soffice process
+    (``RLIMIT_AS``, ``None`` = no cap): a file that needs more fails, at once,
+    instead of taking the machine's memory.
     """
 
     soffice: str | None
@@ -85,6 +95,8 @@ class DocReaderOptions:
     antiword_timeout: float = 30.0
     profile_dir: Path | None = None
     scratch_dir: Path | None = None
+    package_limits: PackageLimits = DEFAULT_PACKAGE_LIMITS
+    memory_limit_bytes: int | None = SOFFICE_MEMORY_LIMIT_BYTES
 
 
 def default_options(*, use_libreoffice: bool = True) -> DocReaderOptions:
@@ -381,7 +393,11 @@ def _run_soffice(
     with profile_slot(options.profile_dir) as profile:
         command = soffice_command(options.soffice, profile, out_dir, inputs, infilter)
         process = subprocess.Popen(
-            command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
+            command,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+            preexec_fn=_memory_cap(options.memory_limit_bytes),
         )
         while (code := process.poll()) is None:
             if time.monotonic() > deadline:
@@ -395,6 +411,17 @@ def _run_soffice(
             time.sleep(_POLL_SECONDS)
         on_progress(True)
         return "ok" if code == 0 else "crashed"
+
+
+def _memory_cap(limit: int | None) -> Callable[[], None] | None:
+    """What the soffice child runs before exec: cap its address space (inherited by its helpers)."""
+    if limit is None:
+        return None
+
+    def cap() -> None:  # runs in the forked child: only the one system call, no Python locks
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
+    return cap
 
 
 # ---------------------------------------------------------------- antiword

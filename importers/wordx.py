@@ -19,6 +19,7 @@ footers, footnotes and comments are not body text and are ignored.
 from __future__ import annotations
 
 import io
+import struct
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
@@ -32,7 +33,7 @@ from docx.opc.exceptions import PackageNotFoundError
 from importers.blocks import Block
 from importers.compound_file import is_compound_file, is_encrypted_ooxml
 from importers.failures import FailureReason, import_failed
-from importers.limits import MAX_SOURCE_BYTES
+from importers.limits import DEFAULT_PACKAGE_LIMITS, MAX_DOCX_UNPACKED_BYTES, PackageLimits
 from importers.numbering_defs import (
     NumberingCounter,
     NumberingDefinitions,
@@ -49,8 +50,8 @@ from importers.styles_defs import (
 )
 from importers.wordml import MC_NS, attr, child_int, child_val, w
 
-# A .docx compresses text about 5-10x; far beyond that is a zip bomb, not a handbook.
-MAX_UNPACKED_BYTES = 10 * MAX_SOURCE_BYTES
+# Kept for callers of the old name: the unpacked-size limit of a .docx (see importers.limits).
+MAX_UNPACKED_BYTES = MAX_DOCX_UNPACKED_BYTES
 
 # Subtrees whose text is not body text of the paragraph.
 _SKIPPED = frozenset(
@@ -319,7 +320,7 @@ def blocks_from_trees(
     return Result(blocks, warned(warnings))
 
 
-def _check_package(data: bytes, name: str) -> None:
+def _check_package(data: bytes, name: str, limits: PackageLimits = DEFAULT_PACKAGE_LIMITS) -> None:
     """Refuse what is not a usable OOXML package before python-docx opens it."""
     if not data:
         raise import_failed(name, FailureReason.EMPTY)
@@ -329,16 +330,16 @@ def _check_package(data: bytes, name: str) -> None:
         raise import_failed(name, FailureReason.NOT_WORD, "OLE2 file, not an OOXML package")
     if not zipfile.is_zipfile(io.BytesIO(data)):
         raise import_failed(name, FailureReason.CORRUPT, "not a ZIP archive")
-    _refuse_zip_bomb(data, name)
+    _refuse_zip_bomb(data, name, limits)
 
 
-def open_trees(data: bytes, name: str) -> WordTrees:
+def open_trees(data: bytes, name: str, limits: PackageLimits = DEFAULT_PACKAGE_LIMITS) -> WordTrees:
     """Open a .docx with python-docx and keep its parsed parts; raise :class:`ImportFailed` if unusable.
 
     python-docx has already parsed the parts with lxml, whose elements answer
     the ElementTree calls the walker makes: they are used as they are.
     """
-    _check_package(data, name)
+    _check_package(data, name, limits)
     try:
         part = docx.Document(io.BytesIO(data)).part
         return WordTrees(
@@ -355,15 +356,95 @@ def open_trees(data: bytes, name: str) -> WordTrees:
         raise import_failed(name, FailureReason.CORRUPT, f"{type(error).__name__}: {error}") from error
 
 
-def _refuse_zip_bomb(data: bytes, name: str) -> None:
-    """A small .docx that unpacks to gigabytes is refused before anything is unpacked."""
+def _refuse_zip_bomb(data: bytes, name: str, limits: PackageLimits = DEFAULT_PACKAGE_LIMITS) -> None:
+    """Refuse a package that would unpack to too much, from its central directory, unpacking nothing.
+
+    The entry count and directory size come first, from the end-of-central-directory
+    record, so that an archive of a million entries is not even listed; then the
+    declared sizes of every member (see :mod:`importers.limits` for the figures and why).
+    """
+    declared = declared_directory(data)
+    if declared is not None:
+        entries, directory_size = declared
+        if entries > limits.max_entries:
+            raise import_failed(
+                name, FailureReason.TOO_MANY_ENTRIES, f"{entries} entries > {limits.max_entries}"
+            )
+        # zipfile lists the directory by its size, not its count: a count that lies is caught here.
+        if directory_size > limits.max_entries * _MAX_DIRECTORY_ENTRY_BYTES:
+            raise import_failed(
+                name, FailureReason.TOO_MANY_ENTRIES, f"central directory of {directory_size} bytes"
+            )
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as package:
-            unpacked = sum(member.file_size for member in package.infolist())
-    except (zipfile.BadZipFile, OSError) as error:
+            members = package.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError) as error:
         raise import_failed(name, FailureReason.CORRUPT, f"{type(error).__name__}: {error}") from error
-    if unpacked > MAX_UNPACKED_BYTES:
-        raise import_failed(name, FailureReason.TOO_LARGE, f"{unpacked} bytes once unpacked")
+    if len(members) > limits.max_entries:
+        raise import_failed(
+            name, FailureReason.TOO_MANY_ENTRIES, f"{len(members)} entries > {limits.max_entries}"
+        )
+    unpacked = sum(member.file_size for member in members)
+    if unpacked > limits.max_unpacked_bytes:
+        raise import_failed(
+            name,
+            FailureReason.UNPACKED_TOO_LARGE,
+            f"{unpacked} bytes once unpacked > {limits.max_unpacked_bytes}",
+        )
+    xml = sum(member.file_size for member in members if member.filename.lower().endswith(_XML_SUFFIXES))
+    if xml > limits.max_xml_bytes:
+        raise import_failed(
+            name,
+            FailureReason.UNPACKED_TOO_LARGE,
+            f"XML parts {xml} bytes once unpacked > {limits.max_xml_bytes}",
+        )
+    packed = sum(member.compress_size for member in members)
+    checked = [(name, unpacked, packed)] + [
+        (member.filename, member.file_size, member.compress_size) for member in members
+    ]
+    for what, size, compressed in checked:
+        if size < limits.min_ratio_checked_bytes:
+            continue
+        ratio = size / max(compressed, 1)
+        if ratio > limits.max_compression_ratio:
+            raise import_failed(
+                name,
+                FailureReason.COMPRESSION_RATIO,
+                f"{what}: compression ratio {ratio:.0f} > {limits.max_compression_ratio:g}"
+                f" ({size} bytes from {compressed})",
+            )
+
+
+_XML_SUFFIXES = (".xml", ".rels")  # the parts python-docx parses (all of them, not only the body)
+_EOCD = b"PK\x05\x06"
+_ZIP64_LOCATOR = b"PK\x06\x07"
+_ZIP64_EOCD = b"PK\x06\x06"
+_EOCD_SEARCH = 22 + 0xFFFF  # the record and the longest archive comment
+# A directory entry is 46 bytes and the name (Word's are under 60 bytes) plus extras:
+# 512 per entry is far above any real .docx.
+_MAX_DIRECTORY_ENTRY_BYTES = 512
+
+
+def declared_directory(data: bytes) -> tuple[int, int] | None:
+    """The entry count and central-directory size an archive declares at its end; ``None`` if unreadable.
+
+    ZIP's end-of-central-directory record holds both (16 and 32 bits); beyond
+    65,535 entries the ZIP64 record it points to holds them (64 bits).
+    """
+    at = data.rfind(_EOCD, max(0, len(data) - _EOCD_SEARCH))
+    if at < 0 or at + 22 > len(data):
+        return None
+    entries, directory_size = struct.unpack_from("<HI", data, at + 10)
+    if entries != 0xFFFF and directory_size != 0xFFFFFFFF:
+        return int(entries), int(directory_size)
+    locator = at - 20
+    if locator < 0 or data[locator : locator + 4] != _ZIP64_LOCATOR:
+        return int(entries), int(directory_size)
+    (record,) = struct.unpack_from("<Q", data, locator + 8)
+    if record + 56 > len(data) or data[record : record + 4] != _ZIP64_EOCD:
+        return None
+    total, size = struct.unpack_from("<QQ", data, record + 32)
+    return int(total), int(size)
 
 
 def _related_element(part: object, reltype: str) -> Element | None:
@@ -375,19 +456,25 @@ def _related_element(part: object, reltype: str) -> Element | None:
     return element if element is not None and hasattr(element, "find") else None
 
 
-def read_docx_bytes(data: bytes, name: str, *, continuous_articles: bool = False) -> Result[list[Block]]:
+def read_docx_bytes(
+    data: bytes,
+    name: str,
+    *,
+    continuous_articles: bool = False,
+    limits: PackageLimits = DEFAULT_PACKAGE_LIMITS,
+) -> Result[list[Block]]:
     """Read a .docx held in memory; ``name`` is used in errors and in each block's ``source`` (``name:n``)."""
-    trees = open_trees(data, name)
+    trees = open_trees(data, name, limits)
     try:
         return blocks_from_trees(trees, name, continuous_articles=continuous_articles)
     except (ParseError, ValueError) as error:
         raise import_failed(name, FailureReason.CORRUPT, f"XML: {error}") from error
 
 
-def read_docx(path: Path) -> Result[list[Block]]:
+def read_docx(path: Path, limits: PackageLimits = DEFAULT_PACKAGE_LIMITS) -> Result[list[Block]]:
     """Read a .docx file from disk (the only I/O of this module)."""
     try:
         data = path.read_bytes()
     except OSError as error:
         raise import_failed(path.name, FailureReason.UNREADABLE, str(error)) from error
-    return read_docx_bytes(data, path.name)
+    return read_docx_bytes(data, path.name, limits=limits)

@@ -88,7 +88,7 @@ def test_json_writes_no_files(tmp_path: Path) -> None:
     assert not (tmp_path / "out").exists()
 
 
-def test_a_bad_file_fails_the_run_but_not_the_other_files(tmp_path: Path) -> None:
+def test_with_keep_going_a_bad_file_fails_the_run_but_not_the_other_files(tmp_path: Path) -> None:
     good = tmp_path / "good.txt"
     good.write_text(SMALL, encoding="utf-8")
     empty = tmp_path / "empty.txt"
@@ -96,9 +96,10 @@ def test_a_bad_file_fails_the_run_but_not_the_other_files(tmp_path: Path) -> Non
     fake = tmp_path / "fake.doc"
     fake.write_bytes(bytes(range(256)) * 8)
     out = tmp_path / "out"
-    result = _invoke("import", str(good), str(empty), str(fake), "--out", str(out))
+    result = _invoke("import", "--keep-going", str(good), str(empty), str(fake), "--out", str(out))
     assert result.exit_code == 1
     assert "empty.txt" in result.stderr and "fake.doc" in result.stderr
+    assert "已跳过 2 个无法导入的文件" in result.stderr
     model = json.loads((out / MODEL_FILE).read_text(encoding="utf-8"))
     assert [d["title"] for d in model["documents"]] == ["会议管理制度"]
     assert len(model["errors"]) == 2

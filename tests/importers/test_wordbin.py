@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import shutil
 import subprocess
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -225,3 +226,46 @@ def test_with_no_converter_at_all_the_error_says_what_to_install(samples: Sample
         read_doc(samples.doc(samples.unstyled_docx), DocReaderOptions(soffice=None, antiword=None))
     assert raised.value.reason is FailureReason.NO_CONVERTER
     assert "LibreOffice" in raised.value.user_message
+
+
+# ---------------------------------------------------------------- memory limit of the conversion (issue 9)
+
+
+def test_a_conversion_that_needs_more_memory_than_its_limit_fails_at_once(
+    samples: SampleSet, tmp_path: Path
+) -> None:
+    """A converter that would grab 1 GiB (and then hang) is stopped by its memory limit, not the timeout."""
+    greedy = tmp_path / "soffice-greedy"
+    greedy.write_text(
+        "#!/bin/sh\nexec python3 -c 'import time; b = bytearray(1 << 30); time.sleep(60)'\n", encoding="utf-8"
+    )
+    greedy.chmod(0o755)
+    options = DocReaderOptions(
+        soffice=str(greedy), antiword=None, timeout_base=20.0, memory_limit_bytes=256 * 1024 * 1024
+    )
+    started = time.monotonic()
+    with pytest.raises(SourceUnusable) as raised:
+        read_doc(samples.doc(samples.unstyled_docx), options)
+    elapsed = time.monotonic() - started
+    assert raised.value.reason is FailureReason.CONVERSION_FAILED
+    assert "内存上限" in raised.value.user_message and "unstyled.doc" in raised.value.user_message
+    assert elapsed < 10.0, f"took {elapsed:.1f} s: the limit did not apply"
+
+
+def test_libreoffice_under_a_tiny_memory_limit_fails_with_the_reason_and_does_not_hang(
+    samples: SampleSet,
+) -> None:
+    options = dataclasses.replace(default_options(), antiword=None, memory_limit_bytes=64 * 1024 * 1024)
+    started = time.monotonic()
+    with pytest.raises(SourceUnusable) as raised:
+        read_doc(samples.doc(samples.unstyled_docx), options)
+    assert raised.value.reason is FailureReason.CONVERSION_FAILED
+    assert "内存上限" in raised.value.user_message
+    assert time.monotonic() - started < options.timeout_base
+
+
+def test_the_default_memory_limit_lets_libreoffice_convert(samples: SampleSet) -> None:
+    options = default_options()
+    assert options.memory_limit_bytes is not None
+    result = read_doc(samples.doc(samples.unstyled_docx), dataclasses.replace(options, antiword=None))
+    assert [b.text for b in result.value] == samples.unstyled_lines
