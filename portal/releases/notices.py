@@ -14,7 +14,7 @@ from portal.audit.services import record as audit
 from portal.clock import Clock
 from portal.releases.models import Regulation
 from portal.releases.services import PublishOutcome
-from portal.reminders.services import EVERYONE, SmtpSettings
+from portal.reminders.services import EVERYONE, SmtpSettings, smtp_connection
 from portal.signing_status.queries import StatusRow, status_rows
 
 
@@ -49,11 +49,7 @@ def notify_publication(
             people[row.employee_no].append(row)
     sent = 0
     if people:
-        with smtplib.SMTP(smtp.host, smtp.port, timeout=smtp.timeout) as server:
-            if smtp.starttls:
-                server.starttls()
-            if smtp.user:
-                server.login(smtp.user, smtp.password)
+        with smtp_connection(smtp) as server:
             for items in people.values():
                 try:
                     server.send_message(compose_notice(items[0], items, outcome.version, summary, smtp.sender, portal_url))

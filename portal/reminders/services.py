@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import smtplib
 from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import formataddr, make_msgid
@@ -39,6 +41,17 @@ class SmtpSettings:
             timeout=float(str(config["SMTP_TIMEOUT"])),
             sender=str(config["MAIL_FROM"]),
         )
+
+
+@contextmanager
+def smtp_connection(smtp: SmtpSettings) -> Iterator[smtplib.SMTP]:
+    """One connection to the configured server, with STARTTLS and login when configured."""
+    with smtplib.SMTP(smtp.host, smtp.port, timeout=smtp.timeout) as server:
+        if smtp.starttls:
+            server.starttls()
+        if smtp.user:
+            server.login(smtp.user, smtp.password)
+        yield server
 
 
 @dataclass(frozen=True)
@@ -83,11 +96,7 @@ def send_reminders(
     sendable = {no: items for no, items in people.items() if items[0].email}
     failed: list[str] = []
     if sendable:
-        with smtplib.SMTP(smtp.host, smtp.port, timeout=smtp.timeout) as server:
-            if smtp.starttls:
-                server.starttls()
-            if smtp.user:
-                server.login(smtp.user, smtp.password)
+        with smtp_connection(smtp) as server:
             for employee_no, items in sendable.items():
                 try:
                     server.send_message(compose(items[0], items, smtp.sender, portal_url))

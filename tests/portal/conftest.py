@@ -11,6 +11,8 @@ from __future__ import annotations
 import datetime as dt
 import os
 import shutil
+import socket
+import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -210,3 +212,32 @@ def login(client: FlaskClient) -> Callable[[User], Any]:
         return client.post("/login", data={"employee_no": user.employee_no, "password": password})
 
     return sign_in
+
+
+class Inbox:
+    """What a real SMTP server on loopback (aiosmtpd) received: the envelopes, in order."""
+
+    def __init__(self) -> None:
+        self.messages: list[Any] = []
+        self.received = threading.Event()
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        self.messages.append(envelope)
+        self.received.set()
+        return "250 OK"
+
+
+@pytest.fixture
+def smtp_server() -> Iterator[tuple[Inbox, int]]:
+    from aiosmtpd.controller import Controller
+
+    inbox = Inbox()
+    with socket.socket() as probe:  # aiosmtpd's Controller cannot start on port 0
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        yield inbox, port
+    finally:
+        controller.stop()

@@ -5,13 +5,10 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import socket
-import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import pytest
-from aiosmtpd.controller import Controller
 from flask.testing import FlaskClient
 from openpyxl import load_workbook
 from sqlalchemy import select, update
@@ -25,6 +22,7 @@ from portal.clock import FixedClock
 from portal.exports import neutralise
 from portal.releases.models import Regulation
 from portal.signing_status.queries import DashboardFilter, completion_matrix
+from tests.portal.conftest import Inbox
 
 
 @pytest.fixture
@@ -123,33 +121,8 @@ def test_formula_triggers_get_an_apostrophe(value: str) -> None:
     assert neutralise(value) == "'" + value
 
 
-class _Inbox:
-    def __init__(self) -> None:
-        self.messages: list[Any] = []
-        self.received = threading.Event()
-
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
-        self.messages.append(envelope)
-        self.received.set()
-        return "250 OK"
-
-
-@pytest.fixture
-def smtp_server() -> Iterator[tuple[_Inbox, int]]:
-    inbox = _Inbox()
-    with socket.socket() as probe:  # aiosmtpd's Controller cannot start on port 0
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    try:
-        yield inbox, port
-    finally:
-        controller.stop()
-
-
 def test_hr_sends_reminders_to_overdue_people_over_smtp(make_app: Callable[..., Any], office: dict[str, Any],
-                                                        smtp_server: tuple[_Inbox, int]) -> None:
+                                                        smtp_server: tuple[Inbox, int]) -> None:
     inbox, port = smtp_server
     app = make_app(SMTP_PORT=port, MAIL_FROM="hr@example.com")
     client = app.test_client()
@@ -163,7 +136,7 @@ def test_hr_sends_reminders_to_overdue_people_over_smtp(make_app: Callable[..., 
     assert "Subject:" in body
 
 
-def test_remind_command_mails_everyone_overdue(runner: Any, app: Any, office: dict[str, Any], smtp_server: tuple[_Inbox, int],
+def test_remind_command_mails_everyone_overdue(runner: Any, app: Any, office: dict[str, Any], smtp_server: tuple[Inbox, int],
                                                tmp_path: Any) -> None:
     from email import message_from_bytes
     from email.policy import default
