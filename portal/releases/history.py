@@ -49,8 +49,12 @@ def versions_of(session: Session, regulation: Regulation) -> list[VersionEntry]:
         select(Acknowledgement.version_id, func.count()).where(Acknowledgement.regulation_id == regulation.id)
         .group_by(Acknowledgement.version_id)
     ).all())
-    drafts = {d.version: d for d in session.scalars(select(Draft).where(Draft.status == "published"))}
-    names: dict[int, str] = dict(session.execute(select(User.id, User.name)).all())
+    labels = [v.label for v in versions]
+    drafts = {d.version: d for d in session.scalars(
+        select(Draft).where(Draft.status == "published", Draft.version.in_(labels))
+    )}
+    people = {i for d in drafts.values() for i in (d.created_by_id, d.approved_by_id) if i}
+    names: dict[int, str] = dict(session.execute(select(User.id, User.name).where(User.id.in_(people))).all())
     entries = []
     for v in versions:
         draft = drafts.get(v.label)
