@@ -22,6 +22,7 @@ from werkzeug.wrappers import Response
 from portal import config as portal_config
 from portal.access import Role, check_every_view_declares_access
 from portal.clock import SystemClock
+from portal.converters import install_converters
 from portal.extensions import csrf, db, login_manager
 from portal.web import CLOCK_KEY, install_unit_of_work
 from project.paths import resolve_root
@@ -127,6 +128,7 @@ def feature_blueprints() -> list[Blueprint]:
 
 
 def configure_blueprints(app: Flask) -> None:
+    install_converters(app)
     for blueprint in feature_blueprints():
         app.register_blueprint(blueprint)
     register_task_kinds()

@@ -25,6 +25,7 @@ from portal.admin.services import set_active
 from portal.auth.inputs import RolesForm, UserForm
 from portal.auth.models import User
 from portal.auth.services import NewUser, account_for, create_user, set_password, set_roles
+from portal.converters import page_number
 from portal.web import attempt, client_ip, deps, loads, me, options
 
 bp = Blueprint("admin", __name__, template_folder="templates", url_prefix="/admin")
@@ -35,7 +36,7 @@ bp = Blueprint("admin", __name__, template_folder="templates", url_prefix="/admi
 def users() -> str:
     d = deps()
     q = request.args.get("q", "").strip()[:50]
-    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    page = page_number(request.args)
     query = select(User)
     if q:
         query = query.where(or_(User.employee_no.contains(q), User.name.contains(q), User.department.contains(q)))

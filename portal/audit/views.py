@@ -11,6 +11,7 @@ from flask import Blueprint, Response, render_template, request, stream_with_con
 from portal.access import Role, requires
 from portal.audit.services import ACTION_LABELS, AuditFilter, filtered_query, page_of_events
 from portal.audit.services import record as audit
+from portal.converters import page_number
 from portal.exports import csv_chunks
 from portal.web import client_ip, deps, me, own_session, save_now
 
@@ -33,7 +34,7 @@ def _audit_filter() -> AuditFilter:
 def audit_log() -> str:
     d = deps()
     criteria = _audit_filter()
-    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    page = page_number(request.args)
     events, total = page_of_events(d.session, criteria, page, d.settings.page_size)
     return render_template(
         "audit/audit.html", events=events, total=total, page=page, size=d.settings.page_size, criteria=criteria,

@@ -25,6 +25,7 @@ from werkzeug.wrappers import Response as BaseResponse
 from portal.access import Role, requires
 from portal.audit.services import record as audit
 from portal.config import Settings
+from portal.converters import page_number
 from portal.dashboard.inputs import FilterForm, RemindForm
 from portal.exports import Cell, csv_chunks, xlsx_bytes
 from portal.reading.titles import TitleMarks, load_marks
@@ -90,7 +91,7 @@ def index() -> str:
 
 
 def _page() -> int:
-    return max(request.args.get("page", 1, type=int) or 1, 1)
+    return page_number(request.args)
 
 
 @bp.route("/people")

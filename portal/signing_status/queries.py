@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, case, exists, false, func, literal, select
+from sqlalchemy import ColumnElement, Select, and_, case, exists, false, func, literal, null, select
 from sqlalchemy.orm import Session
 
 from portal.acks.models import Acknowledgement
@@ -239,10 +239,14 @@ class StatusRow:
 
 def _signed_at(targets: Targets) -> Any:
     """The time of the counting signature of the row's person and regulation (NULL if none)."""
+    if not targets.counting:  # nothing published: no subquery (SQLite would be left with no table in it)
+        return null()
     return select(func.min(Acknowledgement.signed_at)).where(_counting_join(targets)).correlate(Assignment).scalar_subquery()
 
 
 def _is_signed(targets: Targets) -> ColumnElement[bool]:
+    if not targets.counting:
+        return false()
     return exists().where(_counting_join(targets))
 
 
