@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from domain.errors import HandbookError, NotFound, PermissionDenied, ValidationFailed
@@ -25,6 +25,7 @@ from portal.formsdesk.drafts import own_draft
 from portal.formsdesk.models import DocumentEvent, FormDocument, MinutesRecipient
 from portal.formsdesk.people import directory, users_named
 from portal.formsdesk.terms import NUMBER_PREFIX, WorkflowRefused
+from portal.sequences import take_next
 
 
 @dataclass(frozen=True)
@@ -90,10 +91,9 @@ def _chair_of(session: Session, filled: FilledForm) -> User:
 
 
 def _next_number(session: Session, template: FormTemplate, year: int) -> str:
-    prefix = f"{NUMBER_PREFIX[template.slug]}-{year}-"
-    last = session.scalar(select(func.max(FormDocument.number)).where(FormDocument.number.like(f"{prefix}%")))
-    sequence = int(last.rsplit("-", 1)[1]) + 1 if last else 1
-    return f"{prefix}{sequence:04d}"
+    """``HY-2026-0004``: the form's prefix, the year and the next number of both (atomic: portal.sequences)."""
+    prefix = f"{NUMBER_PREFIX[template.slug]}-{year}"
+    return f"{prefix}-{take_next(session, f'form:{prefix}'):04d}"
 
 
 def document_title(template: FormTemplate, filled: FilledForm) -> str:

@@ -34,6 +34,7 @@ from portal.assignments.services import add_missing_assignments
 from portal.clock import Clock, naive_utc
 from portal.errors import PublishRefused
 from portal.releases.models import Regulation, RegulationVersion, ReleaseRecord
+from portal.sequences import hold
 
 Status = Literal["new", "substantive", "editorial", "unchanged"]
 STATUS_LABELS: dict[str, str] = {
@@ -42,6 +43,8 @@ STATUS_LABELS: dict[str, str] = {
     "editorial": "文字修订（无需重新签署）",
     "unchanged": "未变",
 }
+
+PUBLISHING = "publish"  # the portal.sequences row publishes take their turn on
 
 
 @dataclass(frozen=True)
@@ -123,8 +126,10 @@ def publish_release(
 ) -> PublishOutcome:
     """Store the release and its new versions; ask signers again where the change is substantive.
 
-    The caller commits (or rolls back) the session.
+    The caller commits (or rolls back) the session.  Publishes run one at a time (a CLI publish beside the
+    task queue's, several hosts): the second waits for the first to commit, then sees what it published.
     """
+    hold(session, PUBLISHING)
     release = request.release
     if session.scalar(select(ReleaseRecord.id).where(ReleaseRecord.version == release.version)):
         raise PublishRefused(
