@@ -120,6 +120,11 @@ class Settings:
     """Longest pause between two looks at an idle SQLite queue (Redis wakes the consumer at once)."""
     task_shutdown_seconds: float = 10.0
     """On stop, running tasks get this long to finish before the consumer leaves them (then failed, retryable)."""
+    import_memory_mb: int = 2048
+    """An upload's import runs in a child process with at most this much address space (MiB) ...
+    (LibreOffice, which it may start, has its own cap: importers.wordbin)"""
+    import_seconds: float = 600.0
+    """... and this long (seconds); past either, the draft fails with the reason and the consumer lives on."""
     task_modules: tuple[str, ...] = ()
     """Extra modules the consumer imports so that they register their task kinds (env: comma-separated);
     the stages' own kinds are registered by portal.app.register_task_kinds."""
@@ -198,13 +203,16 @@ ENVIRONMENT_KEYS: dict[str, str] = {
     "TASK_POLL_SECONDS": "TASK_POLL_SECONDS",
     "TASK_SHUTDOWN_SECONDS": "TASK_SHUTDOWN_SECONDS",
     "TASK_MODULES": "TASK_MODULES",
+    "IMPORT_MEMORY_MB": "IMPORT_MEMORY_MB",
+    "IMPORT_SECONDS": "IMPORT_SECONDS",
     "TASK_CONSUMER": "TASK_CONSUMER",
 }
 
 _BOOLEAN_KEYS = {"SMTP_STARTTLS", "SESSION_COOKIE_SECURE", "SIGN_REQUIRES_PASSWORD", "TASK_CONSUMER"}
-_INTEGER_KEYS = {"SMTP_PORT", "TASK_WORKERS"}
+_INTEGER_KEYS = {"SMTP_PORT", "TASK_WORKERS", "IMPORT_MEMORY_MB"}
 _FLOAT_KEYS = {
     "TASK_HEARTBEAT_SECONDS", "TASK_STALE_SECONDS", "TASK_SWEEP_SECONDS", "TASK_POLL_SECONDS", "TASK_SHUTDOWN_SECONDS",
+    "IMPORT_SECONDS",
 }
 _LIST_KEYS = {"TASK_MODULES"}
 

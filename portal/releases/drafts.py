@@ -30,6 +30,7 @@ from portal.errors import PublishRefused
 from portal.releases.models import Draft, Regulation, ReleaseRecord
 from portal.releases.services import PlannedDocument, plan_release
 from portal.releases.sources import import_sources, release_of
+from portal.tasks.isolation import Limits, run_limited
 from publishing.releases import check_version
 
 STATUS_LABELS = {
@@ -65,11 +66,14 @@ def create_draft(session: Session, clock: Clock, new: NewDraft, actor: User) -> 
     return draft
 
 
-def import_into_draft(session: Session, draft_id: int, files: Sequence[Path]) -> Draft:
-    """The import task's work: the importer's own message reaches HR when a file is refused."""
+def import_into_draft(session: Session, draft_id: int, files: Sequence[Path], limits: Limits | None = None) -> Draft:
+    """The import task's work: the importer's own message reaches HR when a file is refused.
+
+    With ``limits`` the importer runs in a child process under them: a file that needs more memory or time
+    fails the draft with the reason, and the consumer running the task lives on."""
     draft = _load(session, draft_id)
     try:
-        handbook = import_sources(list(files))
+        handbook = run_limited(limits, import_sources, list(files)) if limits else import_sources(list(files))
         if not handbook.documents:
             raise HandbookError("nothing imported", "上传的文件中没有识别出任何制度。")
     except HandbookError as error:

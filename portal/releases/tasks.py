@@ -21,6 +21,7 @@ from portal.releases.notices import notify_publication
 from portal.releases.publishing import summary
 from portal.releases.services import PublishRequest
 from portal.reminders.services import SmtpSettings
+from portal.tasks.isolation import MIB, Limits
 from portal.tasks.queue import TaskQueue
 from portal.tasks.registry import TaskContext, registry
 from project.paths import Paths
@@ -34,7 +35,8 @@ def import_draft(context: TaskContext) -> str:
     files = [Path(f) for f in context.payload["files"]]
     context.progress(10, "正在导入上传的文件")
     try:
-        draft = drafts.import_into_draft(context.session, int(context.payload["draft_id"]), files)
+        limits = Limits(int(context.config["IMPORT_MEMORY_MB"]) * MIB, float(context.config["IMPORT_SECONDS"]))
+        draft = drafts.import_into_draft(context.session, int(context.payload["draft_id"]), files, limits)
     finally:
         if files:
             shutil.rmtree(files[0].parent, ignore_errors=True)

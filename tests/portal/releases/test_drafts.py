@@ -137,3 +137,21 @@ def test_a_future_effective_date_waits_and_switches_when_the_clock_passes_it(
     assert draft.status == "approved" and draft.task_id == task.id and task.status == "queued"
     publish_due_drafts(session, clock, queue)  # a second sweep queues nothing more
     assert len(session.scalars(select(Task).where(Task.kind == "publish_draft")).all()) == 1
+
+
+def test_an_import_past_its_limits_fails_the_draft_with_the_reason(
+    session: Session, clock: FixedClock, tmp_path: Path, people: dict[str, Any]
+) -> None:
+    from portal.tasks.isolation import MIB, LimitExceeded, Limits
+
+    source = tmp_path / "销售管理制度.txt"
+    source.write_text(SALES, encoding="utf-8")
+    draft = drafts.create_draft(session, clock, drafts.NewDraft("2026.2", clock.today()), people["hr"])
+    session.commit()
+    with pytest.raises(LimitExceeded):  # no child process starts and imports within 10 ms
+        drafts.import_into_draft(session, draft.id, [source], Limits(2048 * MIB, 0.01))
+    session.refresh(draft)
+    assert draft.status == "failed" and "处理时间超过上限" in draft.comment
+    again = drafts.create_draft(session, clock, drafts.NewDraft("2026.3", clock.today()), people["hr"])
+    drafts.import_into_draft(session, again.id, [source], Limits(2048 * MIB, 120))
+    assert again.status == "draft" and len(drafts.draft_release(session, again).documents) == 1
