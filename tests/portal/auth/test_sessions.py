@@ -243,3 +243,14 @@ def test_ending_all_other_sessions_keeps_only_this_one(
     assert "已结束其他设备上的 3 个登录" in answer.get_data(as_text=True)
     assert all("/login" in client.get("/my").headers["Location"] for client in others)
     assert here.get("/my").status_code == 200 and len(_live_rows(session, user)) == 1
+
+
+def test_by_default_a_session_lasts_30_idle_minutes_and_8_hours_and_the_page_says_so(
+    make_app: Callable[..., Flask], make_user: Callable[..., Any]
+) -> None:
+    from portal.config import DEFAULTS
+
+    assert (DEFAULTS["SESSION_IDLE_MINUTES"], DEFAULTS["SESSION_ABSOLUTE_HOURS"], DEFAULTS["TRUSTED_PROXIES"]) == (30, 8, 0)
+    app = make_app(SESSION_IDLE_MINUTES=30, SESSION_ABSOLUTE_HOURS=8)
+    page = _signed_in(app, make_user("张三")).get("/account/sessions").get_data(as_text=True)
+    assert "未操作 30 分钟或登录满 8 小时后须重新登录" in page
