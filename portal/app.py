@@ -17,11 +17,14 @@ from typing import Any
 
 from flask import Blueprint, Flask, redirect, request, url_for
 from flask_login import current_user
+from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.wrappers import Response
 
 from portal import config as portal_config
 from portal.access import Role, check_every_view_declares_access
+from portal.auth.cookie import HttpsAwareSessionInterface
 from portal.clock import SystemClock
+from portal.config import settings_of
 from portal.converters import install_converters
 from portal.extensions import csrf, db, login_manager
 from portal.web import CLOCK_KEY, install_unit_of_work
@@ -43,6 +46,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     configure(app, config)
     configure_logging(app)
     configure_extensions(app)
+    configure_proxies(app)
     configure_blueprints(app)
     configure_request_hooks(app)
     configure_templates(app)
@@ -101,6 +105,7 @@ def configure_extensions(app: Flask) -> None:
     db.init_app(app)
     csrf.init_app(app)
     login_manager.init_app(app)
+    app.session_interface = HttpsAwareSessionInterface()
     login_manager.login_view = "auth.login"
     login_manager.login_message = "请先登录。"
     login_manager.session_protection = "basic"
@@ -108,6 +113,14 @@ def configure_extensions(app: Flask) -> None:
     from portal.auth.views import load_user
 
     login_manager.user_loader(load_user)
+
+
+def configure_proxies(app: Flask) -> None:
+    """Believe X-Forwarded-For/-Proto/-Host from exactly the configured number of proxies (0: none), so the
+    client's address (throttle, audit, sessions) and the scheme (the Secure cookie) are the real ones."""
+    hops = settings_of(app).trusted_proxies
+    if hops > 0:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
 
 
 def feature_blueprints() -> list[Blueprint]:

@@ -38,7 +38,8 @@ FLASK_DEFAULTS: dict[str, Any] = {
     "SESSION_COOKIE_NAME": "handbook_session",
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
-    # Set to True behind HTTPS (env SESSION_COOKIE_SECURE=1).
+    # True forces the Secure flag; otherwise the cookie is Secure whenever the request came over HTTPS
+    # (directly, or through a proxy counted in TRUSTED_PROXIES): portal.auth.cookie.
     "SESSION_COOKIE_SECURE": False,
     "REMEMBER_COOKIE_HTTPONLY": True,
     "REMEMBER_COOKIE_SAMESITE": "Lax",
@@ -56,12 +57,25 @@ class Settings:
     handbook_root: Path
     """Project root: handbook/, site/, var/ live below it.  The CLI passes its own (default: the project's root)."""
 
-    login_max_failures_per_account: int = 5
-    """Login rate limit: failures of one account within the window lock its login ..."""
-    login_max_failures_per_ip: int = 30
-    """... and failures from one IP address within the window lock logins from it."""
+    login_account_free_failures: int = 5
+    """Login throttle: failures of one account (within the window) before each further attempt of it must wait ..."""
+    login_ip_free_failures: int = 30
+    """... failures from one IP address before each further attempt from that address (only) must wait ..."""
+    login_delay_base_seconds: float = 2.0
+    """... the first wait (seconds); each further failure doubles it ..."""
+    login_delay_max_seconds: float = 300.0
+    """... up to this (seconds): nobody can lock an account for longer than this by guessing ..."""
     login_window_seconds: int = 15 * 60
-    """The rate limit's window (seconds)."""
+    """... and a streak with no failure for this long (seconds) is forgotten."""
+
+    session_idle_minutes: int = 30
+    """A session unused for this long (minutes) ends; 0 keeps idle sessions."""
+    session_absolute_hours: int = 8
+    """A session ends this long (hours) after its login, however busy it is; 0 keeps it until logout."""
+    trusted_proxies: int = 0
+    """Reverse proxies in front of the portal whose X-Forwarded-For/-Proto/-Host headers are believed
+    (werkzeug ProxyFix).  0: none, the headers are ignored.  Behind one HTTPS proxy set 1: the client's
+    address (login throttle, audit) and the scheme (the Secure cookie) then come from its headers."""
 
     password_min_length: int = 8
     """Shortest password accepted (new accounts, resets, changes, rosters)."""
@@ -206,10 +220,14 @@ ENVIRONMENT_KEYS: dict[str, str] = {
     "IMPORT_MEMORY_MB": "IMPORT_MEMORY_MB",
     "IMPORT_SECONDS": "IMPORT_SECONDS",
     "TASK_CONSUMER": "TASK_CONSUMER",
+    "TRUSTED_PROXIES": "TRUSTED_PROXIES",
+    "SESSION_IDLE_MINUTES": "SESSION_IDLE_MINUTES",
+    "SESSION_ABSOLUTE_HOURS": "SESSION_ABSOLUTE_HOURS",
 }
 
 _BOOLEAN_KEYS = {"SMTP_STARTTLS", "SESSION_COOKIE_SECURE", "SIGN_REQUIRES_PASSWORD", "TASK_CONSUMER"}
-_INTEGER_KEYS = {"SMTP_PORT", "TASK_WORKERS", "IMPORT_MEMORY_MB"}
+_INTEGER_KEYS = {"SMTP_PORT", "TASK_WORKERS", "IMPORT_MEMORY_MB", "TRUSTED_PROXIES", "SESSION_IDLE_MINUTES",
+                 "SESSION_ABSOLUTE_HOURS"}
 _FLOAT_KEYS = {
     "TASK_HEARTBEAT_SECONDS", "TASK_STALE_SECONDS", "TASK_SWEEP_SECONDS", "TASK_POLL_SECONDS", "TASK_SHUTDOWN_SECONDS",
     "IMPORT_SECONDS",

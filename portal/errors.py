@@ -13,7 +13,7 @@ __all__ = [
     "AlreadySigned",
     "HandbookError",
     "LoginFailed",
-    "LoginLocked",
+    "LoginThrottled",
     "NotFound",
     "PermissionDenied",
     "PublishRefused",
@@ -25,14 +25,14 @@ class LoginFailed(HandbookError):
     user_message = "工号或密码不正确。"
 
 
-class LoginLocked(HandbookError):
-    """Too many failures within the rate-limit window; the message names that window."""
+class LoginThrottled(HandbookError):
+    """Too many failures in a row (of the account or from the address): the message says how long to wait."""
 
     user_message = "登录失败次数过多，请稍后再试。"
 
-    def __init__(self, message: str, window: dt.timedelta) -> None:
-        minutes = max(1, round(window.total_seconds() / 60))
-        super().__init__(message, f"登录失败次数过多，请 {minutes} 分钟后再试。")
+    def __init__(self, message: str, wait: dt.timedelta, wait_words: str) -> None:
+        self.wait = wait
+        super().__init__(message, f"登录失败次数过多，为保护账号，请 {wait_words}后再试。")
 
 
 class AlreadySigned(HandbookError):

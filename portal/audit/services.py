@@ -15,6 +15,8 @@ from portal.clock import Clock, naive_utc
 ACTION_LABELS: dict[str, str] = {
     "login": "登录",
     "login_failed": "登录失败",
+    "login_throttled": "登录限流",
+    "session_ended": "结束登录会话",
     "logout": "退出",
     "password_changed": "修改密码",
     "password_set": "重置密码",

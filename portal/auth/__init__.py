@@ -1,1 +1,1 @@
-"""Accounts: users and roles, login/logout, password change, login rate limit."""
+"""Accounts: users and roles, login/logout, server-side sessions, password change, the login throttle."""

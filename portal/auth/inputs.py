@@ -3,7 +3,15 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, EmailField, PasswordField, SelectMultipleField, StringField
+from wtforms import (
+    BooleanField,
+    DateField,
+    EmailField,
+    HiddenField,
+    PasswordField,
+    SelectMultipleField,
+    StringField,
+)
 from wtforms.validators import DataRequired, EqualTo, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -43,3 +51,18 @@ class UserForm(FlaskForm):  # type: ignore[misc]
 class RolesForm(FlaskForm):  # type: ignore[misc]
     roles = MultiCheckboxField("角色", choices=options((r.value, label) for r, label in ROLE_LABELS.items()))
     active = BooleanField("账号启用")
+
+
+class EndSessionForm(FlaskForm):  # type: ignore[misc]
+    """Ending one of one's sessions on another device; the id is checked against the user's own sessions."""
+
+    session_id = HiddenField()
+
+    def chosen(self) -> int | None:
+        """The session's id, or None for anything that is not a plausible id (never an error page)."""
+        text = (self.session_id.data or "").strip()
+        return int(text) if text.isascii() and text.isdigit() and len(text) <= 9 else None
+
+
+class EndOthersForm(FlaskForm):  # type: ignore[misc]
+    """Ending every other session: nothing but the CSRF token."""

@@ -1,4 +1,4 @@
-"""Users, their roles, and failed login attempts (for the rate limit)."""
+"""Users, their roles, their server-side sessions, and the login throttle's counters."""
 
 from __future__ import annotations
 
@@ -75,12 +75,32 @@ class UserRole(Base):
     user: Mapped[User] = relationship(back_populates="role_rows")
 
 
-class LoginFailure(Base):
-    """One failed login; the rate limit counts recent rows per account and per IP."""
+class UserSession(Base):
+    """One signed-in browser.  The cookie carries a random token; only its SHA-256 is stored, so a copy of the
+    database does not sign anyone in.  Ending the row ends every copy of the cookie."""
 
-    __tablename__ = "login_failures"
+    __tablename__ = "user_sessions"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    employee_no: Mapped[str] = mapped_column(String(32), index=True)
-    ip: Mapped[str] = mapped_column(String(64), index=True)
-    at: Mapped[dt.datetime] = mapped_column(DateTime, index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    last_seen_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    ip: Mapped[str] = mapped_column(String(64), default="")
+    user_agent: Mapped[str] = mapped_column(String(400), default="")
+    ended_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
+    end_reason: Mapped[str] = mapped_column(String(20), default="")
+
+
+class LoginThrottle(Base):
+    """The failure streak of one account or one IP address: the row is also the lock that makes
+    "check, then count" one step (``SELECT … FOR UPDATE`` on PostgreSQL, the single writer on SQLite)."""
+
+    __tablename__ = "login_throttles"
+
+    scope: Mapped[str] = mapped_column(String(10), primary_key=True)  # "account" or "ip"
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    last_failure_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
+    refused: Mapped[int] = mapped_column(Integer, default=0)
+    """Attempts refused while waiting, since the last failure (the first of them is audited)."""

@@ -1,4 +1,4 @@
-"""Account operations: create, authenticate (rate-limited), change password, roles."""
+"""Account operations: create, authenticate (throttled), change password, roles."""
 
 from __future__ import annotations
 
@@ -6,26 +6,24 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from portal.access import ROLE_LABELS, Role
 from portal.audit.services import record as audit
 from portal.auth.events import roles_changed, user_created
-from portal.auth.models import LoginFailure, User, UserRole, new_session_token
+from portal.auth.models import User, UserRole, new_session_token
 from portal.auth.passwords import hash_password, password_too_short, verify_password
+from portal.auth.sessions import end_sessions_of
+from portal.auth.throttle import ThrottlePolicy, clear, count_failure, lock_streaks, remaining_wait, wait_text
 from portal.clock import Clock, naive_utc
-from portal.errors import LoginFailed, LoginLocked, NotFound, ValidationFailed
+from portal.errors import LoginFailed, LoginThrottled, NotFound, ValidationFailed
 
 EMPLOYEE_NO = re.compile(r"^[A-Za-z0-9_-]{1,32}$")
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-
-
-@dataclass(frozen=True)
-class RateLimit:
-    per_account: int = 5
-    per_ip: int = 30
-    window: dt.timedelta = dt.timedelta(minutes=15)
+# A manager sees their department's people; without one they would see nothing (or, before, everyone).
+MANAGER_NEEDS_DEPARTMENT = "部门经理必须填写所属部门。"
+DEFAULT_POLICY = ThrottlePolicy()
 
 
 @dataclass(frozen=True)
@@ -54,6 +52,8 @@ def validate_new_user(user: NewUser, min_password: int = 8) -> dict[str, str]:
         errors["password"] = short
     if len(user.department) > 100 or len(user.position) > 100:
         errors["department"] = "部门或岗位名称过长。"
+    elif Role.MANAGER in user.roles and not user.department.strip():
+        errors["department"] = MANAGER_NEEDS_DEPARTMENT
     return errors
 
 
@@ -98,34 +98,39 @@ def create_user(
     return user
 
 
-def _recent_failures(session: Session, since: dt.datetime, *, employee_no: str | None = None, ip: str | None = None) -> int:
-    query = select(func.count(LoginFailure.id)).where(LoginFailure.at >= since)
-    if employee_no is not None:
-        query = query.where(LoginFailure.employee_no == employee_no)
-    if ip is not None:
-        query = query.where(LoginFailure.ip == ip)
-    return int(session.scalar(query) or 0)
-
-
 def authenticate(
-    session: Session, clock: Clock, employee_no: str, password: str, ip: str, limit: RateLimit = RateLimit()
+    session: Session, clock: Clock, employee_no: str, password: str, ip: str, policy: ThrottlePolicy = DEFAULT_POLICY
 ) -> User:
-    """The user for these credentials, or ``LoginFailed``/``LoginLocked``.  The caller commits."""
+    """The user for these credentials, or ``LoginFailed``/``LoginThrottled``.  The caller commits.
+
+    The streaks are locked first (portal.auth.throttle), so parallel attempts are checked and
+    counted one after the other: no failure is lost and none slips past the threshold.
+    """
     employee_no = employee_no.strip()[:32]
     now = naive_utc(clock.now())
-    since = now - limit.window
-    if (
-        _recent_failures(session, since, employee_no=employee_no) >= limit.per_account
-        or _recent_failures(session, since, ip=ip) >= limit.per_ip
-    ):
-        audit(session, clock, "login_failed", target=employee_no, detail="locked", ip=ip)
-        raise LoginLocked(f"login locked for {employee_no} from {ip}", limit.window)
+    account, address = lock_streaks(session, employee_no, ip)
+    waits = {
+        "account": remaining_wait(account, policy.account_free, now, policy),
+        "ip": remaining_wait(address, policy.ip_free, now, policy),
+    }
+    wait = max(waits.values())
+    if wait:
+        for row, scope in ((account, "account"), (address, "ip")):
+            if not waits[scope]:
+                continue
+            row.refused += 1
+            if row.refused == 1:  # once per wait: a flood of refused attempts does not flood the log
+                who = f"账号 {employee_no}" if scope == "account" else f"地址 {ip}"
+                audit(session, clock, "login_throttled", target=employee_no, ip=ip,
+                      detail=f"{who} 连续失败 {row.failures} 次，须等待 {wait_text(waits[scope])}")
+        raise LoginThrottled(f"login throttled for {employee_no} from {ip} ({wait.total_seconds():.0f} s)", wait, wait_text(wait))
     user = find_user(session, employee_no)
     if user is None or not user.active or not verify_password(user.password_hash, password):
-        session.add(LoginFailure(employee_no=employee_no, ip=ip[:64], at=now))
+        count_failure(account, now, policy)
+        count_failure(address, now, policy)
         audit(session, clock, "login_failed", target=employee_no, ip=ip)
         raise LoginFailed(f"bad credentials for {employee_no}")
-    session.execute(delete(LoginFailure).where(LoginFailure.employee_no == employee_no))
+    clear(account)  # the address's streak stays: one good account must not reset a guesser's count
     audit(session, clock, "login", actor=user, ip=ip)
     return user
 
@@ -155,6 +160,7 @@ def change_password(
     user.password_hash = hash_password(new, hash_profile)
     user.must_change_password = False
     user.session_token = new_session_token()
+    end_sessions_of(session, clock, user.id, "password")  # every browser; the view starts a new one for this
     audit(session, clock, "password_changed", actor=user, ip=ip)
 
 
@@ -178,6 +184,7 @@ def set_password(
     user.password_hash = hash_password(password, hash_profile)
     user.must_change_password = temporary
     user.session_token = new_session_token()
+    end_sessions_of(session, clock, user.id, "reset")
     audit(session, clock, "password_set", actor=actor, target=f"{user.employee_no} {user.name}")
     return user
 
@@ -189,6 +196,8 @@ def set_roles(session: Session, clock: Clock, user: User, roles: frozenset[Role]
         return False
     if actor is not None and actor.id == user.id and Role.ADMIN in user.roles and Role.ADMIN not in wanted:
         raise ValidationFailed("admin removing own admin role", "不能取消自己的管理员角色。")
+    if Role.MANAGER in wanted and not user.department.strip():
+        raise ValidationFailed(f"manager role for {user.employee_no} without a department", MANAGER_NEEDS_DEPARTMENT)
     before = "、".join(ROLE_LABELS[r] for r in sorted(user.roles))
     user.role_rows = [UserRole(role=role.value) for role in sorted(wanted)]
     session.flush()

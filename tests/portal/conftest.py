@@ -103,6 +103,10 @@ def make_app(database_url: str, clock: FixedClock, tmp_path: Path) -> Iterator[C
             "CLOCK": clock,
             "HANDBOOK_ROOT": tmp_path,
             "SMTP_PORT": 1,
+            # Tests move the fixed clock by hours and days under signed-in clients; the session tests
+            # (tests/portal/auth/test_sessions.py) set the timeouts they check.
+            "SESSION_IDLE_MINUTES": 0,
+            "SESSION_ABSOLUTE_HOURS": 0,
             **overrides,
         }
         app = create_app(config)

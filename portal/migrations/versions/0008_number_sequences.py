@@ -1,7 +1,7 @@
 """Counters for numbers handed out one by one (form documents), seeded from the numbers already taken.
 
 Revision ID: 0008_number_sequences
-Revises: 0005_release_drafts
+Revises: 0006_sessions
 Create Date: 2026-12-03 19:10:00
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0008_number_sequences"
-down_revision = "0005_release_drafts"
+down_revision = "0006_sessions"
 branch_labels = None
 depends_on = None
 
