@@ -48,7 +48,10 @@ def company(session: Session, clock: FixedClock, make_user: Callable[..., Any], 
     publish("2026.1", document("sales", "销售管理制度", ["甲。"]))
     add_rule(session, clock, NewRule("all", "", None, 30))
     session.commit()
-    users = {name: make_user(name, roles={role}, department=dep) for name, (dep, role) in EVERYONE.items()}
+    users = {name: make_user(name, roles={role}, department=dep or "待定") for name, (dep, role) in EVERYONE.items()}
+    # A manager must be created with a department; one whose department was later emptied (an old account,
+    # a roster edit in the database) must still see nobody.
+    users["无部门经理"].department = ""
     version = session.query(RegulationVersion).one()
     for name in ("销售乙", "市场丙"):
         sign(session, clock, SignRequest(users[name].id, version.id, True, name, "1.1.1.1", "t"))
