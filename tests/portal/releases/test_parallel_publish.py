@@ -14,7 +14,7 @@ from domain.model import Release
 from portal.clock import FixedClock
 from portal.extensions import db
 from portal.releases.models import Regulation, RegulationVersion, ReleaseRecord
-from portal.releases.services import PublishRequest, PublishRefused, publish_release
+from portal.releases.services import PublishRefused, PublishRequest, publish_release
 from tests.portal.parallel import Answer, at_once
 
 PUBLISHES = 20
