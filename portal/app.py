@@ -27,6 +27,7 @@ from portal.clock import SystemClock
 from portal.config import settings_of
 from portal.converters import install_converters
 from portal.extensions import csrf, db, login_manager
+from portal.localtime import LocalClock, register_filters, zone_named
 from portal.web import CLOCK_KEY, install_unit_of_work
 from project.paths import resolve_root
 
@@ -70,7 +71,8 @@ def configure(app: Flask, overrides: Mapping[str, Any] | None) -> None:
     if not app.config["SECRET_KEY"]:
         app.config["SECRET_KEY"] = _persistent_secret(root / "var" / "secret_key")
     app.extensions[portal_config.SETTINGS_KEY] = portal_config.Settings.from_config(app.config)
-    app.extensions[CLOCK_KEY] = app.config.get("CLOCK") or SystemClock()
+    zone = zone_named(app.extensions[portal_config.SETTINGS_KEY].time_zone)
+    app.extensions[CLOCK_KEY] = LocalClock(app.config.get("CLOCK") or SystemClock(), zone)
 
 
 def private_database_dir(database: Path, var: Path) -> None:
@@ -214,3 +216,4 @@ def configure_templates(app: Flask) -> None:
         return {"nav": nav_items()}
 
     app.jinja_env.globals["Role"] = Role
+    register_filters(app, settings_of(app).zone)

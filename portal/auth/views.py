@@ -26,7 +26,6 @@ from portal.auth.sessions import (
     limits_from,
     limits_note,
     live_sessions,
-    local_time,
     resume,
     start_session,
 )
@@ -164,7 +163,7 @@ def sessions_view() -> str:
     here = current_session()
     return render_template(
         "auth/sessions.html", rows=rows, current_id=here.id if here else None, form=EndSessionForm(),
-        others_form=EndOthersForm(), device=device_label, local_time=local_time, limits_note=limits_note(limits),
+        others_form=EndOthersForm(), device=device_label, limits_note=limits_note(limits),
     )
 
 

@@ -45,7 +45,7 @@ from portal.web import client_ip, deps, me, options, own_session, refuse, save_n
 
 bp = Blueprint("dashboard", __name__, template_folder="templates", url_prefix="/hr/dashboard")
 
-STATUS_HEADER = ("工号", "姓名", "部门", "岗位", "入职日期", "邮箱", "制度", "版本", "截止日期", "状态", "签署时间（UTC）")
+STATUS_HEADER = ("工号", "姓名", "部门", "岗位", "入职日期", "邮箱", "制度", "版本", "截止日期", "状态", "签署时间")
 MATRIX_HEADER = ("部门", "制度", "版本", "应签人数", "已签人数", "未签人数", "逾期人数", "完成率(%)")
 
 
@@ -156,14 +156,14 @@ def export(fmt: str) -> BaseResponse:
     name = f"signatures-{kind}-{stamp}.{fmt}"
     disposition = {"Content-Disposition": f"attachment; filename={name}"}
     if fmt == "csv":
-        return Response(stream_with_context(csv_chunks(header, rows)), mimetype="text/csv; charset=utf-8", headers=disposition)
+        return Response(stream_with_context(csv_chunks(header, rows, d.settings.zone)), mimetype="text/csv; charset=utf-8", headers=disposition)
     if kind == "matrix":
         overdue = _status_table(status_rows(d.session, criteria, today, only="overdue"), today, marks)
         sheets = [("完成情况", header, rows), ("逾期名单", STATUS_HEADER, overdue)]
     else:
         sheets = [("签署明细", header, rows)]
     return Response(
-        xlsx_bytes(sheets),
+        xlsx_bytes(sheets, d.settings.zone),
         mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         headers=disposition,
     )

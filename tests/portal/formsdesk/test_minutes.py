@@ -113,7 +113,8 @@ def test_attendees_confirm_receipt_with_a_timestamp(login: Login, session: Sessi
     clock.advance(dt.timedelta(days=1))
     assert attendee.post(f"{PAGE}/confirm").status_code == 302
     page = recorder.get(PAGE).get_data(as_text=True)
-    assert "2026-03-03 09:00:00" in page and "未确认" in page
+    # 09:00 UTC, shown in the default zone (Asia/Shanghai)
+    assert "2026-03-03 17:00:00" in page and "未确认" in page
     assert events(session)[-1] == "confirmed"
     assert login("孙浩").post(f"{PAGE}/confirm").status_code == 403  # absent: not distributed to him
     attendee.post(f"{PAGE}/confirm")
@@ -127,7 +128,7 @@ def test_the_minutes_page_shows_every_step_with_its_time(login: Login, clock: Fi
     clock.advance(dt.timedelta(hours=1))
     recorder.post(f"{PAGE}/distribute")
     page = recorder.get(PAGE).get_data(as_text=True)
-    for stamp, step in (("2026-03-02 09:00:00", "提交"), ("2026-03-02 10:00:00", "主持人审核签署"), ("2026-03-02 11:00:00", "分发给参会人员")):
+    for stamp, step in (("2026-03-02 17:00:00", "提交"), ("2026-03-02 18:00:00", "主持人审核签署"), ("2026-03-02 19:00:00", "分发给参会人员")):
         assert f"<time>{stamp}</time> <strong>{step}</strong>" in page
 
 
