@@ -80,7 +80,7 @@ def test_dashboard_page_shows_the_chart_and_drills_down(client: FlaskClient, log
     assert "丙三" in drill and "甲一" not in drill
     assert "&lt;" not in drill or "=HYPERLINK" in drill
     overdue = client.get("/hr/dashboard/people?only=overdue").get_data(as_text=True)
-    assert "丙三" in overdue and "OVERDUE" in overdue
+    assert "丙三" in overdue and "已逾期" in overdue and "OVERDUE" not in overdue
 
 
 def test_manager_sees_only_their_department(client: FlaskClient, login: Callable[..., Any], make_user: Callable[..., Any],
