@@ -63,6 +63,7 @@ def new_user() -> Response | str:
             user = create_user(
                 d.session, d.clock, new, hash_profile=d.settings.password_hash_profile,
                 new_hire_days=d.settings.new_hire_due_days, actor=me(), min_password=d.settings.password_min_length,
+                ip=client_ip(),
             )
         if outcome.ok:
             flash(f"已创建账号 {user.employee_no} {user.name}，首次登录须修改密码。", "success")
@@ -95,7 +96,7 @@ def reset_password(user: User) -> Response:
     if form.validate_on_submit():
         with attempt(catch=(ValidationFailed,)) as outcome:
             set_password(d.session, d.clock, user.employee_no, form.password.data, hash_profile=d.settings.password_hash_profile,
-                         actor=me(), min_password=d.settings.password_min_length)
+                         actor=me(), min_password=d.settings.password_min_length, ip=client_ip())
         if outcome.ok:
             flash("临时密码已设置，用户下次登录须修改。", "success")
     return redirect(url_for("admin.edit_user", user_id=user.id))

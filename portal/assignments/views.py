@@ -47,7 +47,7 @@ def rules() -> Response | str:
         with attempt(form) as outcome:
             rule = add_rule(d.session, d.clock, new)
         if outcome.ok:
-            audit(d.session, d.clock, "rule_added", actor=me(), ip=client_ip(), target=f"rule {rule.id}",
+            audit(d.session, d.clock, "rule_added", actor=me(), ip=client_ip(), target=f"规则 {rule.id}",
                   detail=f"{new.scope}={new.scope_value} regulation={new.regulation_id} due={new.due_days}")
             flash("规则已添加，相关人员的签署任务已生成。", "success")
             return redirect(url_for("assignments.rules"))
@@ -69,6 +69,6 @@ def delete_rule(rule_id: int) -> Response:
     d = deps()
     if DeleteForm().validate_on_submit():
         remove_rule(d.session, rule_id)
-        audit(d.session, d.clock, "rule_removed", actor=me(), ip=client_ip(), target=f"rule {rule_id}")
+        audit(d.session, d.clock, "rule_removed", actor=me(), ip=client_ip(), target=f"规则 {rule_id}")
         flash("规则已删除。", "success")
     return redirect(url_for("assignments.rules"))

@@ -48,7 +48,7 @@ def audit_log() -> str:
 def audit_export() -> Response:
     d = deps()
     criteria = _audit_filter()
-    audit(d.session, d.clock, "export", actor=me(), ip=client_ip(), target="audit log")
+    audit(d.session, d.clock, "export", actor=me(), ip=client_ip(), target="审计日志")
     save_now()  # the rows are streamed by their own session
     stream_session = own_session()
 

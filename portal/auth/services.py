@@ -70,6 +70,7 @@ def create_user(
     new_hire_days: int = 14,
     actor: User | None = None,
     min_password: int = 8,
+    ip: str = "",
 ) -> User:
     """Create the account and give it the regulations its rules require (with a new-hire deadline)."""
     errors = validate_new_user(new, min_password)
@@ -94,7 +95,7 @@ def create_user(
     session.add(user)
     session.flush()
     user_created.send(user, session=session, clock=clock, new_hire_days=new_hire_days)
-    audit(session, clock, "user_created", actor=actor, target=f"{user.employee_no} {user.name}")
+    audit(session, clock, "user_created", actor=actor, target=f"{user.employee_no} {user.name}", ip=ip)
     return user
 
 
@@ -174,6 +175,7 @@ def set_password(
     temporary: bool = True,
     actor: User | None = None,
     min_password: int = 8,
+    ip: str = "",
 ) -> User:
     """An administrator sets a password; a temporary one must be changed at the next login."""
     user = find_user(session, employee_no)
@@ -185,7 +187,7 @@ def set_password(
     user.must_change_password = temporary
     user.session_token = new_session_token()
     end_sessions_of(session, clock, user.id, "reset")
-    audit(session, clock, "password_set", actor=actor, target=f"{user.employee_no} {user.name}")
+    audit(session, clock, "password_set", actor=actor, target=f"{user.employee_no} {user.name}", ip=ip)
     return user
 
 

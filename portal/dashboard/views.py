@@ -66,6 +66,9 @@ def _filter_form() -> tuple[FilterForm, DashboardFilter]:
     return form, form.criteria(forced)
 
 
+EXPORT_LABELS = {"matrix": "完成情况", "all": "全部", "unsigned": "未签署", "overdue": "逾期", "signed": "已签署"}
+
+
 def _query_string(criteria: DashboardFilter, **extra: object) -> str:
     values: dict[str, object] = {
         "department": criteria.department,
@@ -144,7 +147,7 @@ def export(fmt: str) -> BaseResponse:
         kind = "matrix"
     today = d.clock.today()
     stamp = today.strftime("%Y%m%d")
-    audit(d.session, d.clock, "export", actor=me(), ip=client_ip(), target=f"dashboard {kind}.{fmt}", detail=_query_string(criteria))
+    audit(d.session, d.clock, "export", actor=me(), ip=client_ip(), target=f"签署情况（{EXPORT_LABELS[kind]}）.{fmt}", detail=_query_string(criteria))
     save_now()  # the rows are read by their own session
     stream_session = own_session()
     marks = load_marks(d.session)  # same-title regulations get 之一/之二 in the files too

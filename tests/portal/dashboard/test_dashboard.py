@@ -114,7 +114,7 @@ def test_csv_export_is_utf8_with_bom_and_audited(client: FlaskClient, login: Cal
     assert text.startswith("\ufeff")
     rows = list(csv.reader(io.StringIO(text[1:])))
     assert rows[0][0] == "工号" and len(rows) == 1 + 7
-    assert session.scalar(select(AuditEvent.target).where(AuditEvent.action == "export")) == "dashboard unsigned.csv"
+    assert session.scalar(select(AuditEvent.target).where(AuditEvent.action == "export")) == "签署情况（未签署）.csv"
 
 
 @pytest.mark.parametrize("value", ["=1+1", "+SUM(A1)", "-2", "@cmd", "\tx"])

@@ -9,6 +9,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from portal.audit.models import AuditEvent
 from portal.clock import FixedClock
 from portal.formsdesk.models import DocumentEvent, FormDocument, FormDraft, MinutesRecipient
 
@@ -116,6 +117,9 @@ def test_attendees_confirm_receipt_with_a_timestamp(login: Login, session: Sessi
     # 09:00 UTC, shown in the default zone (Asia/Shanghai)
     assert "2026-03-03 17:00:00" in page and "未确认" in page
     assert events(session)[-1] == "confirmed"
+    logged = {(e.action, e.ip) for e in session.scalars(select(AuditEvent).where(AuditEvent.target == NUMBER))}
+    assert {("minutes_signed", "127.0.0.1"), ("minutes_distributed", "127.0.0.1"), ("minutes_confirmed", "127.0.0.1"),
+            ("form_submitted", "127.0.0.1")} <= logged
     assert login("孙浩").post(f"{PAGE}/confirm").status_code == 403  # absent: not distributed to him
     attendee.post(f"{PAGE}/confirm")
     assert events(session).count("confirmed") == 1
