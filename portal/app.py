@@ -39,7 +39,8 @@ ADMIN_AREA_ENDPOINTS = frozenset(
 )
 
 # While a password change is due, only these endpoints answer.
-PASSWORD_CHANGE_ENDPOINTS = frozenset({"auth.change_password", "auth.logout", "static", "errorpages.health"})
+PASSWORD_CHANGE_ENDPOINTS = frozenset({"auth.change_password", "auth.logout", "static", "errorpages.health",
+                                        "errorpages.favicon"})
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:

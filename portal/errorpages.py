@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 from typing import Any
 
-from flask import Blueprint, render_template
+from flask import Blueprint, Response, render_template
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
@@ -70,6 +71,18 @@ def unexpected(error: Exception) -> tuple[str, int]:
     log.exception("unhandled error", exc_info=error)
     db.session.rollback()
     return error_page(500)
+
+
+_ICON = (Path(__file__).parent / "static" / "favicon.ico").read_bytes()
+
+
+@bp.route("/favicon.ico")
+@public
+def favicon() -> Response:
+    """Browsers ask for /favicon.ico whatever the page links; answer with the portal's icon."""
+    response = Response(_ICON, mimetype="image/vnd.microsoft.icon")
+    response.cache_control.max_age = 86400
+    return response
 
 
 @bp.route("/healthz")

@@ -48,3 +48,29 @@ def test_the_forbidden_page_sends_employees_to_hr_and_hr_to_the_administrator(
         page = client.get("/admin/audit")
         text = page.get_data(as_text=True)
         assert page.status_code == 403 and expected in text and not_expected not in text
+
+
+def test_hr_and_administrators_land_on_the_dashboard_and_everyone_else_on_their_handbook(
+    make_app: Callable[..., Any], make_user: Callable[..., Any],
+) -> None:
+    app = make_app()
+    for roles, home in (({Role.HR}, "/hr/dashboard/"), ({Role.ADMIN}, "/hr/dashboard/"), ({Role.EMPLOYEE}, "/my"),
+                        ({Role.MANAGER}, "/my")):
+        user = make_user(roles=roles)
+        client = app.test_client()
+        answer = client.post("/login", data={"employee_no": user.employee_no, "password": "correct-horse-42"})
+        assert answer.headers["Location"] == home, roles
+        assert client.get("/login").headers["Location"] == home
+        asked = app.test_client().post("/login?next=/regulations/", data={"employee_no": user.employee_no,
+                                                                           "password": "correct-horse-42"})
+        assert asked.headers["Location"] == "/regulations/"  # a page asked for still wins
+
+
+def test_the_favicon_is_a_real_icon_linked_from_every_page(client: FlaskClient, login: Callable[..., Any],
+                                                             make_user: Callable[..., Any]) -> None:
+    icon = client.get("/favicon.ico")
+    assert icon.status_code == 200 and icon.mimetype == "image/vnd.microsoft.icon"
+    assert icon.data[:4] == b"\x00\x00\x01\x00" and b"PNG" in icon.data[:40]  # an ICO holding a PNG image
+    assert '<link rel="icon" href="/favicon.ico">' in client.get("/login").get_data(as_text=True)
+    login(make_user("张三", must_change_password=True))
+    assert client.get("/favicon.ico").status_code == 200  # not sent to the password form either
