@@ -204,6 +204,13 @@ def test_org_chart_page_is_a_mermaid_block_in_html(site: Path) -> None:
     assert '<pre class="mermaid"><code>flowchart TD' in page(site, "org-chart")
 
 
+def test_mermaid_is_loaded_only_where_there_is_a_diagram_and_the_footer_has_no_generator(site: Path) -> None:
+    chart, home = page(site, "org-chart"), (site / "index.html").read_text(encoding="utf-8")
+    assert "assets/vendor/mermaid.min.js" in chart and "mermaid.min.js" not in home
+    assert "Made with" not in home
+    assert "Permanent link" not in chart + home and "favicon.png" in home
+
+
 # -------------------------------------------------------------------- nav
 
 

@@ -102,6 +102,10 @@ def test_org_chart_is_drawn_without_any_request_off_the_machine(built: Path) -> 
                 if "127.0.0.1" in route.request.url
                 else (outside.append(route.request.url), route.abort())[1],
             )
+            # A draft build has no versions.json (`handbook build` writes it beside the releases); answer (the last
+            # route added wins) Material's request for it as a versioned site would, so the page loads without a 404.
+            page.route("**/versions.json", lambda route: route.fulfill(
+                status=200, content_type="application/json", body='[{"version": "draft", "title": "草稿", "aliases": ["latest"]}]'))
             page.goto(f"http://127.0.0.1:{server.server_address[1]}/{urls.ORG_CHART_PAGE}")
             # Material swaps <pre class="mermaid"> for a <div> holding the SVG in a
             # closed shadow root: a drawn chart is a div with real height.
