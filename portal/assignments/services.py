@@ -196,10 +196,16 @@ def known_targets(session: Session) -> tuple[dict[str, int], dict[str, int]]:
 
 def check_targets(session: Session, rule: NewRule) -> dict[str, str]:
     """Field → message when the rule names a department, role or person that does not exist."""
+    if rule.regulation_id is not None and (
+        not 0 < rule.regulation_id < 2**31 or session.get(Regulation, rule.regulation_id) is None  # PostgreSQL's integer
+    ):
+        return {"regulation_id": "请选择已发布的制度。"}
     value = rule.scope_value.strip()
     departments, roles = known_targets(session)
     if rule.scope == "department" and value not in departments:
         return {"target": f"没有名为“{value}”的部门（只能选择已有人员的部门）。"}
+    if rule.scope not in SCOPES:
+        return {"target": "请从列表中选择适用对象。"}
     if rule.scope == "role" and (value not in {r.value for r in Role} or value not in roles):
         return {"target": "请选择已有人员的角色。"}
     if rule.scope == "user":
