@@ -180,7 +180,7 @@ def parse_roster(rows: list[list[str]], min_password: int = 8) -> tuple[list[Ros
         try:
             hire = _parse_date(values.get("hire_date", ""))
         except ValueError:
-            hire, reasons = None, ["入职日期格式应为 YYYY-MM-DD"]
+            hire, reasons = None, ["入职日期无法识别（应如 2026-03-01 或 2026年3月1日）"]
         roles, unknown = _parse_roles(values.get("roles", ""))
         if unknown:
             reasons.append("未知角色：" + "、".join(unknown))

@@ -71,7 +71,7 @@ def test_hr_imports_a_roster_then_transfers_a_new_hire(browser: Browser, server:
     page.get_by_label("花名册文件（.csv 或 .xlsx）").set_input_files(str(roster))
     page.get_by_role("button", name="上传并预览").click()
     expect(page.locator("#invalid-rows")).to_contain_text("第 4 行")
-    expect(page.locator("#invalid-rows")).to_contain_text("入职日期格式")
+    expect(page.locator("#invalid-rows")).to_contain_text("入职日期无法识别")
     expect(page.locator("#new-rows tbody tr")).to_have_count(2)
     page.screenshot(path=str(SHOTS / "40-roster-preview-laptop.png"), full_page=True)
     page.get_by_role("button", name="确认导入（新建 2 人，更新 0 人）").click()

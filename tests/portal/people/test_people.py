@@ -189,7 +189,7 @@ def test_hr_uploads_a_roster_sees_the_preview_and_applies_it(
     answer = client.post("/admin/users/import", data={"roster": (io.BytesIO(data), "名单.csv")},
                          content_type="multipart/form-data")
     page = answer.get_data(as_text=True)
-    assert answer.status_code == 200 and "第 4 行" in page and "入职日期格式" in page
+    assert answer.status_code == 200 and "第 4 行" in page and "入职日期无法识别" in page
     assert "孙丽" in page and "部门：销售部 → 财务部" in page
     assert session.scalar(select(User).where(User.employee_no == "E0200")) is None  # only a preview
     token = page.split('name="token" type="hidden" value="')[1].split('"')[0]
