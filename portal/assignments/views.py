@@ -94,12 +94,14 @@ def rules() -> Response | str:
         new = _rule_from(form)
         title = dict(_regulation_choices()).get(new.regulation_id or 0, "全部制度")
         if form.action.data == "save":
+            before = d.session.scalar(select(func.count(Assignment.id))) or 0
             with attempt(form) as outcome:
                 rule = save_rule(d.session, d.clock, new, new_hire_days=d.settings.new_hire_due_days)
             if outcome.ok:
+                added = (d.session.scalar(select(func.count(Assignment.id))) or 0) - before
                 audit(d.session, d.clock, "rule_added", actor=me(), ip=client_ip(), target=f"规则 {rule.id}",
                       detail=_describe(new, title))
-                flash("规则已保存，相关人员的签署任务已生成。", "success")
+                flash(f"规则已保存，新增 {added} 项签署任务。", "success")
                 return redirect(url_for("assignments.rules"))
         else:
             errors = validate_rule(new, d.clock.today()) or check_targets(d.session, new)

@@ -215,3 +215,14 @@ def test_a_roster_that_is_not_a_workbook_is_refused_in_chinese(
     answer = client.post("/admin/users/import", data={"roster": (io.BytesIO(b"not a zip"), "x.xlsx")},
                          content_type="multipart/form-data")
     assert answer.status_code == 200 and "无法读取该 XLSX 文件" in answer.get_data(as_text=True)
+
+
+def test_a_rule_added_after_the_account_still_gives_a_new_hire_the_new_hire_deadline(
+    session: Session, clock: FixedClock, make_user: Callable[..., User], publish: Callable[..., Any],
+    document: Callable[..., Any],
+) -> None:
+    hire = make_user("新人", department="销售部", hire_date=clock.today() - dt.timedelta(days=2))  # as the demo does
+    _world(session, clock, publish, document)
+    assert set(session.scalars(select(Assignment.due_on).where(Assignment.user_id == hire.id)).all()) == {
+        clock.today() + dt.timedelta(days=14)  # the new-hire days from today (never before the hire date), not the rule's 30
+    }

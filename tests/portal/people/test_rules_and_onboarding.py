@@ -72,7 +72,8 @@ def test_the_preview_names_who_will_be_assigned_and_saving_creates_their_tasks_w
     page = client.post("/hr/rules", data={**form, "action": "preview"}).get_data(as_text=True)
     assert "将分配给 2 人" in page and "新增 2 项签署任务" in page and "王芳" in page and "孙丽" not in page
     assert _tasks(session) == 0  # a preview saves nothing
-    client.post("/hr/rules", data={**form, "action": "save"})
+    saved = client.post("/hr/rules", data={**form, "action": "save"}, follow_redirects=True)
+    assert "规则已保存，新增 2 项签署任务。" in saved.get_data(as_text=True)
     session.expire_all()
     assert set(session.scalars(select(Assignment.due_on)).all()) == {dt.date(2026, 6, 30)}
     assert _tasks(session) == 2
