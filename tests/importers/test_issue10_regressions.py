@@ -11,6 +11,7 @@ from importers import readers
 from importers.blocks import Block
 from importers.headings import Ending, split_title
 from importers.structure import recover, recover_documents
+from importers.toc import REASON_TOC
 from tests.importers.word_samples import convert_with_libreoffice
 
 SOURCE = SourceRef("t.txt", "0" * 64)
@@ -72,3 +73,29 @@ def test_word_title_with_an_embedded_blank_line_is_one_title_of_one_document(tmp
         documents = _documents(path)
         assert [d.title for d in documents] == [expected], path.name
         assert [s.number for s in documents[0].walk()] == ["第一章", "第一条", "第二条"], path.name
+
+
+def test_a_table_of_contents_after_a_preamble_gives_each_chapter_once() -> None:
+    blocks = [
+        Block(text, f"t.txt:{i}")
+        for i, text in enumerate(
+            (
+                "安全生产管理办法",
+                "为保障安全生产，特制定本办法。",
+                "目  录",
+                "第一章 总则-------------第1页",
+                "第二章 安全保障-------------第2页",
+                "第一章 总则",
+                "第一条 为了加强安全生产工作，制定本办法。",
+                "第二章 安全保障",
+                "第二条 各部门应当配备安全员。",
+            ),
+            1,
+        )
+    ]
+    result = recover(blocks, SOURCE)
+    (document,) = result.value
+    chapters = [(s.number, s.title) for s in document.sections]
+    assert chapters == [("第一章", "总则"), ("第二章", "安全保障")]
+    toc_dropped = [d for d in result.dropped if d.reason == REASON_TOC]
+    assert [d.source for d in toc_dropped] == ["t.txt:3", "t.txt:4", "t.txt:5"]
