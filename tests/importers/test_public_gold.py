@@ -1,11 +1,16 @@
-"""Chapter, article and item F1 on real public regulations, per variant (issue 10).
+"""Chapter, article and item F1 on regulations the importer was not written on, per variant (issue 10).
 
-Tuning record: the importer's rules were written on the seed
-(handbook/sources/marketing-handbook-2010.txt). Of the public documents here,
-none was used to tune any rule: all are *scored only*. (The table-of-contents
-and title fixes of issue 10 were written from the issue's own examples before
-these files were scored.) A document used to tune a rule must move to TUNED
-and be reported apart.
+Tuning record. The importer's rules were written on the seed
+(handbook/sources/marketing-handbook-2010.txt) and on the examples in issue 10's
+text. Every document here is *scored only*; none was used to tune a rule:
+
+* public regulations, from the LawRefBook/Laws repository:
+  上海市烟花爆竹安全管理条例 (chapters), 上海市遗体捐献条例, 上海市公共场所控制吸烟条例;
+* company regulations written for this set after the form of public examples:
+  公司员工考勤管理制度 (HR; articles with titles), 安全生产责任制度 (safety).
+
+A document later used to tune a rule goes into TUNED, and its scores are printed apart.
+Item and article *titles* are not scored yet (see the report of issue 10).
 """
 
 from __future__ import annotations
