@@ -7,7 +7,7 @@ text. Every document here is *scored only*; none was used to tune a rule:
 * public regulations, from the LawRefBook/Laws repository:
   上海市烟花爆竹安全管理条例 (chapters), 上海市遗体捐献条例, 上海市公共场所控制吸烟条例;
 * company regulations written for this set after the form of public examples:
-  公司员工考勤管理制度 (HR; articles with titles), 安全生产责任制度 (safety).
+  公司员工考勤管理制度 (HR; articles with titles), 安全生产责任制度 (safety), 费用报销管理办法 (finance).
 
 A document later used to tune a rule goes into TUNED, and its scores are printed apart.
 Item and article *titles* are not scored yet (see the report of issue 10).
