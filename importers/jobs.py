@@ -20,6 +20,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from domain.model import JobDescription, Section
+from importers import jobs_org
 from importers.anchors import slugify
 
 FIELD_LABELS: dict[str, tuple[str, ...]] = {
@@ -68,7 +69,7 @@ _BULLET = "◇◆"
 _ITEM_SPLIT_RE = re.compile(r"(?:^|(?<=[；;。]))\s*(?:\d{1,2}\s*[、.．]|[（(]\d{1,2}[)）]|[①-⑳])")
 _LIST_SPLIT_RE = re.compile(r"[、，,；;/]|及|和")
 _DEPARTMENT_RE = re.compile(
-    r"(?:部门名称|所属部门)\s*[：:]\s*(?P<name>[^\s，。；：:,;]{2,12}?)(?=直接|主要|[，。；：:,;]|$)"
+    r"(?:部门名称|所属部门)\s*[：:]\s*(?P<name>[^\s，。；：:,;]{2,12}?)(?=直接|主要|工作|[，。；：:,;]|$)"
 )
 _LIST_FIELDS = ("responsibilities", "authorities", "qualifications")
 
@@ -92,8 +93,14 @@ class FoundJobs:
     consumed: frozenset[str]  # anchors of the sections that make up the jobs
 
 
-def extract_jobs(sections: Sequence[Section], document_slug: str) -> FoundJobs:
-    """Every job description in the outline, in reading order."""
+def extract_jobs(
+    sections: Sequence[Section], document_slug: str, *, preamble: str = "", document_title: str = ""
+) -> FoundJobs:
+    """Every job description in the outline, in reading order, then roles named elsewhere.
+
+    Department and superior come from the fields, else :mod:`importers.jobs_org` infers
+    them (section, document, org-structure text) and records each inference on the job.
+    """
     drafts: dict[str, _Draft] = {}
     consumed: set[str] = set()
     for section in _walk(sections):
@@ -103,7 +110,15 @@ def extract_jobs(sections: Sequence[Section], document_slug: str) -> FoundJobs:
         if used:
             consumed.update(s.anchor for s in section.walk())
     department = _document_department(sections)
-    jobs = tuple(_finish(draft, document_slug, department) for draft in drafts.values() if draft.is_useful())
+    jobs = tuple(_finish(draft, document_slug) for draft in drafts.values() if draft.is_useful())
+    jobs = jobs_org.complete_jobs(
+        jobs,
+        sections,
+        preamble=preamble,
+        document_title=document_title or document_slug,
+        document_slug=document_slug,
+        document_department=department,
+    )
     return FoundJobs(jobs, frozenset(consumed))
 
 
@@ -201,12 +216,12 @@ def _document_department(sections: Sequence[Section]) -> str | None:
     return None
 
 
-def _finish(draft: _Draft, document_slug: str, department: str | None) -> JobDescription:
+def _finish(draft: _Draft, document_slug: str) -> JobDescription:
     reports_to = draft.fields.get("reports_to")
     return JobDescription(
         title=draft.title,
         slug=f"{document_slug}-{slugify(draft.title)}",
-        department=draft.fields.get("department") or department,
+        department=draft.fields.get("department"),
         reports_to=reports_to,
         subordinates=tuple(draft.subordinates),
         summary=draft.fields.get("summary"),
