@@ -26,7 +26,7 @@ from importers.anchors import slugify
 # Role shapes, longest first; each is tried anchored at a position of an org-structure line.
 _ROLE_SHAPES = (
     r"副?总经理",
-    r"[\u4e00-\u9fff]{1,3}部(?:副总|总监|经理)",
+    r"[\u4e00-\u9fff]{1,4}部(?:副总|总监|经理)",
     r"[\u4e00-\u9fff]{2}(?:总监|副总)",
     r"[\u4e00-\u9fff]{2,4}主管",
     r"[\u4e00-\u9fff]{2}(?:经理|主任|专员|文员|策划|代表)",
@@ -38,7 +38,11 @@ _ROLE_WORD = re.compile("^(?:" + "|".join(f"(?:{shape})" for shape in _ROLE_SHAP
 _UNIT_RE = re.compile(r"[\u4e00-\u9fff]{2}管理中心|[\u4e00-\u9fff]{2}中心")
 # Words of a chart's caption, not boxes: removed before the role names are read.
 _CAPTION_RE = re.compile(r"(?:内部)?(?:管理|组织)?(?:架构|结构)图?")
-_TITLE_UNIT_RE = re.compile(r"[\u4e00-\u9fff]{2}管理中心|[\u4e00-\u9fff]{2}中心|[\u4e00-\u9fff]{2}部(?!门)")
+_TITLE_UNIT_RE = re.compile(
+    r"[\u4e00-\u9fff]{2}管理中心|[\u4e00-\u9fff]{2}中心|[\u4e00-\u9fff]{2,4}?部(?!门)"
+)
+# A section heading glued to the sentence after it (岗位设置人事主管的…): not part of a role name.
+_GLUED_HEADING_RE = re.compile(r"岗位设[置臵]|组织架构|组织机构|机构设置|职责分工")
 _ORG_SECTION_RE = re.compile(r"组织|架构|机构|岗位设[置臵]|职务体系")
 _SCOPE_SECTION_RE = re.compile(r"适用范围|体系")
 _SUBJECT_RE = re.compile(r"^(?P<role>[\u4e00-\u9fff]{2,6}?)(?:兼|的编制|是|作为|负责|由)")
@@ -48,6 +52,13 @@ _POST_RE = re.compile(
 _ENUMERATION_RE = re.compile(r"(?:指导|包括|由)(?P<list>[\u4e00-\u9fff、和及]{5,60}?)(?:的工作|等|组成)")
 _LED_BY_RE = re.compile(
     r"在(?:公司)?(?P<superior>[\u4e00-\u9fff]{2,6}?)会?的(?:直接)?领导下[，,]?(?:主要)?由(?P<role>[\u4e00-\u9fff]{2,6}?)(?:来|负责|统一)"
+)
+_ROLE_NAME = r"[A-Z]{0,4}[\u4e00-\u9fff]{2,12}?"
+_SENTENCE_SUPERIOR_RE = re.compile(
+    rf"(?P<role>{_ROLE_NAME})的?直接上级(?:为|是|：|:)\s*(?P<superior>{_ROLE_NAME})(?=[，,；;。]|直接下级|$)"
+)
+_SENTENCE_SUBORDINATES_RE = re.compile(
+    r"直接下级(?:为|是|包括|：|:)\s*(?P<list>[\u4e00-\u9fffA-Z、和及]+?)(?=[，,；;。]|$)"
 )
 _HEAD_DUTY_RE = re.compile(r"整体管理|全面管理|全面工作|全面负责")
 _RANKS = (("总经理", 0), ("总裁", 0), ("副总", 1), ("总监", 1), ("部经理", 2), ("部副总", 1))
@@ -62,6 +73,7 @@ class NamedRole:
     title: str
     superior: str | None = None
     why: str = ""  # how the role was found, for the report
+    subordinates: tuple[str, ...] = ()
 
 
 def roles_in_line(text: str) -> list[str]:
@@ -145,11 +157,35 @@ def named_roles(sections: Sequence[Section], preamble: str) -> list[NamedRole]:
             found += _roles_in_org_section(section)
         if _SCOPE_SECTION_RE.search(section.title):
             found += _roles_in_enumeration(section.text)
+        found += roles_in_sentences(section.text)
         for match in _LED_BY_RE.finditer(section.text):
             role, superior = match.group("role"), match.group("superior")
             if _ROLE_WORD.match(role):
                 found.append(NamedRole(role, superior, f"句中写明由{superior}领导"))
     return found
+
+
+def is_role_name(text: str) -> bool:
+    return bool(_ROLE_WORD.match(text))
+
+
+def _role_suffix(text: str) -> str | None:
+    """The longest tail of ``text`` that is a role name (岗位设置人事主管 → 人事主管)."""
+    return next((text[i:] for i in range(len(text) - 1) if _ROLE_WORD.match(text[i:])), None)
+
+
+def roles_in_sentences(text: str) -> list[NamedRole]:
+    """``销售主管的直接上级为销售部经理，直接下级为销售代表、置业顾问。``"""
+    out: list[NamedRole] = []
+    text = _GLUED_HEADING_RE.sub("，", text)
+    for match in _SENTENCE_SUPERIOR_RE.finditer(text):
+        role, superior = _role_suffix(match.group("role")), match.group("superior")
+        if not (role and _ROLE_WORD.match(superior)):
+            continue
+        rest = _SENTENCE_SUBORDINATES_RE.search(text, match.end(), match.end() + 40)
+        subordinates = tuple(p for p in re.split(r"[、和及]", rest.group("list")) if p) if rest else ()
+        out.append(NamedRole(role, superior, "句中写明直接上级", subordinates))
+    return out
 
 
 def _roles_in_org_section(section: Section) -> list[NamedRole]:
@@ -269,6 +305,8 @@ def complete_jobs(
         superior = named.superior and _known_as(named.superior, by_title)
         if not job.reports_to and superior and superior != title:
             job = _inferred(job, reports_to=superior, note=f"直接上级「{superior}」：{named.why}")
+        if named.subordinates and not job.subordinates:
+            job = replace(job, subordinates=named.subordinates)
         by_title[title] = job
     heads = {
         t: (h, "岗位设置中负责整体管理的岗位")
