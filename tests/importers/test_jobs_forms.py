@@ -9,6 +9,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import docx
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from domain.model import JobDescription, SourceRef
 from importers.blocks import Block
@@ -119,3 +121,19 @@ def test_a_docx_with_job_description_tables_imports_them(tmp_path: Path) -> None
     assert jobs["会计"].reports_to == "财务部经理" and jobs["会计"].department == "财务部"
     assert jobs["财务部经理"].reports_to == "财务总监"
     assert jobs["会计"].responsibilities == ("审核凭证。", "编制报表。")
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.text(
+            alphabet="营销部经理主管总监直接上级为下级的、，。：1.一二设立名组织架构岗位职责◇", max_size=60
+        ),
+        max_size=6,
+    )
+)
+def test_any_text_gives_jobs_with_titles_and_no_self_superior(lines: list[str]) -> None:
+    jobs = _jobs("组织架构管理制度", *lines)
+    for job in jobs.values():
+        assert job.title.strip()
+        assert job.reports_to != job.title
