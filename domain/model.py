@@ -86,6 +86,8 @@ class JobDescription:
     authorities: tuple[str, ...] = ()
     qualifications: tuple[str, ...] = ()
     document_slug: str = ""
+    # What the importer inferred rather than read from a field (shown in the import report).
+    inferred: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

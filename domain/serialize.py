@@ -85,6 +85,7 @@ def job_to_dict(job: JobDescription) -> dict[str, Any]:
         "authorities": list(job.authorities),
         "qualifications": list(job.qualifications),
         "document_slug": job.document_slug,
+        **({"inferred": list(job.inferred)} if job.inferred else {}),
     }
 
 
@@ -100,6 +101,7 @@ def job_from_dict(data: dict[str, Any]) -> JobDescription:
         authorities=tuple(data.get("authorities", ())),
         qualifications=tuple(data.get("qualifications", ())),
         document_slug=data.get("document_slug", ""),
+        inferred=tuple(data.get("inferred", ())),
     )
 
 

@@ -173,10 +173,16 @@ def _repeated(text: str, lenient: bool, whole: bool = False) -> TitleSplit | Non
 
 
 def _opener(text: str) -> TitleSplit | None:
-    match = _OPENERS_RE.search(text, MIN_TITLE, MAX_GLUED_TITLE + 1)
-    if match is None or not _is_clean_title(text[: match.start()]):
+    # ``本制度由营销中心负责解释``: a text that itself opens like a clause has no title
+    # (the next opener, 由, would otherwise cut ``本制度`` off as one).
+    if _OPENERS_RE.match(text) is not None:
         return None
-    return TitleSplit(text[: match.start()], text[match.start() :], "opener")
+    match = _OPENERS_RE.search(text, MIN_TITLE, MAX_GLUED_TITLE + 1)
+    # ``考勤方式 为规范…``: a space between title and body is the writer's separator.
+    title = text[: match.start()].rstrip(" \u3000") if match is not None else ""
+    if match is None or not _is_clean_title(title):
+        return None
+    return TitleSplit(title, text[match.start() :], "opener")
 
 
 def _named_subject(text: str) -> TitleSplit | None:

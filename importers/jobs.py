@@ -20,6 +20,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from domain.model import JobDescription, Section
+from importers import jobs_org, jobs_tables
 from importers.anchors import slugify
 
 FIELD_LABELS: dict[str, tuple[str, ...]] = {
@@ -68,7 +69,7 @@ _BULLET = "◇◆"
 _ITEM_SPLIT_RE = re.compile(r"(?:^|(?<=[；;。]))\s*(?:\d{1,2}\s*[、.．]|[（(]\d{1,2}[)）]|[①-⑳])")
 _LIST_SPLIT_RE = re.compile(r"[、，,；;/]|及|和")
 _DEPARTMENT_RE = re.compile(
-    r"(?:部门名称|所属部门)\s*[：:]\s*(?P<name>[^\s，。；：:,;]{2,12}?)(?=直接|主要|[，。；：:,;]|$)"
+    r"(?:部门名称|所属部门)\s*[：:]\s*(?P<name>[^\s，。；：:,;]{2,12}?)(?=直接|主要|工作|[，。；：:,;]|$)"
 )
 _LIST_FIELDS = ("responsibilities", "authorities", "qualifications")
 
@@ -92,8 +93,14 @@ class FoundJobs:
     consumed: frozenset[str]  # anchors of the sections that make up the jobs
 
 
-def extract_jobs(sections: Sequence[Section], document_slug: str) -> FoundJobs:
-    """Every job description in the outline, in reading order."""
+def extract_jobs(
+    sections: Sequence[Section], document_slug: str, *, preamble: str = "", document_title: str = ""
+) -> FoundJobs:
+    """Every job description in the outline, in reading order, then roles named elsewhere.
+
+    Department and superior come from the fields, else :mod:`importers.jobs_org` infers
+    them (section, document, org-structure text) and records each inference on the job.
+    """
     drafts: dict[str, _Draft] = {}
     consumed: set[str] = set()
     for section in _walk(sections):
@@ -103,8 +110,39 @@ def extract_jobs(sections: Sequence[Section], document_slug: str) -> FoundJobs:
         if used:
             consumed.update(s.anchor for s in section.walk())
     department = _document_department(sections)
-    jobs = tuple(_finish(draft, document_slug, department) for draft in drafts.values() if draft.is_useful())
+    jobs = tuple(_finish(draft, document_slug) for draft in drafts.values() if draft.is_useful())
+    tabled, tabled_in = _table_jobs(sections, preamble, document_slug, {job.title for job in jobs})
+    jobs, consumed = (*jobs, *tabled), consumed | tabled_in
+    jobs = jobs_org.complete_jobs(
+        jobs,
+        sections,
+        preamble=preamble,
+        document_title=document_title or document_slug,
+        document_slug=document_slug,
+        document_department=department,
+    )
     return FoundJobs(jobs, frozenset(consumed))
+
+
+def _table_jobs(
+    sections: Sequence[Section], preamble: str, document_slug: str, known: set[str]
+) -> tuple[list[JobDescription], set[str]]:
+    """岗位说明书 tables (importers.jobs_tables); the sections holding them count as job text."""
+    found: list[JobDescription] = []
+    used: set[str] = set()
+    tables: list[tuple[str | None, Sequence[Sequence[str]]]] = [
+        (None, jobs_tables.rows_of_preamble(preamble))
+    ]
+    tables += [(section.anchor, table) for section in _walk(sections) for table in section.tables]
+    for anchor, rows in tables:
+        job = jobs_tables.job_from_table(rows, document_slug)
+        if job is None or job.title in known:
+            continue
+        known.add(job.title)
+        found.append(job)
+        if anchor is not None:
+            used.add(anchor)
+    return found, used
 
 
 def _walk(sections: Iterable[Section]) -> Iterable[Section]:
@@ -125,6 +163,10 @@ def _read_section(section: Section, drafts: dict[str, _Draft]) -> bool:
         return True
     if any(bullet in section.text for bullet in _BULLET):
         return _read_bulleted(section, drafts)
+    if _is_role_heading(section):
+        draft = drafts.setdefault(section.title, _Draft(section.title))
+        _take_children(section, draft, "responsibilities")
+        return True
     if match := _ROLE_FIELD_RE.match(head):
         role = match.group("role")
         if not role.endswith(_ROLE_SUFFIXES):
@@ -137,6 +179,16 @@ def _read_section(section: Section, drafts: dict[str, _Draft]) -> bool:
         _take_children(section, draft, name)
         return True
     return False
+
+
+def _is_role_heading(section: Section) -> bool:
+    """``二、市场调研主管`` over numbered duties: a role named only by the heading of its duty block."""
+    return (
+        not section.text
+        and jobs_org.is_role_name(section.title)
+        and len(section.children) >= 2
+        and all(child.text and not child.children for child in section.children)
+    )
 
 
 def _read_bulleted(section: Section, drafts: dict[str, _Draft]) -> bool:
@@ -201,12 +253,12 @@ def _document_department(sections: Sequence[Section]) -> str | None:
     return None
 
 
-def _finish(draft: _Draft, document_slug: str, department: str | None) -> JobDescription:
+def _finish(draft: _Draft, document_slug: str) -> JobDescription:
     reports_to = draft.fields.get("reports_to")
     return JobDescription(
         title=draft.title,
         slug=f"{document_slug}-{slugify(draft.title)}",
-        department=draft.fields.get("department") or department,
+        department=draft.fields.get("department"),
         reports_to=reports_to,
         subordinates=tuple(draft.subordinates),
         summary=draft.fields.get("summary"),

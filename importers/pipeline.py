@@ -19,7 +19,7 @@ from pathlib import Path
 
 from domain.errors import ImportFailed
 from domain.model import Handbook, ImportReport, SourceRef
-from importers import readers
+from importers import jobs_org, readers
 from importers.anchors import slugify
 from importers.report import ReportSection
 from importers.results import Message, Result, combine
@@ -101,6 +101,8 @@ def run_import(
         loose.extend((*outcome.messages, *recovery.loose))
         recovered.extend(recovery.documents)
     unique = _unique_across_files(recovered)
+    filled = jobs_org.fill_superiors_across([result.value for result in unique])
+    unique = [Result(document, result.messages) for document, result in zip(filled, unique, strict=True)]
     everything = Result(None, tuple(loose)).then(lambda _: combine(unique))
     documents = everything.value
     report = ImportReport(

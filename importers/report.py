@@ -99,6 +99,11 @@ def _document_section(number: int, document: Document, detail: ReportSection | N
     ]
     if document.warnings:
         out += ["### 警告", "", *(f"- {_inline(w)}" for w in document.warnings), ""]
+    if inferred := [
+        f"- {_inline(j.title)}——{_inline(n)}" for j in document.job_descriptions for n in j.inferred
+    ]:
+        # Department, superior or the role itself read from context rather than a field: listed for review.
+        out += ["### 推断", "", *inferred, ""]
     if detail is not None:
         out += _records(detail)
     return out

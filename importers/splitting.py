@@ -113,14 +113,16 @@ def _split(blocks: Sequence[Block]) -> list[DocumentPart]:
         if _opens_document(blocks, i) and not (is_word_title(block) and title and not _has_content(body)):
             if title or body:
                 parts.append(_finish(title, title_source, body, dropped))
-            title, title_source, body, dropped = block.text.strip(), block.source, [], []
+            title, title_source, body, dropped = one_line(block.text), block.source, [], []
             if is_word_title(block):
-                # A title set in two paragraphs of the same style (名称 / 第1部分：通用要求).
-                while (
-                    i + 2 < len(blocks) and blocks[i + 1].style == block.style and blocks[i + 1].text.strip()
-                ):
+                # A title set in two paragraphs of the same style (名称 / 第1部分：通用要求),
+                # possibly with an empty paragraph of that style between them.
+                while i + 2 < len(blocks) and blocks[i + 1].style == block.style:
+                    if blocks[i + 1].text.strip():
+                        title = f"{title} {one_line(blocks[i + 1].text)}"
+                    elif not (i + 3 < len(blocks) and blocks[i + 2].style == block.style):
+                        break
                     i += 1
-                    title = f"{title} {blocks[i].text.strip()}"
             else:
                 i, title = _absorb_title_variants(blocks, i, dropped)
             i += 1
@@ -135,6 +137,14 @@ def _split(blocks: Sequence[Block]) -> list[DocumentPart]:
     if title or body:
         parts.append(_finish(title, title_source, body, dropped))
     return parts
+
+
+_LINE_BREAKS_RE = re.compile(r"\s*\n\s*")
+
+
+def one_line(text: str) -> str:
+    """A title on one line: Word's soft line breaks (``…指南\\n\\n第6部分：…``) become one space."""
+    return _LINE_BREAKS_RE.sub(" ", text.strip())
 
 
 def _opens_document(blocks: Sequence[Block], i: int) -> bool:

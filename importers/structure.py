@@ -129,7 +129,7 @@ def _build_document(part: DocumentPart, title: str, slug: str, source: SourceRef
     warnings = [*outline.warnings, *assign_anchors(outline.roots)]
     sections = tuple(_freeze(node, 1) for node in outline.roots)
     preamble = "\n".join(outline.preamble)
-    found = jobs.extract_jobs(sections, slug)
+    found = jobs.extract_jobs(sections, slug, preamble=preamble, document_title=title)
     document = Document(
         slug=slug,
         title=title,
@@ -191,7 +191,7 @@ def _section_kind(node: Node) -> SectionKind:
 
 def _kind(title: str, sections: tuple[Section, ...], found: jobs.FoundJobs) -> DocumentKind:
     nodes = [s for top in sections for s in top.walk()]
-    if found.jobs:
+    if found.consumed:  # jobs only named (org chart, 岗位设置) do not make a document a job description
         share = len(found.consumed) / max(1, len(nodes))
         if share >= 0.9 or "说明书" in title:
             return "job-descriptions"

@@ -25,9 +25,12 @@ _TOC_WORD_RE = re.compile(r"目\s*[录次][：:]?")
 _TOC_HEADING_RE = re.compile(r"^\s*目\s*[录次]\s*[：:]?\s*$")
 _TOC_STYLE_RE = re.compile(r"^(?:toc|目录)\s*\d*$", re.IGNORECASE)
 _LEADER_RE = re.compile(r"\s*(?:[-—–－_.．·…]{3,}|\s{3,})\s*(?:第\s*\d+\s*页|\d+)?")
-_TRAILING_PAGE_RE = re.compile(r"\s*(?:第\s*\d+\s*页|[-—–－_.．·…]{2,}\s*\d+)\s*$")
-_SEARCH_LINES = 6
+_TRAILING_PAGE_RE = re.compile(r"\s*(?:第\s*\d+\s*页|[-—–－_.．·…]{2,}\s*\d+|[\s\u3000]{2,}\d+)\s*$")
+_SEARCH_LINES = 6  # a run-together table this near the start needs no further proof
 _MAX_ENTRY_TITLE = 30
+_MAX_ENTRY_LINE = 60
+_MIN_PAGED_ENTRIES = 2
+_ENTRY_SENTENCE_PUNCT = set("。，,；;！？!?")
 
 TocKey = tuple[str, tuple[int, ...]]
 
@@ -48,17 +51,77 @@ def toc_key(marker: Marker) -> TocKey:
 
 
 def extract_toc(blocks: Sequence[Block]) -> Result[TableOfContents]:
-    """Find a table of contents near the start of ``blocks`` and take it out."""
-    for index, block in enumerate(blocks[:_SEARCH_LINES]):
-        found = _TOC_WORD_RE.search(block.text)
-        if found is None or block.table is not None:
+    """Find a table of contents wherever it stands in ``blocks`` and take it out.
+
+    Two forms: the entries run on after the word 目录 in one block (copied
+    text), or 目录 / 目  录 stands alone and one entry follows per line.
+    Anywhere past the first lines a table must prove itself: its first
+    entry's heading comes back (the body starts again), or its entries
+    carry page numbers.
+    """
+    for index, block in enumerate(blocks):
+        if block.table is not None:
             continue
-        start = found.end()
-        first = _first_entry_marker(block.text, start)
-        if first is None:
+        if _TOC_HEADING_RE.match(block.text):
+            found = _cut_lines(blocks, index)
+            if found is not None:
+                return found
             continue
-        return _cut(blocks, index, found.start(), start, first)
+        for word in _TOC_WORD_RE.finditer(block.text):
+            first = _first_entry_marker(block.text, word.end())
+            if first is None:
+                continue
+            near_start = index < _SEARCH_LINES
+            end = _recurrence(block.text, first.end, toc_key(first))
+            if end is not None or near_start:
+                return _cut(blocks, index, word.start(), word.end(), first)
     return Result(TableOfContents({}, tuple(blocks)))
+
+
+def _cut_lines(blocks: Sequence[Block], index: int) -> Result[TableOfContents] | None:
+    """``目  录`` alone, then one entry per line until the first entry's heading starts the body."""
+    if index + 1 >= len(blocks):
+        return None
+    first = _first_entry_marker(blocks[index + 1].text, 0)
+    if first is None:
+        return None
+    key = toc_key(first)
+    last = index + 1
+    while last + 1 < len(blocks) and _is_entry_line(blocks[last + 1].text, key):
+        last += 1
+    entries = blocks[index + 1 : last + 1]
+    body_follows = last + 1 < len(blocks) and _starts_with_key(blocks[last + 1].text, key)
+    paged = sum(1 for b in entries if _TRAILING_PAGE_RE.search(b.text))
+    if not body_follows and paged < _MIN_PAGED_ENTRIES:
+        return None
+    titles: dict[TocKey, str] = {}
+    for entry in entries:
+        for k, title in _entries(_TRAILING_PAGE_RE.sub("", entry.text)).items():
+            titles.setdefault(k, title)
+    toc_blocks = blocks[index : last + 1]
+    dropped = tuple(Dropped(b.text, REASON_TOC, b.source) for b in toc_blocks)
+    kept = [*blocks[:index], *blocks[last + 1 :]]
+    return Result(TableOfContents(titles, tuple(kept)), dropped)
+
+
+def _starts_with_key(text: str, key: TocKey) -> bool:
+    marker = match_marker(text.lstrip(" \u3000"), 0, allow_latin=False)
+    return marker is not None and toc_key(marker) == key
+
+
+def _is_entry_line(text: str, first_key: TocKey) -> bool:
+    """A line of a table of contents: a page number, or a short numbered title with no sentence."""
+    text = text.strip(" \u3000")
+    if not text or _starts_with_key(text, first_key):
+        return False
+    if _TRAILING_PAGE_RE.search(text) and len(text) <= _MAX_ENTRY_LINE:
+        return True
+    marker = match_marker(text, 0, allow_latin=False)
+    return (
+        marker is not None
+        and len(text) <= _MAX_ENTRY_TITLE + 8
+        and not any(ch in _ENTRY_SENTENCE_PUNCT for ch in text)
+    )
 
 
 def _is_word_toc_entry(block: Block) -> bool:

@@ -97,6 +97,8 @@ def serve(paths: Paths, host: str, port: int, workers: int, threads: int) -> Non
 def demo(ctx: click.Context, host: str, port: int, workers: int, no_serve: bool) -> None:
     """演示：建库、导入手册、创建演示账号并启动门户。"""
     from portal import demo as seed
+    from portal.acks.services import signer_for
+    from portal.config import settings_of
     from portal.server import serve as run
 
     paths: Paths = ctx.obj
@@ -112,11 +114,14 @@ def demo(ctx: click.Context, host: str, port: int, workers: int, no_serve: bool)
             click.echo(f"已导入版本 {outcome.version}：{len(outcome.documents)} 项制度")
         seed.create_accounts(session, clock, app.config["PASSWORD_HASH_PROFILE"])
         seed.create_rules(session, clock)
-        seed.seed_activity(session, clock)
+        key_path = settings_of(app).signing_key_path
+        seed.seed_activity(session, clock, signer_for(session, key_path))
+        session.commit()
         database = app.config["SQLALCHEMY_DATABASE_URI"]
     _ensure_site(ctx, paths)
     _ensure_search_index(ctx, paths)
     click.echo(f"数据库：{database}")
+    click.echo(f"签署记录签名密钥：{key_path}（请另行备份）")
     click.echo("演示账号（工号 / 密码 / 角色）：")
     for account in seed.ACCOUNTS:
         roles = "、".join(sorted(r.value for r in account.roles))
@@ -216,20 +221,23 @@ def user_import(paths: Paths, roster: Path, dry_run: bool, yes: bool, passwords_
         except HandbookError as error:
             _fail(error)
             return
-        click.echo(f"可导入 {len(preview.valid)} 行，无效 {len(preview.invalid)} 行，已存在 {len(preview.existing)} 行。")
+        click.echo(f"可导入 {len(preview.valid)} 行，无效 {len(preview.invalid)} 行，已存在 {len(preview.existing)} 行，"
+                   f"有变化 {len(preview.changed)} 行。")
         for row in preview.valid:
             click.echo(f"  + 第 {row.line} 行  {row.user.employee_no} {row.user.name} · {row.user.department}")
         for bad in preview.invalid:
             click.secho(f"  ✗ 第 {bad.line} 行  {bad.employee_no or '（无工号）'}：{'；'.join(bad.reasons)}", fg="red")
         for row in preview.existing:
             click.echo(f"  = 第 {row.line} 行  {row.user.employee_no} 已存在，跳过")
-        if dry_run or not preview.valid:
+        for changed in preview.changed:
+            click.echo(f"  ~ 第 {changed.line} 行  {changed.user.employee_no}：{'；'.join(c.text() for c in changed.changes)}")
+        if dry_run or not (preview.valid or preview.changed):
             click.echo("预览结束，未创建账号。" if dry_run else "没有需要创建的账号。")
             return
-        if not yes and not click.confirm(f"创建 {len(preview.valid)} 个账号？"):
+        if not yes and not click.confirm(f"创建 {len(preview.valid)} 个账号，更新 {len(preview.changed)} 个账号？"):
             return
         created = apply_roster(session, clock, preview, hash_profile=app.config["PASSWORD_HASH_PROFILE"],
-                               new_hire_days=app.config["NEW_HIRE_DUE_DAYS"])
+                               new_hire_days=app.config["NEW_HIRE_DUE_DAYS"], source=roster.name)
         session.commit()
         from portal.exports import neutralise
 
@@ -271,15 +279,35 @@ def acks() -> None:
 
 
 @acks.command("verify")
+@click.option("--since", "since", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="对照此前保存的检查点文件校验（检查点之前的记录必须与检查点一致）。")
+@click.option("--public-key", "public_key", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="用此公钥文件核对签名（审计人员无需私钥）；默认使用服务器的签名密钥。")
 @click.pass_obj
-def acks_verify(paths: Paths) -> None:
-    """重新计算签署哈希链，指出第一条被改动的记录。"""
-    from portal.acks.services import verify_chain
+def acks_verify(paths: Paths, since: Path | None, public_key: Path | None) -> None:
+    """重新计算已签文本与签署记录的哈希、核对服务器签名，指出第一条有问题的记录。"""
+    from portal.acks.keys import load_verifier
+    from portal.acks.services import Checkpoint, verifier_for, verify_chain, verify_since
+    from portal.config import settings_of
+    from portal.errors import HandbookError
 
-    with _services(paths) as (_app, session, _clock):
-        report = verify_chain(session)
+    with _services(paths) as (app, session, _clock):
+        try:
+            key_path = settings_of(app).signing_key_path
+            verifier = load_verifier(public_key) if public_key else verifier_for(session, key_path)
+            if since is not None:
+                if verifier is None:
+                    raise HandbookError("no key to check a checkpoint with", "没有可用于核对检查点的签名密钥。")
+                report = verify_since(session, verifier, Checkpoint.from_json(since.read_text("utf-8", "replace")))
+            else:
+                report = verify_chain(session, verifier)
+        except HandbookError as error:
+            _fail(error)
+            return
     if report.ok:
-        click.echo(f"签署链完整：{report.checked} 条记录校验通过。")
+        signed = f"，服务器签名（密钥 {verifier.key_id}）均有效" if verifier else "（尚无签名密钥：只校验了哈希）"
+        anchored = "，且与检查点一致" if since is not None else ""
+        click.echo(f"签署链完整：{report.checked} 条记录校验通过{signed}{anchored}。")
         return
     assert report.first_break is not None
     click.secho(
@@ -288,6 +316,80 @@ def acks_verify(paths: Paths) -> None:
         fg="red",
     )
     sys.exit(1)
+
+
+@acks.command("keygen")
+@click.pass_obj
+def acks_keygen(paths: Paths) -> None:
+    """生成服务器签名密钥（若尚无），并为尚未签名的已有记录签名。"""
+    from portal.acks.keys import load_signer
+    from portal.acks.services import sign_unsigned_records, signer_for, unsigned_count
+    from portal.config import settings_of
+    from portal.errors import HandbookError
+
+    with _services(paths) as (app, session, _clock):
+        key_path = settings_of(app).signing_key_path
+        existed = key_path.exists()
+        try:
+            unsigned = unsigned_count(session)
+            signer = load_signer(key_path) if existed else signer_for(session, key_path)  # the latter signs them
+            if existed:
+                sign_unsigned_records(session, signer)
+        except HandbookError as error:
+            session.rollback()
+            _fail(error)
+            return
+        session.commit()
+    click.echo(f"{'已有' if existed else '已生成'}签名密钥：{key_path}（密钥编号 {signer.key_id}，权限 600，请另行备份）。")
+    if unsigned:
+        click.echo(f"已为 {unsigned} 条尚未签名的记录签名。")
+
+
+@acks.command("public-key")
+@click.pass_obj
+def acks_public_key(paths: Paths) -> None:
+    """输出签名公钥（PEM），交给审计人员用于 verify --public-key。"""
+    from portal.acks.keys import load_signer
+    from portal.config import settings_of
+    from portal.errors import HandbookError
+
+    app = _app(paths)
+    try:
+        click.echo(load_signer(settings_of(app).signing_key_path).verifier.public_pem(), nl=False)
+    except HandbookError as error:
+        _fail(error)
+
+
+@acks.command("checkpoint")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="写入此文件（默认输出到屏幕）。")
+@click.option("--mail", "mail_to", multiple=True, help="同时把检查点发到此邮箱（可多次指定）。")
+@click.pass_obj
+def acks_checkpoint(paths: Paths, output: Path | None, mail_to: tuple[str, ...]) -> None:
+    """校验签署链后生成签名的检查点（记录数、链尾哈希、时间），保存到数据库之外。"""
+    from portal.acks.services import mail_checkpoint, make_checkpoint, signer_for
+    from portal.config import settings_of
+    from portal.errors import HandbookError
+    from portal.reminders.services import SmtpSettings
+
+    with _services(paths) as (app, session, clock):
+        try:
+            signer = signer_for(session, settings_of(app).signing_key_path)
+            checkpoint = make_checkpoint(session, clock, signer)
+            session.commit()
+            if mail_to:
+                mail_checkpoint(checkpoint, SmtpSettings.from_config(app.config), list(mail_to))
+        except HandbookError as error:
+            session.rollback()
+            _fail(error)
+            return
+    text = checkpoint.to_json()
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        output.write_text(text, "utf-8")
+        click.echo(f"检查点已写入 {output}：{checkpoint.count} 条记录，链尾 #{checkpoint.last_ack_id}。", err=True)
+    if mail_to:
+        click.echo(f"检查点已发送给：{'、'.join(mail_to)}", err=True)
 
 
 @click.command()

@@ -84,6 +84,14 @@ class Settings:
     """Argon2 cost: "strong" in production; "fast" only for tests and benchmarks."""
     sign_requires_password: bool = False
     """Shared terminals: ask for the password again when signing."""
+    ack_signing_key_path: Path | None = None
+    """The Ed25519 key (PEM, mode 0600) that signs every acknowledgement record (portal.acks.keys).  None:
+    <root>/var/ack-signing-key.pem.  Keep it outside the database and its backups, and back it up apart:
+    without it no new signature can be made; with it, and database access, the records could be rewritten."""
+
+    @property
+    def signing_key_path(self) -> Path:
+        return self.ack_signing_key_path or self.handbook_root / "var" / "ack-signing-key.pem"
 
     default_due_days: int = 30
     """Due period (days) for assignment rules (read by nothing today: the rule form defaults to its own 30)."""
@@ -233,6 +241,7 @@ ENVIRONMENT_KEYS: dict[str, str] = {
     "SESSION_IDLE_MINUTES": "SESSION_IDLE_MINUTES",
     "SESSION_ABSOLUTE_HOURS": "SESSION_ABSOLUTE_HOURS",
     "TIME_ZONE": "TIME_ZONE",
+    "ACK_SIGNING_KEY_PATH": "ACK_SIGNING_KEY_PATH",
 }
 
 _BOOLEAN_KEYS = {"SMTP_STARTTLS", "SESSION_COOKIE_SECURE", "SIGN_REQUIRES_PASSWORD", "TASK_CONSUMER"}

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from domain.serialize import handbook_from_dict
 from portal.access import Role
+from portal.acks.keys import RecordSigner
 from portal.acks.services import SignRequest, sign
 from portal.assignments.models import Assignment, AssignmentRule
 from portal.assignments.services import NewRule, add_rule
@@ -110,7 +111,7 @@ def create_rules(session: Session, clock: Clock) -> None:
     session.commit()
 
 
-def seed_activity(session: Session, clock: Clock) -> None:
+def seed_activity(session: Session, clock: Clock, signer: RecordSigner) -> None:
     """A few signatures and overdue items, so that the dashboard has something to show."""
     regulations = session.scalars(select(Regulation).where(Regulation.retired.is_(False)).order_by(Regulation.position)).all()
     if not regulations:
@@ -121,7 +122,8 @@ def seed_activity(session: Session, clock: Clock) -> None:
             continue
         for regulation in regulations[:count]:
             try:
-                sign(session, clock, SignRequest(user.id, regulation.current_version_id or 0, True, user.name, "127.0.0.1", "demo"))
+                sign(session, clock, SignRequest(user.id, regulation.current_version_id or 0, True, user.name, "127.0.0.1", "demo"),
+                     signer=signer)
                 session.commit()
             except HandbookError:
                 session.rollback()

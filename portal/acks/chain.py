@@ -4,7 +4,8 @@ A record's hash is the SHA-256 of a canonical JSON array holding a format
 tag, the signer, the regulation, the version id, the SHA-256 of the
 version's canonical text, the signed name, the UTC time (microseconds), the
 IP, the user agent and the previous record's hash.  Changing any of them, or removing or reordering a
-record, breaks the chain from that record on.
+record, breaks the chain from that record on.  Each record's hash is also signed with the server's key
+(portal.acks.keys): recomputing the chain after an edit then needs that key too.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from portal.acks.models import GENESIS_HASH
@@ -66,6 +67,8 @@ class StoredRecord:
     fields: ChainFields
     stored_hash: str
     version_sha256: str  # the hash of the version's text as stored with the version
+    key_id: str | None = None  # the signature's key, None when the record has no signature
+    signature: str | None = None
 
 
 @dataclass(frozen=True)
@@ -85,17 +88,28 @@ class ChainReport:
         return self.first_break is None
 
 
-def check_chain(records: Iterable[StoredRecord]) -> ChainReport:
+SignatureCheck = Callable[[StoredRecord], "str | None"]
+"""Checks a record's server signature: None when it is good, else the reason (Chinese)."""
+
+
+def check_chain(records: Iterable[StoredRecord], signature_problem: SignatureCheck | None = None) -> ChainReport:
     """Walk the records in id order; stop at the first that does not fit."""
     expected_prev = GENESIS_HASH
     checked = 0
     for record in records:
         checked += 1
-        if record.fields.prev_hash != expected_prev:
-            return ChainReport(checked, ChainBreak(record.id, "前序哈希与上一条记录不符（记录被删除、插入或改动）"), expected_prev)
-        if record_hash(record.fields) != record.stored_hash:
-            return ChainReport(checked, ChainBreak(record.id, "记录内容与其哈希不符（记录被改动）"), expected_prev)
-        if record.fields.text_sha256 != record.version_sha256:
-            return ChainReport(checked, ChainBreak(record.id, "签署的文本哈希与该版本不符"), expected_prev)
+        problem = _problem(record, expected_prev, signature_problem)
+        if problem is not None:
+            return ChainReport(checked, ChainBreak(record.id, problem), expected_prev)
         expected_prev = record.stored_hash
     return ChainReport(checked, None, expected_prev)
+
+
+def _problem(record: StoredRecord, expected_prev: str, signature_problem: SignatureCheck | None) -> str | None:
+    if record.fields.prev_hash != expected_prev:
+        return "前序哈希与上一条记录不符（记录被删除、插入或调换了顺序）"
+    if record_hash(record.fields) != record.stored_hash:
+        return "记录内容与其哈希不符（记录被改动）"
+    if record.fields.text_sha256 != record.version_sha256:
+        return "签署的文本哈希与该版本不符"
+    return signature_problem(record) if signature_problem is not None else None

@@ -47,3 +47,17 @@ class AckChainHead(Base):
     last_ack_id: Mapped[int] = mapped_column(Integer, default=0)
     last_hash: Mapped[str] = mapped_column(String(64), default=GENESIS_HASH)
     count: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class AckSignature(Base):
+    """The server key's Ed25519 signature over one record's hash (portal.acks.keys).
+
+    A table of its own, insert-only like the records, so that records written before signing existed can
+    be signed later (``handbook acks keygen``) without ever updating an acknowledgement.
+    """
+
+    __tablename__ = "ack_signatures"
+
+    ack_id: Mapped[int] = mapped_column(ForeignKey("acknowledgements.id"), primary_key=True)
+    key_id: Mapped[str] = mapped_column(String(16))
+    signature: Mapped[str] = mapped_column(String(88))

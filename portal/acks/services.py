@@ -7,25 +7,48 @@ deletes an acknowledgement.
 from __future__ import annotations
 
 import json
+import logging
+import smtplib
 import unicodedata
 from collections.abc import Generator
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
+from email.message import EmailMessage
+from pathlib import Path
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from domain.canonical import content_hash
 from domain.serialize import document_from_dict
-from portal.acks.chain import ChainBreak, ChainFields, ChainReport, StoredRecord, check_chain, record_hash
-from portal.acks.models import GENESIS_HASH, AckChainHead, Acknowledgement
+from portal.acks.chain import (
+    ChainBreak,
+    ChainFields,
+    ChainReport,
+    SignatureCheck,
+    StoredRecord,
+    check_chain,
+    record_hash,
+    utc_stamp,
+)
+from portal.acks.keys import (
+    CHECKPOINT_TAG,
+    RecordSigner,
+    RecordVerifier,
+    SigningKeyMissing,
+    create_key,
+    load_signer,
+)
+from portal.acks.models import GENESIS_HASH, AckChainHead, Acknowledgement, AckSignature
 from portal.audit.services import record as audit
 from portal.auth.models import User
 from portal.auth.passwords import verify_password
 from portal.clock import Clock, naive_utc
-from portal.errors import AlreadySigned, NotFound, ValidationFailed
+from portal.errors import AlreadySigned, HandbookError, NotFound, ValidationFailed
 from portal.releases.models import RegulationVersion
+from portal.reminders.services import SmtpSettings, smtp_connection
 
 HEAD_ID = 1
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -99,8 +122,69 @@ def _lock_chain(session: Session) -> AckChainHead:
     return head
 
 
-def sign(session: Session, clock: Clock, request: SignRequest, *, require_password: bool = False) -> Acknowledgement:
-    """Append one acknowledgement to the chain.  The caller commits."""
+def signer_for(session: Session, key_path: Path) -> RecordSigner:
+    """The server's signing key.  On a fresh installation (no record signed with a key yet) it is created
+    here, and the records already there are signed; once records are signed, a missing key is an error:
+    a new key would make every later signature unverifiable against the old ones' key."""
+    try:
+        return load_signer(key_path)
+    except SigningKeyMissing as missing:
+        if key_path.exists() or session.scalar(select(AckSignature.ack_id).limit(1)) is not None:
+            log.error("%s", missing)
+            raise
+    try:
+        signer = create_key(key_path)
+    except FileExistsError:  # another worker created it a moment ago
+        return load_signer(key_path)
+    sign_unsigned_records(session, signer)
+    return signer
+
+
+def verifier_for(session: Session, key_path: Path) -> RecordVerifier | None:
+    """The public half of the server key; None while no key exists and nothing is signed (hashes only)."""
+    try:
+        return load_signer(key_path).verifier
+    except SigningKeyMissing:
+        if key_path.exists() or session.scalar(select(AckSignature.ack_id).limit(1)) is not None:
+            raise
+        return None
+
+
+def unsigned_count(session: Session) -> int:
+    """Records without a server signature (a database older than signing)."""
+    return int(session.scalar(
+        select(func.count()).select_from(Acknowledgement)
+        .outerjoin(AckSignature, AckSignature.ack_id == Acknowledgement.id).where(AckSignature.ack_id.is_(None))
+    ) or 0)
+
+
+def sign_unsigned_records(session: Session, signer: RecordSigner) -> int:
+    """Sign the records written before records were signed (a database older than the key).  Only an
+    intact chain is signed: signing altered records would vouch for them."""
+    report = verify_chain(session, None)
+    if not report.ok:
+        assert report.first_break is not None
+        raise ValidationFailed(
+            f"refusing to sign records: the chain is broken at #{report.first_break.record_id}",
+            f"签署链已损坏（第一条有问题的记录 #{report.first_break.record_id}：{report.first_break.reason}），"
+            "不能为其签名。",
+        )
+    unsigned = session.scalars(
+        select(Acknowledgement).outerjoin(AckSignature, AckSignature.ack_id == Acknowledgement.id)
+        .where(AckSignature.ack_id.is_(None)).order_by(Acknowledgement.id)
+    ).all()
+    for ack in unsigned:
+        session.add(AckSignature(ack_id=ack.id, key_id=signer.key_id, signature=signer.sign_record(ack.record_hash)))
+    session.flush()
+    if unsigned:
+        log.warning("signed %d acknowledgement records written before signing (key %s)", len(unsigned), signer.key_id)
+    return len(unsigned)
+
+
+def sign(
+    session: Session, clock: Clock, request: SignRequest, *, signer: RecordSigner, require_password: bool = False
+) -> Acknowledgement:
+    """Append one acknowledgement to the chain, signed with the server's key.  The caller commits."""
     user, version = _validate(session, request, require_password)
     head = _lock_chain(session)
     if has_signed(session, user.id, version):
@@ -130,6 +214,7 @@ def sign(session: Session, clock: Clock, request: SignRequest, *, require_passwo
     )
     session.add(ack)
     session.flush()
+    session.add(AckSignature(ack_id=ack.id, key_id=signer.key_id, signature=signer.sign_record(ack.record_hash)))
     head.last_ack_id, head.last_hash, head.count = ack.id, ack.record_hash, head.count + 1
     audit(
         session, clock, "signed", actor=user, ip=request.ip,
@@ -153,14 +238,18 @@ def _stored_records(session: Session) -> Generator[StoredRecord, None, None]:
             Acknowledgement.prev_hash,
             Acknowledgement.record_hash,
             RegulationVersion.content_sha256,
+            AckSignature.key_id,
+            AckSignature.signature,
         )
         .join(RegulationVersion, RegulationVersion.id == Acknowledgement.version_id)
+        .outerjoin(AckSignature, AckSignature.ack_id == Acknowledgement.id)
         .order_by(Acknowledgement.id)
         .execution_options(yield_per=5000)
     )
     try:
         for row in rows:
-            yield StoredRecord(id=row[0], fields=ChainFields(*row[1:10]), stored_hash=row[10], version_sha256=row[11])
+            yield StoredRecord(id=row[0], fields=ChainFields(*row[1:10]), stored_hash=row[10], version_sha256=row[11],
+                               key_id=row[12], signature=row[13])
     finally:
         rows.close()  # a server-side cursor on PostgreSQL: close it when the walk stops early
 
@@ -179,14 +268,33 @@ def altered_version_text(session: Session) -> ChainBreak | None:
     return None
 
 
-def verify_chain(session: Session) -> ChainReport:
-    """Recompute every record's hash in order; also check the head still points at the last one."""
+def signature_check(verifier: RecordVerifier) -> SignatureCheck:
+    def problem(record: StoredRecord) -> str | None:
+        if record.signature is None:
+            return "记录没有服务器签名（签名被删除，或记录绕过门户写入）"
+        if record.key_id != verifier.key_id:
+            return f"记录的签名来自另一把密钥（{record.key_id}），不是所给的签名公钥（{verifier.key_id}）"
+        if not verifier.record_signature_ok(record.stored_hash, record.signature):
+            return "服务器签名与记录不符（记录被改写并重新计算了哈希）"
+        return None
+
+    return problem
+
+
+def verify_chain(session: Session, verifier: RecordVerifier | None) -> ChainReport:
+    """Re-hash every signed version's text, then every record in order, checking each record's server
+    signature (``verifier=None`` checks the hashes only: before any key exists); also check the head
+    still points at the last record."""
     altered = altered_version_text(session)
     if altered is not None:
         return ChainReport(0, altered, GENESIS_HASH)
+    return _walk(session, verifier)
+
+
+def _walk(session: Session, verifier: RecordVerifier | None) -> ChainReport:
     records = _stored_records(session)
     try:
-        report = check_chain(records)
+        report = check_chain(records, signature_check(verifier) if verifier else None)
     finally:
         records.close()
     if not report.ok:
@@ -196,6 +304,103 @@ def verify_chain(session: Session) -> ChainReport:
     if head_hash != report.last_hash:
         missing_id = head.last_ack_id if head else 0
         return ChainReport(report.checked, ChainBreak(missing_id, "链尾记录缺失（最后的记录被删除）"), report.last_hash)
+    return report
+
+
+CHECKPOINT_FORMAT = "handbook-ack-checkpoint-v1"
+
+
+@dataclass(frozen=True)
+class Checkpoint:
+    """The chain's state at a moment, signed: kept outside the database (a file elsewhere, a mail),
+    it pins every record up to it, so even someone holding the key cannot rewrite them unseen."""
+
+    count: int
+    last_ack_id: int
+    head_hash: str
+    created_at: str  # UTC, as record times are hashed
+    key_id: str
+    signature: str = ""
+
+    def payload(self) -> str:
+        fields = {k: v for k, v in asdict(self).items() if k != "signature"}
+        return json.dumps({"format": CHECKPOINT_FORMAT, **fields}, sort_keys=True, separators=(",", ":"))
+
+    def to_json(self) -> str:
+        return json.dumps({"format": CHECKPOINT_FORMAT, **asdict(self)}, ensure_ascii=False, indent=2) + "\n"
+
+    @classmethod
+    def from_json(cls, text: str) -> Checkpoint:
+        try:
+            data = json.loads(text)
+            if data.pop("format") != CHECKPOINT_FORMAT:
+                raise ValueError("unknown format")
+            checkpoint = cls(**data)
+            if not (isinstance(checkpoint.count, int) and isinstance(checkpoint.last_ack_id, int)):
+                raise ValueError("count and last_ack_id must be integers")
+        except (ValueError, TypeError, KeyError, AttributeError) as error:
+            raise ValidationFailed(f"not a checkpoint: {error}", "这不是一个有效的签署链检查点文件。") from error
+        return checkpoint
+
+
+def make_checkpoint(session: Session, clock: Clock, signer: RecordSigner) -> Checkpoint:
+    """A signed checkpoint of the chain as it stands, after verifying it (a broken chain is not pinned)."""
+    report = verify_chain(session, signer.verifier)
+    if not report.ok:
+        assert report.first_break is not None
+        raise ValidationFailed(
+            f"refusing a checkpoint: the chain is broken at #{report.first_break.record_id}",
+            f"签署链已损坏（#{report.first_break.record_id}：{report.first_break.reason}），不能生成检查点。",
+        )
+    head = session.get(AckChainHead, HEAD_ID)
+    unsigned = Checkpoint(
+        count=head.count if head else 0, last_ack_id=head.last_ack_id if head else 0,
+        head_hash=head.last_hash if head else GENESIS_HASH, created_at=utc_stamp(clock.now()), key_id=signer.key_id,
+    )
+    return Checkpoint(**{**asdict(unsigned), "signature": signer.signature(CHECKPOINT_TAG, unsigned.payload())})
+
+
+def mail_checkpoint(checkpoint: Checkpoint, smtp: SmtpSettings, recipients: list[str]) -> None:
+    """Send the checkpoint as an attachment: a copy outside the server, dated by the mail system too."""
+    message = EmailMessage()
+    message["Subject"] = f"签署链检查点：{checkpoint.count} 条记录（{checkpoint.created_at}）"
+    message["From"] = smtp.sender
+    message["To"] = ", ".join(recipients)
+    message.set_content(
+        "附件是员工手册门户签署记录的检查点，请妥善保存在服务器之外。\n"
+        f"记录数：{checkpoint.count}\n最后一条记录：#{checkpoint.last_ack_id}\n链尾哈希：{checkpoint.head_hash}\n"
+        f"签名密钥：{checkpoint.key_id}\n\n核对方法：handbook acks verify --since 检查点文件\n"
+    )
+    name = f"ack-checkpoint-{checkpoint.last_ack_id}.json"
+    message.add_attachment(checkpoint.to_json().encode("utf-8"), maintype="application", subtype="json", filename=name)
+    try:
+        with smtp_connection(smtp) as server:
+            server.send_message(message)
+    except (OSError, smtplib.SMTPException) as error:
+        log.error("mailing the checkpoint failed: %s", error)
+        raise HandbookError(f"mailing the checkpoint failed: {error}", "检查点邮件发送失败，请检查邮件服务器设置。") from error
+
+
+def verify_since(session: Session, verifier: RecordVerifier, checkpoint: Checkpoint) -> ChainReport:
+    """Verify the whole chain, and that the records up to the checkpoint are still the ones it pinned:
+    a rewrite by someone holding the key (every later hash and signature recomputed) passes the chain
+    check but not this one."""
+    if checkpoint.key_id != verifier.key_id or not verifier.valid(CHECKPOINT_TAG, checkpoint.payload(), checkpoint.signature):
+        return ChainReport(0, ChainBreak(0, "检查点的签名无效（检查点被改动，或不是这把密钥签发的）"), GENESIS_HASH)
+    report = verify_chain(session, verifier)
+    if not report.ok:
+        return report
+    if checkpoint.last_ack_id:
+        pinned = session.scalar(select(Acknowledgement.record_hash).where(Acknowledgement.id == checkpoint.last_ack_id))
+        if pinned != checkpoint.head_hash:
+            return ChainReport(report.checked, ChainBreak(
+                checkpoint.last_ack_id, "与检查点不符：检查点所记的这条记录（或它之前的记录）已被改写"), report.last_hash)
+    before = session.scalar(
+        select(func.count()).select_from(Acknowledgement).where(Acknowledgement.id <= checkpoint.last_ack_id)
+    )
+    if before != checkpoint.count:
+        return ChainReport(report.checked, ChainBreak(
+            checkpoint.last_ack_id, f"与检查点不符：检查点之前应有 {checkpoint.count} 条记录，现有 {before} 条"), report.last_hash)
     return report
 
 

@@ -10,11 +10,12 @@ from sqlalchemy import select
 
 from portal.access import Role, requires, signed_in
 from portal.acks.inputs import VerifyForm
+from portal.acks.keys import SigningKeyMissing, SigningKeyUnsafe
 from portal.acks.models import Acknowledgement
-from portal.acks.services import receipt_for, verify_chain
+from portal.acks.services import receipt_for, verifier_for, verify_chain
 from portal.assignments.services import my_handbook
 from portal.releases.models import RegulationVersion
-from portal.web import deps, loads, me
+from portal.web import attempt, deps, loads, me
 
 bp = Blueprint("acks", __name__, template_folder="templates")
 
@@ -48,6 +49,12 @@ def receipt(ack: Acknowledgement) -> str:
 @bp.route("/admin/verify", methods=["GET", "POST"])
 @requires(Role.ADMIN)
 def verify() -> str:
+    d = deps()
     form = VerifyForm()
-    report = verify_chain(deps().session) if form.validate_on_submit() else None
-    return render_template("acks/verify.html", form=form, report=report)
+    report, key_id = None, None
+    if form.validate_on_submit():
+        with attempt(catch=(SigningKeyMissing, SigningKeyUnsafe)):
+            verifier = verifier_for(d.session, d.settings.signing_key_path)
+            key_id = verifier.key_id if verifier else None
+            report = verify_chain(d.session, verifier)
+    return render_template("acks/verify.html", form=form, report=report, key_id=key_id)

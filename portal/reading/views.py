@@ -20,7 +20,8 @@ from domain.errors import ValidationFailed
 from domain.urls import clause_url
 from portal.access import public, signed_in
 from portal.acks.inputs import SignForm
-from portal.acks.services import SignRequest, sign, statement
+from portal.acks.keys import SigningKeyMissing, SigningKeyUnsafe
+from portal.acks.services import SignRequest, sign, signer_for, statement
 from portal.errors import AlreadySigned, NotFound
 from portal.reading.services import (
     ReadingPage,
@@ -149,14 +150,17 @@ def sign_view(slug: str) -> Response | tuple[str, int]:
         ip=client_ip(),
         user_agent=user_agent(),
     )
-    with attempt(form, catch=(ValidationFailed,)) as checked, attempt(catch=(AlreadySigned,), category="info") as first:
-        ack = sign(d.session, d.clock, request, require_password=d.settings.sign_requires_password)
+    with attempt(form, catch=(ValidationFailed, SigningKeyMissing, SigningKeyUnsafe)) as checked, \
+            attempt(catch=(AlreadySigned,), category="info") as first:
+        signer = signer_for(d.session, d.settings.signing_key_path)
+        ack = sign(d.session, d.clock, request, signer=signer, require_password=d.settings.sign_requires_password)
         version = d.session.get(RegulationVersion, ack.version_id)
         if version is None or version.regulation.slug != slug:
             raise NotFound(f"version {ack.version_id} is not of {slug}")
     if not first.ok:
         return redirect(url_for("reading.regulation", slug=slug))
     if not checked.ok:
-        return render_reading(reading_page(d.session, me().id, slug), form, 422)
+        unavailable = isinstance(checked.error, (SigningKeyMissing, SigningKeyUnsafe))
+        return render_reading(reading_page(d.session, me().id, slug), form, 503 if unavailable else 422)
     flash(f"签署成功：《{version.title}》（版本 {version.label}）。", "success")
     return redirect(url_for("acks.receipt", ack_id=ack.id))

@@ -66,6 +66,20 @@ def org_tree(edges: Sequence[tuple[str, str]]) -> list[tuple[int, str]]:
     return out
 
 
+def chart_direction(tree: Sequence[tuple[int, str]]) -> str:
+    """``LR`` when the chart is wider than deep: on a phone it then grows down the page, not off it.
+
+    Drawn top-down, a level of twelve managers is twelve boxes wide and shrinks to
+    unreadable on a narrow screen; drawn left to right the width is the number of levels.
+    """
+    if not tree:
+        return "TD"
+    per_level: dict[int, int] = {}
+    for depth, _ in tree:
+        per_level[depth] = per_level.get(depth, 0) + 1
+    return "LR" if max(per_level.values()) > len(per_level) else "TD"
+
+
 def render_org_chart(
     jobs: Sequence[JobDescription],
     *,
@@ -76,7 +90,7 @@ def render_org_chart(
     names = _org_names(jobs)
     ids = {name: f"n{i}" for i, name in enumerate(names, 1)}
     edges = org_edges(jobs)
-    chart = ["flowchart TD"]
+    chart = [f"flowchart {chart_direction(org_tree(edges))}"]
     chart += [f'    {ids[n]}["{mermaid_label(n)}"]' for n in names]
     chart += [f"    {ids[a]} --> {ids[b]}" for a, b in edges]
     links = job_links or {}

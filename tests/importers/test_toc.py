@@ -82,3 +82,69 @@ def test_a_toc_key_is_the_numbering_system_and_the_values() -> None:
     marker = match_marker("第二章 组织机构", 0)
     assert marker is not None
     assert toc_key(marker) == ("章", (2,))
+
+
+def test_a_spaced_heading_after_a_preamble_with_one_entry_per_line_is_found() -> None:
+    lines = (
+        "安全生产管理条例",
+        "（2018年3月1日市人大常委会通过）",
+        "为保障安全生产，特制定本条例。",
+        "发布单位：办公室",
+        "联系人：张三",
+        "日期：2018年3月1日",
+        "目  录",
+        "第一章 总则-------------第1页",
+        "第二章 安全保障------------第3页",
+        "第三章 法律责任…………12",
+        "第一章 总则",
+        "第一条 为了加强安全生产工作，制定本条例。",
+    )
+    toc = extract_toc(_blocks(*lines))
+    assert [d.text for d in toc.dropped] == list(lines[6:10])
+    assert [b.text for b in toc.value.blocks] == [*lines[:6], *lines[10:]]
+    assert toc.value.titles == {("章", (1,)): "总则", ("章", (2,)): "安全保障", ("章", (3,)): "法律责任"}
+
+
+def test_entries_without_page_numbers_end_where_the_first_heading_comes_back() -> None:
+    for heading in ("目录", "目 录", "目　录"):
+        toc = extract_toc(
+            _blocks(
+                "前言一段。",
+                "前言二段。",
+                "前言三段。",
+                "前言四段。",
+                "前言五段。",
+                "前言六段。",
+                heading,
+                "一、总体要求",
+                "二、工作措施",
+                "一、总体要求",
+                "各部门应当落实。",
+            )
+        )
+        assert [b.text for b in toc.value.blocks][-2:] == ["一、总体要求", "各部门应当落实。"], heading
+        assert toc.value.titles == {("一、", (1,)): "总体要求", ("一、", (2,)): "工作措施"}
+
+
+def test_entries_with_spaces_before_the_page_number_are_read_without_it() -> None:
+    toc = extract_toc(_blocks("目录", "第一章 总则    1", "第二章 附则    9", "正文另起。"))
+    assert toc.value.titles == {("章", (1,)): "总则", ("章", (2,)): "附则"}
+    assert [b.text for b in toc.value.blocks] == ["正文另起。"]
+
+
+def test_a_run_together_table_far_from_the_start_needs_its_first_heading_to_come_back() -> None:
+    preamble = [f"前言第{i}段。" for i in range(8)]
+    found = extract_toc(
+        _blocks(*preamble, "目录第一章总则-----第1页第二章附则-----第5页第一章总则第一条为了规范。")
+    )
+    assert found.value.blocks[-1].text == "第一章总则第一条为了规范。"
+    assert found.value.titles == {("章", (1,)): "总则", ("章", (2,)): "附则"}
+    unproven = _blocks(*preamble, "本档案目录第一章所列材料应当归档。")
+    assert extract_toc(unproven).value.blocks == tuple(unproven)
+
+
+def test_a_mulu_heading_over_ordinary_numbered_text_is_no_table() -> None:
+    blocks = _blocks("目录", "一、本手册所列文件目录如下，每年更新。", "二、各部门应当备案。")
+    toc = extract_toc(blocks)
+    assert toc.value.blocks == tuple(blocks)
+    assert toc.dropped == ()

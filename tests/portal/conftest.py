@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from domain.model import Document, Release, Section, SectionKind, SourceRef
 from portal.access import Role
+from portal.acks.keys import RecordSigner, create_key, load_signer
 from portal.app import create_app
 from portal.auth.models import User
 from portal.auth.services import NewUser, create_user
@@ -245,3 +246,10 @@ def smtp_server() -> Iterator[tuple[Inbox, int]]:
         yield inbox, port
     finally:
         controller.stop()
+
+
+@pytest.fixture
+def record_signer(tmp_path: Path) -> RecordSigner:
+    """The key the portal under test signs records with (its default path below the test's root)."""
+    path = tmp_path / "var" / "ack-signing-key.pem"
+    return load_signer(path) if path.exists() else create_key(path)

@@ -27,7 +27,7 @@ CLAUSES = ["销售人员应遵守合同，不得私自改价。", "回款须在�
 
 
 @pytest.fixture
-def server(make_app: Callable[..., Any], session: Session, clock: FixedClock, make_user: Callable[..., Any],
+def server(record_signer: Any, make_app: Callable[..., Any], session: Session, clock: FixedClock, make_user: Callable[..., Any],
            publish: Callable[..., Any], document: Callable[..., Any]) -> Iterator[dict[str, Any]]:
     publish("2026.1", document("sales", "销售管理制度", CLAUSES), document("meetings", "会议管理制度", ["会议须有纪要。"]))
     add_rule(session, clock, NewRule("all", "", None, 30))
@@ -35,7 +35,7 @@ def server(make_app: Callable[..., Any], session: Session, clock: FixedClock, ma
     admin = make_user("周管理", roles={Role.ADMIN}, department="信息部")
     signer = make_user("张伟", department="销售部")
     version = session.query(RegulationVersion).filter_by(title="销售管理制度").one()
-    sign(session, clock, SignRequest(signer.id, version.id, True, "张伟", "127.0.0.1", "browser-test"))
+    sign(session, clock, SignRequest(signer.id, version.id, True, "张伟", "127.0.0.1", "browser-test"), signer=record_signer)
     session.commit()
     approver = make_user("吴审批", roles={Role.APPROVER}, department="总经办")
     app = make_app(WTF_CSRF_ENABLED=True)

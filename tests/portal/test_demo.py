@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from domain.model import Release
 from domain.serialize import release_to_dict
+from portal.acks.keys import load_signer
 from portal.acks.models import Acknowledgement
 from portal.acks.services import verify_chain
 from portal.auth.models import User
@@ -44,4 +45,6 @@ def test_demo_imports_the_release_creates_accounts_and_is_idempotent(
     assert "已导入版本" not in second.output
     assert session.scalar(select(func.count(User.id))) == len(ACCOUNTS)
     assert session.scalar(select(func.count(Acknowledgement.id))) == signatures
-    assert verify_chain(session).ok
+    key = tmp_path / "var" / "ack-signing-key.pem"
+    assert key.stat().st_mode & 0o777 == 0o600 and f"签署记录签名密钥：{key}" in first.output
+    assert verify_chain(session, load_signer(key).verifier).ok

@@ -169,9 +169,9 @@ def _attempts(rule: Rule, values: dict[str, Any], names: list[str], rng: random.
 
 
 @pytest.fixture
-def world(session: Session, clock: FixedClock, make_user: Callable[..., Any], publish: Callable[..., Any],
+def world(record_signer: Any, session: Session, clock: FixedClock, make_user: Callable[..., Any], publish: Callable[..., Any],
           document: Callable[..., Any]) -> dict[str, Any]:
-    return build_world(session, clock, make_user, publish, document)
+    return build_world(record_signer, session, clock, make_user, publish, document)
 
 
 def _signed_in(app: Flask, role: Role | None, world: dict[str, Any]) -> FlaskClient:

@@ -16,9 +16,9 @@ from tests.portal.world import ROLES, build_world
 
 
 @pytest.fixture
-def world(session: Session, clock: FixedClock, make_user: Callable[..., Any], publish: Callable[..., Any],
+def world(record_signer: Any, session: Session, clock: FixedClock, make_user: Callable[..., Any], publish: Callable[..., Any],
           document: Callable[..., Any]) -> dict[str, Any]:
-    return build_world(session, clock, make_user, publish, document)
+    return build_world(record_signer, session, clock, make_user, publish, document)
 
 
 def _url(rule: Any, values: dict[str, Any]) -> str:

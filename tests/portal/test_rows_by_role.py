@@ -43,7 +43,7 @@ EXPORTS = [f"/hr/dashboard/export.{fmt}?kind={kind}" for fmt in ("csv", "xlsx")
 
 
 @pytest.fixture
-def company(session: Session, clock: FixedClock, make_user: Callable[..., Any], publish: Callable[..., Any],
+def company(record_signer: Any, session: Session, clock: FixedClock, make_user: Callable[..., Any], publish: Callable[..., Any],
             document: Callable[..., Any]) -> dict[str, Any]:
     publish("2026.1", document("sales", "销售管理制度", ["甲。"]))
     add_rule(session, clock, NewRule("all", "", None, 30))
@@ -54,7 +54,7 @@ def company(session: Session, clock: FixedClock, make_user: Callable[..., Any], 
     users["无部门经理"].department = ""
     version = session.query(RegulationVersion).one()
     for name in ("销售乙", "市场丙"):
-        sign(session, clock, SignRequest(users[name].id, version.id, True, name, "1.1.1.1", "t"))
+        sign(session, clock, SignRequest(users[name].id, version.id, True, name, "1.1.1.1", "t"), signer=record_signer)
     now = naive_utc(clock.now())
     for i, name in enumerate(STAFF, start=1):
         session.add(FormDocument(number=f"HT-2026-{i:04d}", form_slug="sales-contract", title=f"{name}的合同",

@@ -121,7 +121,7 @@ def test_handlers_declare_the_object_they_act_on_and_its_check(app: Any) -> None
     assert declared("admin.edit_user") == "user" and declared("admin.reset_password") == "user"
 
 
-def test_someone_elses_receipt_does_not_exist_for_you(
+def test_someone_elses_receipt_does_not_exist_for_you(record_signer: Any,
     client: Any, login: Any, make_user: Any, session: Any, clock: Any, publish: Any, document: Any
 ) -> None:
     from sqlalchemy import select
@@ -132,7 +132,7 @@ def test_someone_elses_receipt_does_not_exist_for_you(
     publish("2026.1", document("sales", "销售管理制度", ["甲。"]))
     owner, other = make_user("甲"), make_user("乙")
     version = session.scalars(select(RegulationVersion)).one()
-    ack = sign(session, clock, SignRequest(owner.id, version.id, True, "甲", "1.1.1.1", "t"))
+    ack = sign(session, clock, SignRequest(owner.id, version.id, True, "甲", "1.1.1.1", "t"), signer=record_signer)
     session.commit()
     login(other)
     assert client.get(f"/my/signatures/{ack.id}").status_code == 404

@@ -21,7 +21,7 @@ from portal.tasks.services import create_task
 ROLES: tuple[Role | None, ...] = (None, Role.EMPLOYEE, Role.MANAGER, Role.HR, Role.APPROVER, Role.ADMIN)
 
 
-def build_world(session: Session, clock: FixedClock, make_user: Callable[..., Any], publish: Callable[..., Any],
+def build_world(record_signer: Any, session: Session, clock: FixedClock, make_user: Callable[..., Any], publish: Callable[..., Any],
                 document: Callable[..., Any]) -> dict[str, Any]:
     """A published regulation, a rule, one account per role, a signature, a task and a draft; and the
     values that fill every route's parameters with objects that exist."""
@@ -29,7 +29,7 @@ def build_world(session: Session, clock: FixedClock, make_user: Callable[..., An
     add_rule(session, clock, NewRule("all", "", None, 30))
     users = {role: make_user(f"{role.value}用户", roles={role}) for role in Role}
     version = session.scalars(select(RegulationVersion)).one()
-    ack = sign(session, clock, SignRequest(users[Role.EMPLOYEE].id, version.id, True, users[Role.EMPLOYEE].name, "1.1.1.1", "t"))
+    ack = sign(session, clock, SignRequest(users[Role.EMPLOYEE].id, version.id, True, users[Role.EMPLOYEE].name, "1.1.1.1", "t"), signer=record_signer)
     task = create_task(session, clock, "publish", users[Role.HR].id)
     draft = create_draft(session, clock, NewDraft("2026.9", dt.date(2026, 9, 1)), users[Role.HR])
     session.commit()

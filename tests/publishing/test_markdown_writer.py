@@ -13,7 +13,7 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from domain.model import Handbook
+from domain.model import Handbook, JobDescription
 from publishing.markdown.escaping import escape_inline
 from publishing.markdown.files import write_handbook
 from publishing.markdown.org_chart import render_org_chart
@@ -201,7 +201,18 @@ def test_org_chart_links_superiors_to_subordinates_with_safe_ids_and_labels() ->
 
 
 def test_org_chart_page_is_a_mermaid_block_in_html(site: Path) -> None:
-    assert '<pre class="mermaid"><code>flowchart TD' in page(site, "org-chart")
+    assert re.search(r'<pre class="mermaid"><code>flowchart (TD|LR)', page(site, "org-chart"))
+
+
+def test_a_wide_org_chart_is_drawn_left_to_right_to_fit_a_phone() -> None:
+    wide = [JobDescription(title=f"部门{i}经理", slug=f"s{i}", reports_to="总经理") for i in range(6)]
+    assert "flowchart LR" in render_org_chart(wide)
+    deep = [
+        JobDescription(title="副总", slug="a", reports_to="总经理"),
+        JobDescription(title="部门经理", slug="b", reports_to="副总"),
+        JobDescription(title="主管", slug="c", reports_to="部门经理"),
+    ]
+    assert "flowchart TD" in render_org_chart(deep)
 
 
 def test_mermaid_is_loaded_only_where_there_is_a_diagram_and_the_footer_has_no_generator(site: Path) -> None:

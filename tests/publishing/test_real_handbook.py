@@ -8,6 +8,7 @@ import re
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -75,6 +76,12 @@ def test_committed_releases_build_strictly_with_every_link_and_anchor_resolved(t
 
 @pytest.mark.slow
 @pytest.mark.browser
+def _draft_versions(route: Any) -> None:
+    """Material's versions.json for a draft build served alone (one version, the latest)."""
+    route.fulfill(status=200, content_type="application/json",
+                  body='[{"version": "draft", "title": "草稿", "aliases": ["latest"]}]')
+
+
 def test_org_chart_is_drawn_without_any_request_off_the_machine(built: Path) -> None:
     """Mermaid is vendored: the intranet has no CDN, and the org chart must still be a diagram."""
     import functools
@@ -98,14 +105,15 @@ def test_org_chart_is_drawn_without_any_request_off_the_machine(built: Path) -> 
             page = browser.new_page()
             page.route(
                 "**/*",
-                lambda route: route.continue_()
-                if "127.0.0.1" in route.request.url
-                else (outside.append(route.request.url), route.abort())[1],
+                lambda route: (
+                    route.continue_()
+                    if "127.0.0.1" in route.request.url
+                    else (outside.append(route.request.url), route.abort())[1]
+                ),
             )
             # A draft build has no versions.json (`handbook build` writes it beside the releases); answer (the last
             # route added wins) Material's request for it as a versioned site would, so the page loads without a 404.
-            page.route("**/versions.json", lambda route: route.fulfill(
-                status=200, content_type="application/json", body='[{"version": "draft", "title": "草稿", "aliases": ["latest"]}]'))
+            page.route("**/versions.json", _draft_versions)
             page.goto(f"http://127.0.0.1:{server.server_address[1]}/{urls.ORG_CHART_PAGE}")
             # Material swaps <pre class="mermaid"> for a <div> holding the SVG in a
             # closed shadow root: a drawn chart is a div with real height.
@@ -119,3 +127,55 @@ def test_org_chart_is_drawn_without_any_request_off_the_machine(built: Path) -> 
         server.shutdown()
         server.server_close()
     assert outside == []
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+def test_org_chart_reads_on_a_phone(built: Path) -> None:
+    """At a phone's width the page does not scroll sideways; the chart and the 汇报关系 list fit."""
+    import functools
+    import threading
+    from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+
+    from playwright.sync_api import sync_playwright
+
+    from tests.browser import launch_chromium
+
+    class Quiet(SimpleHTTPRequestHandler):
+        def log_message(self, format: str, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(built)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        with sync_playwright() as p:
+            browser = launch_chromium(p)
+            page = browser.new_page(viewport={"width": 390, "height": 844})
+            page.route(
+                "**/*",
+                lambda route: route.continue_() if "127.0.0.1" in route.request.url else route.abort(),
+            )
+            page.route("**/versions.json", _draft_versions)  # as above: a draft build has none
+            page.goto(f"http://127.0.0.1:{server.server_address[1]}/{urls.ORG_CHART_PAGE}")
+            page.wait_for_function(
+                "() => [...document.querySelectorAll('div.mermaid')]"
+                ".some(e => e.getBoundingClientRect().height > 80)",
+                timeout=15_000,
+            )
+            sideways = page.evaluate("() => document.scrollingElement.scrollWidth - window.innerWidth")
+            chart_right = page.evaluate(
+                "() => document.querySelector('div.mermaid').getBoundingClientRect().right"
+            )
+            items = page.evaluate(
+                "() => [...document.querySelectorAll('#汇报关系 + ul li')]"
+                ".map(li => [li.firstChild.textContent.trim(), li.getBoundingClientRect().right])"
+            )
+            browser.close()
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert sideways <= 1
+    assert chart_right <= 391
+    names = [name for name, _ in items]
+    assert "营销总监" in names and "销售主管" in names  # the reporting lines the text gives are in the list
+    assert all(right <= 391 for _, right in items)

@@ -39,12 +39,12 @@ def _request(user_id: int, version_id: int, name: str, **changes: Any) -> SignRe
     return SignRequest(**values)
 
 
-def test_signature_stores_the_version_text_hash_and_links_to_the_previous_record(
+def test_signature_stores_the_version_text_hash_and_links_to_the_previous_record(record_signer: Any,
     session: Session, clock: FixedClock, make_user: Callable[..., Any], handbook: RegulationVersion, document: Callable[..., Any]
 ) -> None:
     first, second = make_user("张三"), make_user("李四")
-    a = sign(session, clock, _request(first.id, handbook.id, "张三"))
-    b = sign(session, clock, _request(second.id, handbook.id, "李四"))
+    a = sign(session, clock, _request(first.id, handbook.id, "张三"), signer=record_signer)
+    b = sign(session, clock, _request(second.id, handbook.id, "李四"), signer=record_signer)
     session.commit()
     expected_sha = content_hash(document("sales", "销售管理制度", ["销售人员应遵守合同。", "回款须在三十日内完成。"]))
     assert a.text_sha256 == b.text_sha256 == expected_sha
@@ -53,44 +53,44 @@ def test_signature_stores_the_version_text_hash_and_links_to_the_previous_record
     assert a.record_hash == record_hash(
         ChainFields(first.id, handbook.regulation_id, handbook.id, expected_sha, "张三", a.signed_at, "10.0.0.8", "pytest", GENESIS_HASH)
     )
-    assert verify_chain(session).ok
+    assert verify_chain(session, record_signer.verifier).ok
 
 
-def test_name_must_match_the_account_ignoring_spaces(
+def test_name_must_match_the_account_ignoring_spaces(record_signer: Any,
     session: Session, clock: FixedClock, make_user: Callable[..., Any], handbook: RegulationVersion
 ) -> None:
     user = make_user("欧阳 娜娜")
     with pytest.raises(ValidationFailed) as refused:
-        sign(session, clock, _request(user.id, handbook.id, "欧阳娜"))
+        sign(session, clock, _request(user.id, handbook.id, "欧阳娜"), signer=record_signer)
     assert "full_name" in refused.value.field_errors
     session.rollback()
-    assert sign(session, clock, _request(user.id, handbook.id, " 欧阳娜娜 ")).id
+    assert sign(session, clock, _request(user.id, handbook.id, " 欧阳娜娜 "), signer=record_signer).id
 
 
-def test_unconfirmed_statement_and_wrong_password_are_refused(
+def test_unconfirmed_statement_and_wrong_password_are_refused(record_signer: Any,
     session: Session, clock: FixedClock, make_user: Callable[..., Any], handbook: RegulationVersion
 ) -> None:
     user = make_user("王五")
     with pytest.raises(ValidationFailed) as refused:
-        sign(session, clock, _request(user.id, handbook.id, "王五", confirmed=False, password="wrong"), require_password=True)
+        sign(session, clock, _request(user.id, handbook.id, "王五", confirmed=False, password="wrong"), require_password=True, signer=record_signer)
     assert set(refused.value.field_errors) == {"confirm", "password"}
 
 
-def test_signing_the_same_version_twice_is_refused(
+def test_signing_the_same_version_twice_is_refused(record_signer: Any,
     session: Session, clock: FixedClock, make_user: Callable[..., Any], handbook: RegulationVersion
 ) -> None:
     user = make_user("赵六")
-    sign(session, clock, _request(user.id, handbook.id, "赵六"))
+    sign(session, clock, _request(user.id, handbook.id, "赵六"), signer=record_signer)
     session.commit()
     with pytest.raises(AlreadySigned):
-        sign(session, clock, _request(user.id, handbook.id, "赵六"))
+        sign(session, clock, _request(user.id, handbook.id, "赵六"), signer=record_signer)
 
 
-def test_database_refuses_to_update_or_delete_an_acknowledgement(
+def test_database_refuses_to_update_or_delete_an_acknowledgement(record_signer: Any,
     session: Session, clock: FixedClock, make_user: Callable[..., Any], handbook: RegulationVersion
 ) -> None:
     user = make_user("钱七")
-    ack = sign(session, clock, _request(user.id, handbook.id, "钱七"))
+    ack = sign(session, clock, _request(user.id, handbook.id, "钱七"), signer=record_signer)
     session.commit()
     for statement in ("UPDATE acknowledgements SET ip = '1.2.3.4' WHERE id = :id", "DELETE FROM acknowledgements WHERE id = :id"):
         with pytest.raises(DatabaseError, match="append-only"):
@@ -120,7 +120,7 @@ def _restore_guard(session: Session) -> None:
     session.commit()
 
 
-def test_verify_names_the_first_record_altered_directly_in_the_database(
+def test_verify_names_the_first_record_altered_directly_in_the_database(record_signer: Any,
     session: Session, clock: FixedClock, make_user: Callable[..., Any], handbook: RegulationVersion, runner: Any,
     tmp_path: Any,
 ) -> None:
@@ -128,15 +128,15 @@ def test_verify_names_the_first_record_altered_directly_in_the_database(
     acks = []
     for user in users:
         clock.advance(dt.timedelta(minutes=5))
-        acks.append(sign(session, clock, _request(user.id, handbook.id, user.name)))
+        acks.append(sign(session, clock, _request(user.id, handbook.id, user.name), signer=record_signer))
     session.commit()
-    assert verify_chain(session).ok
+    assert verify_chain(session, record_signer.verifier).ok
     _drop_guard(session)
     try:
         session.execute(text("UPDATE acknowledgements SET signed_at = :t WHERE id = :id"),
                         {"t": dt.datetime(2026, 1, 1, 8, 0), "id": acks[1].id})
         session.commit()
-        report = verify_chain(session)
+        report = verify_chain(session, record_signer.verifier)
         assert not report.ok
         assert report.first_break is not None and report.first_break.record_id == acks[1].id
         from cli.main import main
@@ -149,13 +149,13 @@ def test_verify_names_the_first_record_altered_directly_in_the_database(
         _restore_guard(session)
 
 
-def test_verify_command_reports_an_intact_chain(
+def test_verify_command_reports_an_intact_chain(record_signer: Any,
     session: Session, clock: FixedClock, make_user: Callable[..., Any], handbook: RegulationVersion, runner: Any, tmp_path: Any
 ) -> None:
     from cli.main import main
 
     user = make_user("周九")
-    sign(session, clock, _request(user.id, handbook.id, "周九"))
+    sign(session, clock, _request(user.id, handbook.id, "周九"), signer=record_signer)
     session.commit()
     url = session.get_bind().url.render_as_string(hide_password=False)
     result = runner.invoke(main, ["--root", str(tmp_path), "acks", "verify"], env={"DATABASE_URL": url})
@@ -195,19 +195,19 @@ def test_shared_terminals_ask_for_the_password_again(
     assert accepted.status_code == 302 and "/my/signatures/" in accepted.headers["Location"]
 
 
-def test_verify_names_a_signed_version_whose_text_was_edited_in_the_database(
+def test_verify_names_a_signed_version_whose_text_was_edited_in_the_database(record_signer: Any,
     session: Session, clock: FixedClock, make_user: Callable[..., Any], handbook: RegulationVersion
 ) -> None:
     # Issue 9, finding 3: editing document_json (三十日 → 九十日) passed, because verify compared stored hashes only.
     user = make_user("吴十")
-    sign(session, clock, _request(user.id, handbook.id, "吴十"))
+    sign(session, clock, _request(user.id, handbook.id, "吴十"), signer=record_signer)
     session.commit()
-    assert verify_chain(session).ok
+    assert verify_chain(session, record_signer.verifier).ok
     edited = handbook.document_json.replace("三十日", "九十日")
     assert edited != handbook.document_json
     session.execute(text("UPDATE regulation_versions SET document_json = :j WHERE id = :id"),
                     {"j": edited, "id": handbook.id})
     session.commit()
-    report = verify_chain(session)
+    report = verify_chain(session, record_signer.verifier)
     assert not report.ok and report.first_break is not None
     assert "销售管理制度" in report.first_break.reason and "文本已被改动" in report.first_break.reason

@@ -27,7 +27,7 @@ from tests.portal.conftest import Inbox
 
 
 @pytest.fixture
-def office(session: Session, clock: FixedClock, make_user: Callable[..., Any], publish: Callable[..., Any],
+def office(record_signer: Any, session: Session, clock: FixedClock, make_user: Callable[..., Any], publish: Callable[..., Any],
            document: Callable[..., Any]) -> dict[str, Any]:
     """Two regulations; 销售部 (3 people) and 市场部 (2 people); some signatures, one overdue."""
     publish("2026.1", document("sales", "销售管理制度", ["甲。"]), document("meetings", "会议管理制度", ["乙。"]))
@@ -44,7 +44,7 @@ def office(session: Session, clock: FixedClock, make_user: Callable[..., Any], p
     regulations = {r.slug: r for r in session.scalars(select(Regulation)).all()}
     for key, slugs in {"a": ["sales", "meetings"], "d": ["sales"], "e": ["sales", "meetings"]}.items():
         for slug in slugs:
-            sign(session, clock, SignRequest(people[key].id, regulations[slug].current_version_id or 0, True, people[key].name, "1.1.1.1", "t"))
+            sign(session, clock, SignRequest(people[key].id, regulations[slug].current_version_id or 0, True, people[key].name, "1.1.1.1", "t"), signer=record_signer)
     session.execute(update(Assignment).where(Assignment.user_id == people["c"].id).values(due_on=clock.today() - dt.timedelta(days=1)))
     session.commit()
     return {"people": people, "hr": hr, "regulations": regulations}

@@ -26,14 +26,14 @@ ORIGINAL = ["销售人员应遵守合同，不得私自改价。", "回款须在
 
 
 @pytest.fixture
-def signed(session: Session, clock: FixedClock, make_user: Callable[..., Any], publish: Callable[..., Any],
+def signed(record_signer: Any, session: Session, clock: FixedClock, make_user: Callable[..., Any], publish: Callable[..., Any],
            document: Callable[..., Any]) -> Any:
     publish("2026.1", document("sales", "销售管理制度", ORIGINAL))
     add_rule(session, clock, NewRule("all", "", None, 30))
     session.commit()
     user = make_user("张三")
     version = session.scalars(select(RegulationVersion)).one()
-    sign(session, clock, SignRequest(user.id, version.id, True, "张三", "127.0.0.1", "t"))
+    sign(session, clock, SignRequest(user.id, version.id, True, "张三", "127.0.0.1", "t"), signer=record_signer)
     session.commit()
     return user
 
