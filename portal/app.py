@@ -34,7 +34,8 @@ log = logging.getLogger(__name__)
 
 # Pages of the administration area (its tabs) that other packages own: the nav marks 管理 on them.
 ADMIN_AREA_ENDPOINTS = frozenset(
-    {"audit.audit_log", "audit.audit_export", "releases.publish", "releases.task", "releases.task_status", "acks.verify"}
+    {"audit.audit_log", "audit.audit_export", "releases.publish", "releases.task", "releases.task_status", "acks.verify",
+     "onboarding.new_hires"}
 )
 
 # While a password change is due, only these endpoints answer.
@@ -134,11 +135,12 @@ def feature_blueprints() -> list[Blueprint]:
     from portal.dashboard.views import bp as dashboard
     from portal.errorpages import bp as errorpages
     from portal.formsdesk.views import bp as formsdesk
+    from portal.onboarding.views import bp as onboarding
     from portal.reading.views import bp as reading
     from portal.releases.views import bp as releases
     from portal.search_page.views import bp as search_page
 
-    return [auth, reading, acks, assignments, dashboard, admin, audit, releases, search_page, errorpages, formsdesk]
+    return [auth, reading, acks, assignments, dashboard, admin, audit, releases, search_page, errorpages, formsdesk, onboarding]
 
 
 def configure_blueprints(app: Flask) -> None:

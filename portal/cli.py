@@ -221,20 +221,23 @@ def user_import(paths: Paths, roster: Path, dry_run: bool, yes: bool, passwords_
         except HandbookError as error:
             _fail(error)
             return
-        click.echo(f"可导入 {len(preview.valid)} 行，无效 {len(preview.invalid)} 行，已存在 {len(preview.existing)} 行。")
+        click.echo(f"可导入 {len(preview.valid)} 行，无效 {len(preview.invalid)} 行，已存在 {len(preview.existing)} 行，"
+                   f"有变化 {len(preview.changed)} 行。")
         for row in preview.valid:
             click.echo(f"  + 第 {row.line} 行  {row.user.employee_no} {row.user.name} · {row.user.department}")
         for bad in preview.invalid:
             click.secho(f"  ✗ 第 {bad.line} 行  {bad.employee_no or '（无工号）'}：{'；'.join(bad.reasons)}", fg="red")
         for row in preview.existing:
             click.echo(f"  = 第 {row.line} 行  {row.user.employee_no} 已存在，跳过")
-        if dry_run or not preview.valid:
+        for changed in preview.changed:
+            click.echo(f"  ~ 第 {changed.line} 行  {changed.user.employee_no}：{'；'.join(c.text() for c in changed.changes)}")
+        if dry_run or not (preview.valid or preview.changed):
             click.echo("预览结束，未创建账号。" if dry_run else "没有需要创建的账号。")
             return
-        if not yes and not click.confirm(f"创建 {len(preview.valid)} 个账号？"):
+        if not yes and not click.confirm(f"创建 {len(preview.valid)} 个账号，更新 {len(preview.changed)} 个账号？"):
             return
         created = apply_roster(session, clock, preview, hash_profile=app.config["PASSWORD_HASH_PROFILE"],
-                               new_hire_days=app.config["NEW_HIRE_DUE_DAYS"])
+                               new_hire_days=app.config["NEW_HIRE_DUE_DAYS"], source=roster.name)
         session.commit()
         from portal.exports import neutralise
 

@@ -12,6 +12,7 @@ auditor (``handbook acks public-key``).
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import logging
 import os
@@ -52,8 +53,8 @@ class RecordVerifier:
 
     public: Ed25519PublicKey
 
-    @property
-    def key_id(self) -> str:
+    @functools.cached_property
+    def key_id(self) -> str:  # asked once per record by verify: computed once
         return key_id_of(self.public)
 
     def public_pem(self) -> str:

@@ -7,6 +7,8 @@ log in ``portal.audit.views``, publishing and its task progress in
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from flask import (
     Blueprint,
     flash,
@@ -18,15 +20,27 @@ from flask import (
 from sqlalchemy import func, or_, select
 from werkzeug.wrappers import Response
 
-from domain.errors import ValidationFailed
+from domain.errors import HandbookError, ValidationFailed
 from portal.access import ROLE_LABELS, Role, requires
-from portal.admin.inputs import PasswordResetForm
-from portal.admin.services import set_active
-from portal.auth.inputs import RolesForm, UserForm
+from portal.admin.inputs import PasswordResetForm, PersonForm, RosterApplyForm, RosterUploadForm
+from portal.admin.rosters import stash, stashed
+from portal.admin.services import departments_in_use, grantable_roles, merged_roles, person_for, set_active
+from portal.assignments.models import HISTORY_REASONS
+from portal.assignments.services import assignment_history, my_handbook
+from portal.auth.inputs import UserForm
 from portal.auth.models import User
-from portal.auth.services import NewUser, account_for, create_user, set_password, set_roles
+from portal.auth.roster import apply_roster, preview_roster, read_table_bytes
+from portal.auth.services import (
+    NewUser,
+    Profile,
+    account_for,
+    create_user,
+    set_password,
+    set_roles,
+    update_profile,
+)
 from portal.converters import page_number
-from portal.web import attempt, client_ip, deps, loads, me, options
+from portal.web import attempt, client_ip, deps, loads, me, options, save_now
 
 bp = Blueprint("admin", __name__, template_folder="templates", url_prefix="/admin")
 
@@ -63,6 +77,7 @@ def new_user() -> Response | str:
             user = create_user(
                 d.session, d.clock, new, hash_profile=d.settings.password_hash_profile,
                 new_hire_days=d.settings.new_hire_due_days, actor=me(), min_password=d.settings.password_min_length,
+                ip=client_ip(),
             )
         if outcome.ok:
             flash(f"已创建账号 {user.employee_no} {user.name}，首次登录须修改密码。", "success")
@@ -71,19 +86,74 @@ def new_user() -> Response | str:
 
 
 @bp.route("/users/<int:user_id>", methods=["GET", "POST"])
-@requires(Role.ADMIN)
-@loads("user", account_for)
+@requires(Role.HR)
+@loads("user", person_for)
 def edit_user(user: User) -> Response | str:
     d = deps()
-    form = RolesForm(data={"roles": [r.value for r in user.roles], "active": user.active})
+    form = PersonForm(obj=user, data={"roles": [r.value for r in user.roles]})
+    allowed = grantable_roles(me())
+    form.roles.choices = options((r.value, label) for r, label in ROLE_LABELS.items() if r in allowed)
     if form.validate_on_submit():
-        with attempt(catch=(ValidationFailed,)) as outcome:
-            changed = set_roles(d.session, d.clock, user, frozenset(Role(r) for r in form.roles.data or []), actor=me(), ip=client_ip())
-            changed = set_active(d.session, d.clock, user, bool(form.active.data), actor=me(), ip=client_ip()) or changed
+        profile = Profile(form.name.data or "", form.email.data or "", form.department.data or "",
+                          form.position.data or "", form.hire_date.data)
+        chosen = frozenset(Role(r) for r in form.roles.data or [] if r in Role.__members__.values())
+        with attempt(form, catch=(ValidationFailed,)) as outcome:
+            changes = update_profile(d.session, d.clock, user, profile, actor=me(), ip=client_ip(),
+                                     new_hire_days=d.settings.new_hire_due_days)
+            roles = set_roles(d.session, d.clock, user, merged_roles(me(), user.roles, chosen), actor=me(), ip=client_ip())
+            active = set_active(d.session, d.clock, user, bool(form.active.data), actor=me(), ip=client_ip())
         if outcome.ok:
-            flash("已保存。" if changed else "没有变化。", "success")
+            done = [c.text() for c in changes] + (["角色已更新"] if roles else []) + (["账号状态已更新"] if active else [])
+            flash("已保存：" + "；".join(done) if done else "没有变化。", "success")
             return redirect(url_for("admin.edit_user", user_id=user.id))
-    return render_template("admin/edit_user.html", user=user, form=form, password_form=PasswordResetForm())
+    return render_template(
+        "admin/edit_user.html", user=user, form=form, password_form=PasswordResetForm(),
+        items=my_handbook(d.session, user, d.clock.today()), history=assignment_history(d.session, user.id),
+        reasons=HISTORY_REASONS, departments=departments_in_use(d.session),
+    )
+
+
+@bp.route("/users/import", methods=["GET", "POST"])
+@requires(Role.HR)
+def import_users() -> str:
+    """Upload, then the preview; nothing is created until the apply step."""
+    d = deps()
+    form = RosterUploadForm()
+    preview, apply_form = None, None
+    if form.validate_on_submit():
+        upload = form.roster.data
+        with attempt(form, catch=(HandbookError,)) as outcome:
+            data = upload.read()
+            rows = read_table_bytes(data, upload.filename or "")
+            preview = preview_roster(d.session, rows, d.settings.password_min_length)
+            kept = stash(_roster_folder(), me().id, data, upload.filename or "")
+        if outcome.ok:
+            apply_form = RosterApplyForm(data={"token": kept.token, "filename": (upload.filename or "")[:100]})
+    return render_template("admin/import.html", form=form, preview=preview, apply_form=apply_form)
+
+
+@bp.route("/users/import/apply", methods=["POST"])
+@requires(Role.HR)
+def apply_import() -> Response | str:
+    d = deps()
+    form = RosterApplyForm()
+    if not form.validate_on_submit():
+        return redirect(url_for("admin.import_users"))
+    name = (form.filename.data or "")[:100]
+    with attempt(catch=(HandbookError,)) as outcome:
+        kept = stashed(_roster_folder(), me().id, form.token.data or "")
+        preview = preview_roster(d.session, read_table_bytes(kept.read(), kept.path.name), d.settings.password_min_length)
+        created = apply_roster(d.session, d.clock, preview, hash_profile=d.settings.password_hash_profile,
+                               new_hire_days=d.settings.new_hire_due_days, actor=me(), ip=client_ip(), source=name)
+    if not outcome.ok:
+        return redirect(url_for("admin.import_users"))
+    save_now()  # the accounts exist before the file goes: a failed unlink must not undo them
+    kept.path.unlink(missing_ok=True)
+    return render_template("admin/imported.html", created=created, preview=preview, filename=name)
+
+
+def _roster_folder() -> Path:
+    return deps().settings.handbook_root / "var" / "rosters"
 
 
 @bp.route("/users/<int:user_id>/password", methods=["POST"])
@@ -95,7 +165,7 @@ def reset_password(user: User) -> Response:
     if form.validate_on_submit():
         with attempt(catch=(ValidationFailed,)) as outcome:
             set_password(d.session, d.clock, user.employee_no, form.password.data, hash_profile=d.settings.password_hash_profile,
-                         actor=me(), min_password=d.settings.password_min_length)
+                         actor=me(), min_password=d.settings.password_min_length, ip=client_ip())
         if outcome.ok:
             flash("临时密码已设置，用户下次登录须修改。", "success")
     return redirect(url_for("admin.edit_user", user_id=user.id))

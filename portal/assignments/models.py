@@ -30,7 +30,12 @@ class AssignmentRule(Base):
     scope: Mapped[str] = mapped_column(String(20))
     scope_value: Mapped[str] = mapped_column(String(100), default="")
     due_days: Mapped[int] = mapped_column(Integer)
+    """Days from the assignment's creation; 0 when the rule has a fixed ``due_on`` instead."""
     created_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    due_on: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    """A fixed deadline (a whole day); when set, ``due_days`` is 0."""
+    read_order: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    """Where the rule's regulations come in a new hire's onboarding list (1 first); None: after the numbered ones."""
 
 
 class Assignment(Base):
@@ -46,3 +51,26 @@ class Assignment(Base):
     regulation_id: Mapped[int] = mapped_column(ForeignKey("regulations.id", ondelete="CASCADE"), index=True)
     requested_on: Mapped[dt.date] = mapped_column(Date)
     due_on: Mapped[dt.date] = mapped_column(Date, index=True)
+
+
+HISTORY_REASONS = {"transfer": "已调岗", "rule_removed": "规则已删除"}
+
+
+class AssignmentHistory(Base):
+    """An assignment that no longer applies, kept for the auditor: what was asked of whom, in which
+    department, from when to when, and why it ended.  Signatures stay in the acknowledgement log.
+
+    Moving the row here (rather than flagging it in ``assignments``) keeps every open-work query
+    (my handbook, the dashboard, reminders) a plain join over ``assignments``.
+    """
+
+    __tablename__ = "assignment_history"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    regulation_id: Mapped[int] = mapped_column(ForeignKey("regulations.id", ondelete="CASCADE"), index=True)
+    department: Mapped[str] = mapped_column(String(100), default="")
+    requested_on: Mapped[dt.date] = mapped_column(Date)
+    due_on: Mapped[dt.date] = mapped_column(Date)
+    ended_on: Mapped[dt.date] = mapped_column(Date)
+    reason: Mapped[str] = mapped_column(String(20))

@@ -11,12 +11,26 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from sqlalchemy import ColumnElement, Date, and_, delete, exists, insert, literal, or_, select, true
-from sqlalchemy.orm import Session
+from sqlalchemy import (
+    ColumnElement,
+    Date,
+    String,
+    and_,
+    delete,
+    exists,
+    func,
+    insert,
+    literal,
+    or_,
+    select,
+    true,
+)
+from sqlalchemy.orm import Session, aliased
 
+from portal.access import Role
 from portal.acks.models import Acknowledgement
-from portal.assignments.models import SCOPES, Assignment, AssignmentRule
-from portal.auth.events import roles_changed, user_created
+from portal.assignments.models import SCOPES, Assignment, AssignmentHistory, AssignmentRule
+from portal.auth.events import department_changed, roles_changed, user_created
 from portal.auth.models import User, UserRole
 from portal.clock import Clock, naive_utc
 from portal.errors import NotFound, ValidationFailed
@@ -27,13 +41,17 @@ ItemState = Literal["pending", "overdue", "done"]
 
 @dataclass(frozen=True)
 class NewRule:
+    """A rule as HR states it: a number of days *or* a fixed date (``due_days`` 0 then)."""
+
     scope: str
     scope_value: str
     regulation_id: int | None
-    due_days: int
+    due_days: int = 0
+    due_on: dt.date | None = None
+    read_order: int | None = None
 
 
-def _user_condition(rule: AssignmentRule) -> ColumnElement[bool]:
+def _user_condition(rule: AssignmentRule | NewRule) -> ColumnElement[bool]:
     if rule.scope == "department":
         return User.department == rule.scope_value
     if rule.scope == "role":
@@ -43,7 +61,7 @@ def _user_condition(rule: AssignmentRule) -> ColumnElement[bool]:
     return true()
 
 
-def _regulation_condition(rule: AssignmentRule, regulation_id: Any) -> ColumnElement[bool]:
+def _regulation_condition(rule: AssignmentRule | NewRule, regulation_id: Any) -> ColumnElement[bool]:
     return true() if rule.regulation_id is None else regulation_id == rule.regulation_id
 
 
@@ -54,35 +72,69 @@ def new_hire_due(hire_date: dt.date | None, today: dt.date, new_hire_days: int) 
     return max(hire_date, today) + dt.timedelta(days=new_hire_days)
 
 
+def is_new_hire(user: User, today: dt.date, days: int) -> bool:
+    """Hired in the last ``days`` days (or hired ahead of today)."""
+    return user.hire_date is not None and user.hire_date >= today - dt.timedelta(days=days)
+
+
+def rule_due(rule: AssignmentRule | NewRule, today: dt.date) -> dt.date:
+    """The deadline a rule gives an assignment created ``today`` (for people who are not new hires)."""
+    return rule.due_on if rule.due_on is not None else today + dt.timedelta(days=rule.due_days)
+
+
+def _missing_pairs(rule: AssignmentRule | NewRule, due: dt.date, today: dt.date) -> Any:
+    """(user, regulation, requested, due) rows the rule calls for that do not exist yet."""
+    return (
+        select(User.id, Regulation.id, literal(today, Date), literal(due, Date))
+        .select_from(User)
+        .join(Regulation, true())  # every user × every regulation, then narrowed by the rule
+    ).where(
+        User.active.is_(True),
+        Regulation.retired.is_(False),
+        Regulation.current_version_id.is_not(None),
+        _user_condition(rule),
+        _regulation_condition(rule, Regulation.id),
+        ~exists().where(Assignment.user_id == User.id, Assignment.regulation_id == Regulation.id),
+    )
+
+
 def add_missing_assignments(
     session: Session, clock: Clock, *, user: User | None = None, new_hire_days: int = 14
 ) -> None:
-    """Create the assignments the rules call for and that do not exist yet (all users, or one)."""
+    """Create the assignments the rules call for and that do not exist yet (all users, or one).
+
+    People hired in the last ``new_hire_days`` days get the new-hire deadline whichever way the
+    assignment arises (their account, a new rule, a new release, a transfer): one statement for
+    everyone else, and one per recent hire date (a handful).
+    """
     today = clock.today()
-    hire_due = new_hire_due(user.hire_date, today, new_hire_days) if user else None
+    cutoff = today - dt.timedelta(days=new_hire_days)
+    recent = select(User.hire_date).where(User.hire_date >= cutoff, User.active.is_(True)).distinct()
+    if user is not None:
+        recent = recent.where(User.id == user.id)
+    hire_dates = [d for d in session.scalars(recent).all() if d is not None]
+    columns = ["user_id", "regulation_id", "requested_on", "due_on"]
     for rule in session.scalars(select(AssignmentRule)).all():
-        due = hire_due or today + dt.timedelta(days=rule.due_days)
-        pairs = (
-            select(User.id, Regulation.id, literal(today, Date), literal(due, Date))
-            .select_from(User)
-            .join(Regulation, true())  # every user × every regulation, then narrowed by the rule
-        ).where(
-            User.active.is_(True),
-            Regulation.retired.is_(False),
-            Regulation.current_version_id.is_not(None),
-            _user_condition(rule),
-            _regulation_condition(rule, Regulation.id),
-            ~exists().where(Assignment.user_id == User.id, Assignment.regulation_id == Regulation.id),
-        )
-        if user is not None:
-            pairs = pairs.where(User.id == user.id)
-        session.execute(
-            insert(Assignment).from_select(["user_id", "regulation_id", "requested_on", "due_on"], pairs)
-        )
+        groups: list[tuple[dt.date, ColumnElement[bool]]] = [
+            (rule_due(rule, today), or_(User.hire_date.is_(None), User.hire_date < cutoff))
+        ]
+        groups += [(new_hire_due(d, today, new_hire_days) or today, User.hire_date == d) for d in hire_dates]
+        for due, who in groups:
+            pairs = _missing_pairs(rule, due, today).where(who)
+            if user is not None:
+                pairs = pairs.where(User.id == user.id)
+            session.execute(insert(Assignment).from_select(columns, pairs))
 
 
-def remove_uncovered_assignments(session: Session) -> None:
-    """Drop assignments no rule asks for any more (signatures stay in the acknowledgement log)."""
+def remove_uncovered_assignments(
+    session: Session, clock: Clock, *, user: User | None = None, reason: str = "rule_removed",
+    department: str | None = None,
+) -> int:
+    """Move the assignments no rule asks for any more into the history (all users, or one).
+
+    ``department`` is recorded as the department the person was in (a transfer passes the old one).
+    Signatures stay in the acknowledgement log.  Returns how many assignments ended.
+    """
     rules = session.scalars(select(AssignmentRule)).all()
     covered = [
         and_(
@@ -92,39 +144,179 @@ def remove_uncovered_assignments(session: Session) -> None:
         for rule in rules
     ]
     condition = ~or_(*covered) if covered else true()
-    session.execute(delete(Assignment).where(condition).execution_options(synchronize_session=False))
+    if user is not None:
+        condition = and_(condition, Assignment.user_id == user.id)
+    today = clock.today()
+    person = aliased(User)  # the conditions' own User must correlate to nothing but the assignment
+    department_column = literal(department, String) if department is not None else person.department
+    archived = (
+        select(Assignment.user_id, Assignment.regulation_id, department_column, Assignment.requested_on,
+               Assignment.due_on, literal(today, Date), literal(reason, String))
+        .join(person, person.id == Assignment.user_id)
+        .where(condition)
+    )
+    session.execute(insert(AssignmentHistory).from_select(
+        ["user_id", "regulation_id", "department", "requested_on", "due_on", "ended_on", "reason"], archived
+    ))
+    result = session.execute(delete(Assignment).where(condition).execution_options(synchronize_session=False))
+    return int(getattr(result, "rowcount", 0) or 0)
 
 
-def add_rule(session: Session, clock: Clock, rule: NewRule) -> AssignmentRule:
+def validate_rule(rule: NewRule, today: dt.date) -> dict[str, str]:
+    """Field → Chinese message for what is wrong with the rule's shape (pure)."""
+    errors: dict[str, str] = {}
     if rule.scope not in SCOPES:
-        raise ValidationFailed(f"unknown scope {rule.scope}", field_errors={"scope": "请选择适用范围。"})
-    if rule.scope != "all" and not rule.scope_value.strip():
-        raise ValidationFailed("scope value missing", field_errors={"scope_value": "请填写部门、角色或工号。"})
-    if not 1 <= rule.due_days <= 365:
-        raise ValidationFailed("bad due days", field_errors={"due_days": "期限应为 1 到 365 天。"})
+        errors["target"] = "请选择适用范围。"
+    elif rule.scope != "all" and not rule.scope_value.strip():
+        errors["target"] = "请选择部门、角色或填写工号。"
+    if rule.due_on is None and not 1 <= rule.due_days <= 365:
+        errors["due_days"] = "请填写 1 到 365 天的期限，或选择截止日期。"
+    if rule.due_on is not None and rule.due_days:
+        errors["due_days"] = "期限天数和截止日期只能填写一项。"
+    if rule.due_on is not None and not today <= rule.due_on <= today + dt.timedelta(days=3 * 366):
+        errors["due_on"] = "截止日期应在今天到三年之内。"
+    if rule.read_order is not None and not 1 <= rule.read_order <= 99:
+        errors["read_order"] = "阅读顺序应为 1 到 99。"
+    return errors
+
+
+def known_targets(session: Session) -> tuple[dict[str, int], dict[str, int]]:
+    """Departments and roles that exist among active people, each with its head count."""
+    departments: dict[str, int] = dict(session.execute(
+        select(User.department, func.count(User.id))
+        .where(User.active.is_(True), User.department != "")
+        .group_by(User.department).order_by(User.department)
+    ).all())
+    roles: dict[str, int] = dict(session.execute(
+        select(UserRole.role, func.count(User.id)).join(User, User.id == UserRole.user_id)
+        .where(User.active.is_(True)).group_by(UserRole.role)
+    ).all())
+    return departments, roles
+
+
+def check_targets(session: Session, rule: NewRule) -> dict[str, str]:
+    """Field → message when the rule names a department, role or person that does not exist."""
+    if rule.regulation_id is not None and (
+        not 0 < rule.regulation_id < 2**31 or session.get(Regulation, rule.regulation_id) is None  # PostgreSQL's integer
+    ):
+        return {"regulation_id": "请选择已发布的制度。"}
+    value = rule.scope_value.strip()
+    departments, roles = known_targets(session)
+    if rule.scope == "department" and value not in departments:
+        return {"target": f"没有名为“{value}”的部门（只能选择已有人员的部门）。"}
+    if rule.scope not in SCOPES:
+        return {"target": "请从列表中选择适用对象。"}
+    if rule.scope == "role" and (value not in {r.value for r in Role} or value not in roles):
+        return {"target": "请选择已有人员的角色。"}
+    if rule.scope == "user":
+        found = session.scalar(select(User.id).where(User.employee_no == value, User.active.is_(True)))
+        if found is None:
+            return {"employee_no": f"找不到在职的工号 {value}。"}
+    return {}
+
+
+@dataclass(frozen=True)
+class RulePreview:
+    """Who a rule would assign before it is saved."""
+
+    people: int
+    first_names: tuple[str, ...]
+    new_tasks: int
+    due: dt.date
+
+
+def preview_rule(session: Session, rule: NewRule, today: dt.date, *, shown: int = 8) -> RulePreview:
+    """Count the people and the tasks the rule would add (tasks: pairs without an assignment yet)."""
+    who = select(User.name).where(User.active.is_(True), _user_condition(rule))
+    people = session.scalar(select(func.count()).select_from(who.subquery())) or 0
+    names = tuple(session.scalars(who.order_by(User.department, User.employee_no).limit(shown)).all())
+    pairs = _missing_pairs(rule, rule_due(rule, today), today)
+    tasks = session.scalar(select(func.count()).select_from(pairs.subquery())) or 0
+    return RulePreview(int(people), names, int(tasks), rule_due(rule, today))
+
+
+def add_rule(session: Session, clock: Clock, rule: NewRule, *, new_hire_days: int = 14) -> AssignmentRule:
+    """Store the rule and create its assignments (the shape is checked; see :func:`save_rule`)."""
+    errors = validate_rule(rule, clock.today())
+    if errors:
+        raise ValidationFailed(f"invalid rule: {sorted(errors)}", next(iter(errors.values())), field_errors=errors)
     if rule.regulation_id is not None and session.get(Regulation, rule.regulation_id) is None:
         raise NotFound(f"regulation {rule.regulation_id}")
     row = AssignmentRule(
         scope=rule.scope,
         scope_value="" if rule.scope == "all" else rule.scope_value.strip(),
         regulation_id=rule.regulation_id,
-        due_days=rule.due_days,
+        due_days=0 if rule.due_on is not None else rule.due_days,
+        due_on=rule.due_on,
+        read_order=rule.read_order,
         created_at=naive_utc(clock.now()),
     )
     session.add(row)
     session.flush()
-    add_missing_assignments(session, clock)
+    add_missing_assignments(session, clock, new_hire_days=new_hire_days)
     return row
 
 
-def remove_rule(session: Session, rule_id: int) -> AssignmentRule:
+def save_rule(session: Session, clock: Clock, rule: NewRule, *, new_hire_days: int = 14) -> AssignmentRule:
+    """HR's path: a department, role or person that does not exist is refused, then :func:`add_rule`."""
+    errors = validate_rule(rule, clock.today()) or check_targets(session, rule)
+    if errors:
+        raise ValidationFailed(f"invalid rule: {sorted(errors)}", next(iter(errors.values())), field_errors=errors)
+    return add_rule(session, clock, rule, new_hire_days=new_hire_days)
+
+
+def remove_rule(session: Session, clock: Clock, rule_id: int) -> AssignmentRule:
     rule = session.get(AssignmentRule, rule_id)
     if rule is None:
         raise NotFound(f"rule {rule_id}")
     session.delete(rule)
     session.flush()
-    remove_uncovered_assignments(session)
+    remove_uncovered_assignments(session, clock)
     return rule
+
+
+def reassign_after_transfer(
+    session: Session, clock: Clock, user: User, old_department: str, *, new_hire_days: int = 14
+) -> tuple[int, int]:
+    """A person moved department: what only the old department's rules asked goes to the history as
+    已调岗 (kept, not deleted), and the new department's rules add theirs.  Returns (ended, added)."""
+    before = _open_count(session, user.id)
+    ended = remove_uncovered_assignments(session, clock, user=user, reason="transfer", department=old_department)
+    add_missing_assignments(session, clock, user=user, new_hire_days=new_hire_days)
+    return ended, _open_count(session, user.id) - (before - ended)
+
+
+def _open_count(session: Session, user_id: int) -> int:
+    return int(session.scalar(select(func.count(Assignment.id)).where(Assignment.user_id == user_id)) or 0)
+
+
+@dataclass(frozen=True)
+class PastAssignment:
+    """A row of a person's assignment history, with whether they had signed that regulation."""
+
+    regulation_id: int
+    title: str
+    department: str
+    requested_on: dt.date
+    due_on: dt.date
+    ended_on: dt.date
+    reason: str
+    signed: bool
+
+
+def assignment_history(session: Session, user_id: int) -> list[PastAssignment]:
+    signed = exists().where(Acknowledgement.user_id == AssignmentHistory.user_id,
+                            Acknowledgement.regulation_id == AssignmentHistory.regulation_id)
+    rows = session.execute(
+        select(AssignmentHistory, Regulation.title, signed)
+        .join(Regulation, Regulation.id == AssignmentHistory.regulation_id)
+        .where(AssignmentHistory.user_id == user_id)
+        .order_by(AssignmentHistory.ended_on.desc(), AssignmentHistory.id.desc())
+    ).all()
+    return [
+        PastAssignment(h.regulation_id, title, h.department, h.requested_on, h.due_on, h.ended_on, h.reason, bool(done))
+        for h, title, done in rows
+    ]
 
 
 @dataclass(frozen=True)
@@ -183,3 +375,9 @@ def _assign_new_user(user: User, *, session: Session, clock: Clock, new_hire_day
 @roles_changed.connect
 def _assign_after_role_change(_user: User, *, session: Session, clock: Clock, **_: Any) -> None:
     add_missing_assignments(session, clock)
+
+
+@department_changed.connect
+def _reassign_after_transfer(user: User, *, session: Session, clock: Clock, old_department: str,
+                             new_hire_days: int = 14, **_: Any) -> None:
+    reassign_after_transfer(session, clock, user, old_department, new_hire_days=new_hire_days)

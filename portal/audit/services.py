@@ -23,6 +23,8 @@ ACTION_LABELS: dict[str, str] = {
     "user_created": "创建账号",
     "user_updated": "修改账号",
     "role_changed": "角色变更",
+    "user_transferred": "调岗",
+    "roster_imported": "导入花名册",
     "signed": "签署",
     "export": "导出",
     "publish": "发布",

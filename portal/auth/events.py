@@ -15,3 +15,7 @@ user_created = _signals.signal("user-created")
 
 #: A user's roles changed (flushed).  Sender: the ``User``; keywords ``session``, ``clock``.
 roles_changed = _signals.signal("roles-changed")
+
+#: A user's department changed (flushed): a transfer.  Sender: the ``User``; keywords ``session``, ``clock``,
+#: ``old_department``, ``new_hire_days``.
+department_changed = _signals.signal("department-changed")

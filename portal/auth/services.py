@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from portal.access import ROLE_LABELS, Role
 from portal.audit.services import record as audit
-from portal.auth.events import roles_changed, user_created
+from portal.auth.events import department_changed, roles_changed, user_created
 from portal.auth.models import User, UserRole, new_session_token
 from portal.auth.passwords import hash_password, password_too_short, verify_password
 from portal.auth.sessions import end_sessions_of
@@ -70,6 +70,8 @@ def create_user(
     new_hire_days: int = 14,
     actor: User | None = None,
     min_password: int = 8,
+    ip: str = "",
+    detail: str = "",
 ) -> User:
     """Create the account and give it the regulations its rules require (with a new-hire deadline)."""
     errors = validate_new_user(new, min_password)
@@ -94,7 +96,7 @@ def create_user(
     session.add(user)
     session.flush()
     user_created.send(user, session=session, clock=clock, new_hire_days=new_hire_days)
-    audit(session, clock, "user_created", actor=actor, target=f"{user.employee_no} {user.name}")
+    audit(session, clock, "user_created", actor=actor, target=f"{user.employee_no} {user.name}", ip=ip, detail=detail)
     return user
 
 
@@ -174,6 +176,7 @@ def set_password(
     temporary: bool = True,
     actor: User | None = None,
     min_password: int = 8,
+    ip: str = "",
 ) -> User:
     """An administrator sets a password; a temporary one must be changed at the next login."""
     user = find_user(session, employee_no)
@@ -185,7 +188,7 @@ def set_password(
     user.must_change_password = temporary
     user.session_token = new_session_token()
     end_sessions_of(session, clock, user.id, "reset")
-    audit(session, clock, "password_set", actor=actor, target=f"{user.employee_no} {user.name}")
+    audit(session, clock, "password_set", actor=actor, target=f"{user.employee_no} {user.name}", ip=ip)
     return user
 
 
@@ -206,6 +209,85 @@ def set_roles(session: Session, clock: Clock, user: User, roles: frozenset[Role]
     audit(session, clock, "role_changed", actor=actor, target=f"{user.employee_no} {user.name}", detail=f"{before} → {after}", ip=ip)
     roles_changed.send(user, session=session, clock=clock)
     return True
+
+
+@dataclass(frozen=True)
+class Profile:
+    """The fields of a person HR keeps up to date (roles and activation have their own operations)."""
+
+    name: str
+    email: str
+    department: str
+    position: str
+    hire_date: dt.date | None
+
+    @classmethod
+    def of(cls, user: User) -> Profile:
+        return cls(user.name, user.email, user.department, user.position, user.hire_date)
+
+
+PROFILE_LABELS: dict[str, str] = {"name": "姓名", "email": "邮箱", "department": "部门", "position": "岗位", "hire_date": "入职日期"}
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    field: str
+    before: str
+    after: str
+
+    @property
+    def label(self) -> str:
+        return PROFILE_LABELS[self.field]
+
+    def text(self) -> str:
+        return f"{self.label}：{self.before or '（空）'} → {self.after or '（空）'}"
+
+
+def _shown(value: str | dt.date | None) -> str:
+    return value.isoformat() if isinstance(value, dt.date) else (value or "")
+
+
+def profile_changes(before: Profile, after: Profile) -> list[FieldChange]:
+    """What differs, field by field, in the order of :data:`PROFILE_LABELS` (pure)."""
+    return [
+        FieldChange(name, _shown(getattr(before, name)), _shown(getattr(after, name)))
+        for name in PROFILE_LABELS
+        if getattr(before, name) != getattr(after, name)
+    ]
+
+
+def validate_profile(profile: Profile, roles: frozenset[Role]) -> dict[str, str]:
+    """Field → Chinese message (the same rules as for a new account)."""
+    probe = NewUser("E0", profile.name, "x" * 64, profile.department, profile.position, profile.hire_date, profile.email, roles)
+    return {k: v for k, v in validate_new_user(probe).items() if k not in {"employee_no", "password"}}
+
+
+def update_profile(
+    session: Session, clock: Clock, user: User, profile: Profile, *, actor: User | None, ip: str = "",
+    new_hire_days: int = 14, detail: str = "",
+) -> list[FieldChange]:
+    """Save the person's fields; a department change is a transfer (announced: assignments follow)."""
+    profile = Profile(profile.name.strip(), profile.email.strip(), profile.department.strip(), profile.position.strip(),
+                      profile.hire_date)
+    errors = validate_profile(profile, user.roles)
+    if errors:
+        raise ValidationFailed(f"invalid profile for {user.employee_no}: {sorted(errors)}", field_errors=errors)
+    changes = profile_changes(Profile.of(user), profile)
+    if not changes:
+        return []
+    old_department = user.department
+    user.name, user.email, user.department = profile.name, profile.email, profile.department
+    user.position, user.hire_date = profile.position, profile.hire_date
+    session.flush()
+    target = f"{user.employee_no} {user.name}"
+    text = "；".join(c.text() for c in changes) + (f"（{detail}）" if detail else "")
+    audit(session, clock, "user_updated", actor=actor, ip=ip, target=target, detail=text)
+    if old_department != user.department:
+        audit(session, clock, "user_transferred", actor=actor, ip=ip, target=target,
+              detail=f"{old_department or '（无部门）'} → {user.department or '（无部门）'}")
+        department_changed.send(user, session=session, clock=clock, old_department=old_department,
+                                new_hire_days=new_hire_days)
+    return changes
 
 
 def account_for(session: Session, _actor: User, user_id: int) -> User:
