@@ -28,7 +28,7 @@ from portal.config import settings_of
 from portal.converters import install_converters
 from portal.extensions import csrf, db, login_manager
 from portal.web import CLOCK_KEY, install_unit_of_work
-from project.paths import resolve_root
+from project.paths import Paths, resolve_root
 
 log = logging.getLogger(__name__)
 
@@ -50,6 +50,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     configure_proxies(app)
     configure_blueprints(app)
     configure_request_hooks(app)
+    configure_release_sync(app)
     configure_templates(app)
     check_every_view_declares_access(app)
     install_unit_of_work(app)
@@ -216,3 +217,11 @@ def configure_templates(app: Flask) -> None:
         return {"nav": nav_items()}
 
     app.jinja_env.globals["Role"] = Role
+
+
+def configure_release_sync(app: Flask) -> None:
+    """Several hosts: the versioned site and search wait for this host's copy of the release in force."""
+    if settings_of(app).release_sync:
+        from portal.releases.sync import register
+
+        register(app, Paths(settings_of(app).handbook_root))
