@@ -29,7 +29,7 @@ from portal.converters import install_converters
 from portal.extensions import csrf, db, login_manager
 from portal.localtime import LocalClock, register_filters, zone_named
 from portal.web import CLOCK_KEY, install_unit_of_work
-from project.paths import resolve_root
+from project.paths import Paths, resolve_root
 
 log = logging.getLogger(__name__)
 
@@ -52,6 +52,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     configure_proxies(app)
     configure_blueprints(app)
     configure_request_hooks(app)
+    configure_release_sync(app)
     configure_templates(app)
     check_every_view_declares_access(app)
     install_unit_of_work(app)
@@ -220,3 +221,11 @@ def configure_templates(app: Flask) -> None:
 
     app.jinja_env.globals["Role"] = Role
     register_filters(app, settings_of(app).zone)
+
+
+def configure_release_sync(app: Flask) -> None:
+    """Several hosts: the versioned site and search wait for this host's copy of the release in force."""
+    if settings_of(app).release_sync:
+        from portal.releases.sync import register
+
+        register(app, Paths(settings_of(app).handbook_root))

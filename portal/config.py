@@ -157,6 +157,10 @@ class Settings:
     task_consumer: bool = True
     """Whether `handbook serve` / `handbook demo` start a consumer beside the web workers
     (env TASK_CONSUMER=0 on hosts that leave the work to `handbook tasks consume` elsewhere)."""
+    release_sync: bool = False
+    """Several hosts sharing one database (portal/releases/sync.py): before serving the versioned site or
+    search, and when its consumer starts, a host builds the release in force from the database if its own
+    site/ or var/index/ lacks it.  One host (the default) publishes its files itself and needs no check."""
 
     @property
     def zone(self) -> ZoneInfo:
@@ -242,9 +246,11 @@ ENVIRONMENT_KEYS: dict[str, str] = {
     "SESSION_ABSOLUTE_HOURS": "SESSION_ABSOLUTE_HOURS",
     "TIME_ZONE": "TIME_ZONE",
     "ACK_SIGNING_KEY_PATH": "ACK_SIGNING_KEY_PATH",
+    "RELEASE_SYNC": "RELEASE_SYNC",
 }
 
-_BOOLEAN_KEYS = {"SMTP_STARTTLS", "SESSION_COOKIE_SECURE", "SIGN_REQUIRES_PASSWORD", "TASK_CONSUMER"}
+_BOOLEAN_KEYS = {"SMTP_STARTTLS", "SESSION_COOKIE_SECURE", "SIGN_REQUIRES_PASSWORD", "TASK_CONSUMER",
+                 "RELEASE_SYNC"}
 _INTEGER_KEYS = {"SMTP_PORT", "TASK_WORKERS", "IMPORT_MEMORY_MB", "TRUSTED_PROXIES", "SESSION_IDLE_MINUTES",
                  "SESSION_ABSOLUTE_HOURS"}
 _FLOAT_KEYS = {

@@ -224,4 +224,30 @@ def rollback(paths: Paths, slug: str, to_version: str, version: str, effective: 
     _echo_outcome(outcome)
 
 
-COMMANDS = (publish, releases, withdraw, rollback)
+@click.command("sync-release")
+@click.pass_obj
+def sync_release_command(paths: Paths) -> None:
+    """按数据库中的现行版本补建本机的站点版本与检索索引（多台服务器共用一个数据库时）。"""
+    from portal.releases.sync import host_artefacts, sync_release
+
+    app = create_app({"HANDBOOK_ROOT": paths.root})
+    migrate_app(app)
+    with app.app_context():
+        try:
+            outcome = sync_release(db.session(), host_artefacts(paths))
+        except HandbookError as error:
+            _fail(error)
+            return
+        finally:
+            db.session.remove()
+            db.engine.dispose()
+    if outcome.version is None:
+        click.echo("数据库中还没有发布过的版本。")
+    elif outcome.built:
+        parts = {"snapshot": "版本快照", "site": "站点", "index": "检索索引"}
+        click.echo(f"现行版本 {outcome.version}：已补建" + "、".join(parts[p] for p in outcome.built) + "。")
+    else:
+        click.echo(f"现行版本 {outcome.version}：本机已是最新。")
+
+
+COMMANDS = (publish, releases, withdraw, rollback, sync_release_command)

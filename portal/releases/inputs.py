@@ -42,3 +42,7 @@ class RollbackForm(FlaskForm):  # type: ignore[misc]
         "新版本号", validators=[DataRequired("请填写版本号。"), Regexp(r"^[0-9A-Za-z][0-9A-Za-z.\-]{0,31}$", message="版本号只能包含字母、数字、点和连字符。")]
     )
     effective = DateField("生效日期", validators=[DataRequired("请填写生效日期。")])
+
+
+class WithdrawForm(FlaskForm):  # type: ignore[misc]
+    reason = TextAreaField("停用原因", validators=[DataRequired("停用制度必须填写原因。"), Length(max=2000)])

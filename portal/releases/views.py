@@ -21,11 +21,20 @@ from werkzeug.wrappers import Response
 from domain.diff import diff_documents
 from domain.errors import ValidationFailed
 from portal.access import Role, requires
+from portal.audit.services import record as audit
 from portal.auth.models import User
 from portal.releases import drafts, history
-from portal.releases.inputs import DecisionForm, EmptyForm, PublishForm, RollbackForm, SubmitForm
+from portal.releases.inputs import (
+    DecisionForm,
+    EmptyForm,
+    PublishForm,
+    RollbackForm,
+    SubmitForm,
+    WithdrawForm,
+)
 from portal.releases.models import Draft, Regulation, RegulationVersion
 from portal.releases.services import STATUS_LABELS as DOCUMENT_STATUS
+from portal.releases.services import withdraw_regulation
 from portal.tasks.models import STATUS_LABELS, Task
 from portal.tasks.queue import queue_for
 from portal.web import attempt, deps, loads, me
@@ -226,7 +235,8 @@ def versions(slug: str) -> str:
         with attempt():
             diff = history.compare(d.session, regulation, old_id, new_id)
     return render_template("releases/versions.html", regulation=regulation, entries=entries, diff=diff,
-                           old_id=old_id, new_id=new_id, form=RollbackForm(), today=d.clock.today())
+                           old_id=old_id, new_id=new_id, form=RollbackForm(), withdraw_form=WithdrawForm(),
+                           today=d.clock.today())
 
 
 @bp.route("/regulations/<slug>/rollback", methods=["POST"])
@@ -247,3 +257,24 @@ def rollback(slug: str) -> Response:
         return redirect(url_for("releases.versions", slug=slug))
     flash("已生成恢复草稿：请填写摘要并提交审批，批准后作为新版本发布。", "success")
     return redirect(url_for("releases.draft", draft_id=draft.id))
+
+
+@bp.route("/regulations/<slug>/withdraw", methods=["POST"])
+@requires(Role.HR)
+def withdraw(slug: str) -> Response:
+    """Take one regulation out of force, with a reason; every other regulation stays (same service as the CLI)."""
+    d = deps()
+    regulation = history.regulation_or_none(d.session, slug)
+    if regulation is None:
+        abort(404)
+    form = WithdrawForm()
+    if not form.validate_on_submit():
+        flash("停用制度必须填写原因。", "error")
+        return redirect(url_for("releases.versions", slug=slug))
+    reason = form.reason.data.strip()
+    with attempt(form) as outcome:
+        withdraw_regulation(d.session, slug, reason)
+        audit(d.session, d.clock, "withdraw", actor=me(), target=regulation.title, detail=f"停用原因：{reason}")
+    if outcome.ok:
+        flash(f"已停用《{regulation.title}》，其他制度不受影响。", "success")
+    return redirect(url_for("releases.versions", slug=slug))

@@ -42,6 +42,8 @@ def run_consumer(app: Flask, workers: int | None = None, parent_pid: int | None 
     failed = sweep(runner.engine, runner.clock, stale)
     if failed:
         log.warning("start-up sweep failed jobs left by a dead consumer: %s", failed)
+    if config.get("RELEASE_SYNC"):
+        _sync_release(app)
     consumer = queue.huey.create_consumer(
         workers=workers or int(config["TASK_WORKERS"]),
         worker_type="thread",
@@ -63,6 +65,21 @@ def run_consumer(app: Flask, workers: int | None = None, parent_pid: int | None 
         stop.set()
         runner.abandon_in_flight()
         runner.engine.dispose()
+
+
+def _sync_release(app: Flask) -> None:
+    """Several hosts: this host's site and index of the release in force, before any task runs."""
+    from portal.extensions import db
+    from portal.releases.sync import host_artefacts, sync_release
+    from project.paths import Paths
+
+    with app.app_context():
+        try:
+            sync_release(db.session(), host_artefacts(Paths(app.config["HANDBOOK_ROOT"])))
+        except Exception:  # the request check builds it later; the consumer must still start
+            log.exception("could not sync the release in force at consumer start")
+        finally:
+            db.session.remove()
 
 
 def _housekeeping(
