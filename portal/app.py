@@ -27,6 +27,7 @@ from portal.clock import SystemClock
 from portal.config import settings_of
 from portal.converters import install_converters
 from portal.extensions import csrf, db, login_manager
+from portal.localtime import LocalClock, register_filters, zone_named
 from portal.web import CLOCK_KEY, install_unit_of_work
 from project.paths import Paths, resolve_root
 
@@ -39,7 +40,8 @@ ADMIN_AREA_ENDPOINTS = frozenset(
 )
 
 # While a password change is due, only these endpoints answer.
-PASSWORD_CHANGE_ENDPOINTS = frozenset({"auth.change_password", "auth.logout", "static", "errorpages.health"})
+PASSWORD_CHANGE_ENDPOINTS = frozenset({"auth.change_password", "auth.logout", "static", "errorpages.health",
+                                        "errorpages.favicon"})
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
@@ -72,7 +74,8 @@ def configure(app: Flask, overrides: Mapping[str, Any] | None) -> None:
     if not app.config["SECRET_KEY"]:
         app.config["SECRET_KEY"] = _persistent_secret(root / "var" / "secret_key")
     app.extensions[portal_config.SETTINGS_KEY] = portal_config.Settings.from_config(app.config)
-    app.extensions[CLOCK_KEY] = app.config.get("CLOCK") or SystemClock()
+    zone = zone_named(app.extensions[portal_config.SETTINGS_KEY].time_zone)
+    app.extensions[CLOCK_KEY] = LocalClock(app.config.get("CLOCK") or SystemClock(), zone)
 
 
 def private_database_dir(database: Path, var: Path) -> None:
@@ -217,6 +220,7 @@ def configure_templates(app: Flask) -> None:
         return {"nav": nav_items()}
 
     app.jinja_env.globals["Role"] = Role
+    register_filters(app, settings_of(app).zone)
 
 
 def configure_release_sync(app: Flask) -> None:

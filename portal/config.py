@@ -21,6 +21,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
 
 if TYPE_CHECKING:
     from flask import Flask
@@ -121,6 +122,9 @@ class Settings:
     """URL prefix of the versioned MkDocs site (served from <root>/site by the portal)."""
     page_size: int = 50
     """Rows per page in long lists."""
+    time_zone: str = "Asia/Shanghai"
+    """IANA zone in which every date and time is shown and exported (storage stays UTC); due dates and
+    "today" (overdue) are whole days in it (portal/localtime.py)."""
 
     task_queue_url: str | None = None
     """Task queue (portal/tasks, docs/tasks.md).  None keeps the queue in SQLite at <root>/var/tasks.sqlite3,
@@ -157,6 +161,11 @@ class Settings:
     """Several hosts sharing one database (portal/releases/sync.py): before serving the versioned site or
     search, and when its consumer starts, a host builds the release in force from the database if its own
     site/ or var/index/ lacks it.  One host (the default) publishes its files itself and needs no check."""
+
+    @property
+    def zone(self) -> ZoneInfo:
+        """The zone of :attr:`time_zone` (checked by the factory at start-up)."""
+        return ZoneInfo(self.time_zone)
 
     @classmethod
     def from_config(cls, config: Mapping[str, Any]) -> Settings:
@@ -235,6 +244,7 @@ ENVIRONMENT_KEYS: dict[str, str] = {
     "TRUSTED_PROXIES": "TRUSTED_PROXIES",
     "SESSION_IDLE_MINUTES": "SESSION_IDLE_MINUTES",
     "SESSION_ABSOLUTE_HOURS": "SESSION_ABSOLUTE_HOURS",
+    "TIME_ZONE": "TIME_ZONE",
     "ACK_SIGNING_KEY_PATH": "ACK_SIGNING_KEY_PATH",
     "RELEASE_SYNC": "RELEASE_SYNC",
 }

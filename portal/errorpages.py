@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import logging
+from pathlib import Path
+from typing import Any
 
-from flask import Blueprint, render_template
+from flask import Blueprint, Response, render_template
+from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from domain.errors import NotFound, PermissionDenied
-from portal.access import public
+from portal.access import Role, public
 from portal.extensions import db
 
 log = logging.getLogger(__name__)
@@ -26,8 +29,20 @@ MESSAGES: dict[int, tuple[str, str]] = {
 }
 
 
+# HR is who others are sent to for access; HR and admins themselves are sent to the administrator.
+FORBIDDEN_FOR_STAFF = "您没有权限访问此页面。如需开通，请联系系统管理员。"
+
+
+def _forbidden_message(user: Any) -> str:
+    """Pure: the 403 text for ``user`` (HR must not be told to contact HR)."""
+    staff = user is not None and user.is_authenticated and (user.has_role(Role.HR) or user.has_role(Role.ADMIN))
+    return FORBIDDEN_FOR_STAFF if staff else MESSAGES[403][1]
+
+
 def error_page(code: int, detail: str | None = None) -> tuple[str, int]:
     title, message = MESSAGES.get(code, MESSAGES[500])
+    if code == 403 and detail is None:
+        message = _forbidden_message(current_user)
     return render_template("errors/error.html", code=code, title=title, message=detail or message), code
 
 
@@ -56,6 +71,18 @@ def unexpected(error: Exception) -> tuple[str, int]:
     log.exception("unhandled error", exc_info=error)
     db.session.rollback()
     return error_page(500)
+
+
+_ICON = (Path(__file__).parent / "static" / "favicon.ico").read_bytes()
+
+
+@bp.route("/favicon.ico")
+@public
+def favicon() -> Response:
+    """Browsers ask for /favicon.ico whatever the page links; answer with the portal's icon."""
+    response = Response(_ICON, mimetype="image/vnd.microsoft.icon")
+    response.cache_control.max_age = 86400
+    return response
 
 
 @bp.route("/healthz")

@@ -16,6 +16,8 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font, PatternFill
 
+from portal.localtime import to_local
+
 Cell = str | int | float | dt.date | dt.datetime | None
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -24,6 +26,11 @@ def neutralise(value: Cell) -> Cell:
     if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
         return "'" + value
     return value
+
+
+def _local(value: Cell, zone: dt.tzinfo) -> Cell:
+    """A stored (UTC) time as the wall-clock time of ``zone``; other cells as they are."""
+    return to_local(value, zone) if isinstance(value, dt.datetime) else value
 
 
 def _text(value: Cell) -> str:
@@ -38,14 +45,14 @@ def _text(value: Cell) -> str:
     return str(value)
 
 
-def csv_chunks(header: Sequence[str], rows: Iterable[Sequence[Cell]]) -> Iterator[str]:
-    """UTF-8 CSV with a BOM (Excel opens it as UTF-8), streamed in chunks."""
+def csv_chunks(header: Sequence[str], rows: Iterable[Sequence[Cell]], zone: dt.tzinfo = dt.UTC) -> Iterator[str]:
+    """UTF-8 CSV with a BOM (Excel opens it as UTF-8), streamed in chunks; times in ``zone``."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     buffer.write("\ufeff")
     writer.writerow([neutralise(h) for h in header])
     for count, row in enumerate(rows, start=1):
-        writer.writerow([_text(neutralise(v)) for v in row])
+        writer.writerow([_text(neutralise(_local(v, zone))) for v in row])
         if count % 1000 == 0:
             yield buffer.getvalue()
             buffer.seek(0)
@@ -53,8 +60,8 @@ def csv_chunks(header: Sequence[str], rows: Iterable[Sequence[Cell]]) -> Iterato
     yield buffer.getvalue()
 
 
-def xlsx_bytes(sheets: Sequence[tuple[str, Sequence[str], Iterable[Sequence[Cell]]]]) -> bytes:
-    """A workbook with one sheet per (title, header, rows); write-only, so memory stays flat."""
+def xlsx_bytes(sheets: Sequence[tuple[str, Sequence[str], Iterable[Sequence[Cell]]]], zone: dt.tzinfo = dt.UTC) -> bytes:
+    """A workbook with one sheet per (title, header, rows), times in ``zone``; write-only, so memory stays flat."""
     workbook = Workbook(write_only=True)
     bold = Font(bold=True, color="FFFFFF")
     fill = PatternFill("solid", fgColor="2F5D8A")
@@ -68,7 +75,7 @@ def xlsx_bytes(sheets: Sequence[tuple[str, Sequence[str], Iterable[Sequence[Cell
             cells.append(cell)
         sheet.append(cells)
         for row in rows:
-            sheet.append([neutralise(v) for v in row])
+            sheet.append([neutralise(_local(v, zone)) for v in row])
     output = io.BytesIO()
     workbook.save(output)
     return output.getvalue()

@@ -41,6 +41,7 @@ ACTION_LABELS: dict[str, str] = {
     "minutes_signed": "签署会议纪要",
     "minutes_returned": "退回会议纪要",
     "minutes_distributed": "分发会议纪要",
+    "minutes_confirmed": "确认收到会议纪要",
 }
 
 
@@ -74,6 +75,13 @@ class AuditFilter:
     actor: str = ""
     since: dt.date | None = None
     until: dt.date | None = None
+    zone: dt.tzinfo = dt.UTC
+    """The days above are days in this zone (the portal's TIME_ZONE)."""
+
+
+def _start_of(day: dt.date, zone: dt.tzinfo) -> dt.datetime:
+    """The stored (naive UTC) moment at which ``day`` begins in ``zone``."""
+    return naive_utc(dt.datetime.combine(day, dt.time(), tzinfo=zone))
 
 
 def filtered_query(criteria: AuditFilter) -> Select[AuditEvent]:
@@ -83,9 +91,9 @@ def filtered_query(criteria: AuditFilter) -> Select[AuditEvent]:
     if criteria.actor:
         query = query.where(AuditEvent.actor_label.contains(criteria.actor))
     if criteria.since:
-        query = query.where(AuditEvent.at >= dt.datetime.combine(criteria.since, dt.time()))
+        query = query.where(AuditEvent.at >= _start_of(criteria.since, criteria.zone))
     if criteria.until:
-        query = query.where(AuditEvent.at < dt.datetime.combine(criteria.until + dt.timedelta(days=1), dt.time()))
+        query = query.where(AuditEvent.at < _start_of(criteria.until + dt.timedelta(days=1), criteria.zone))
     return query.order_by(AuditEvent.id.desc())
 
 

@@ -26,7 +26,8 @@ def _audit_filter() -> AuditFilter:
             return None
 
     action = request.args.get("action", "")
-    return AuditFilter(action if action in ACTION_LABELS else "", request.args.get("actor", "").strip()[:50], day("since"), day("until"))
+    return AuditFilter(action if action in ACTION_LABELS else "", request.args.get("actor", "").strip()[:50], day("since"), day("until"),
+                       deps().settings.zone)
 
 
 @bp.route("/audit")
@@ -47,7 +48,7 @@ def audit_log() -> str:
 def audit_export() -> Response:
     d = deps()
     criteria = _audit_filter()
-    audit(d.session, d.clock, "export", actor=me(), ip=client_ip(), target="audit log")
+    audit(d.session, d.clock, "export", actor=me(), ip=client_ip(), target="审计日志")
     save_now()  # the rows are streamed by their own session
     stream_session = own_session()
 
@@ -56,8 +57,8 @@ def audit_export() -> Response:
             for e in stream_session.scalars(filtered_query(criteria).execution_options(yield_per=2000)):
                 yield (e.id, e.at, e.actor_label, ACTION_LABELS.get(e.action, e.action), e.target, e.detail, e.ip)
 
-    header = ("编号", "时间（UTC）", "操作人", "操作", "对象", "详情", "IP")
+    header = ("编号", "时间", "操作人", "操作", "对象", "详情", "IP")
     return Response(
-        stream_with_context(csv_chunks(header, rows())), mimetype="text/csv; charset=utf-8",
+        stream_with_context(csv_chunks(header, rows(), d.settings.zone)), mimetype="text/csv; charset=utf-8",
         headers={"Content-Disposition": "attachment; filename=audit-log.csv"},
     )

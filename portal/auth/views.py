@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from typing import Any
 
 from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 from flask import session as cookie
@@ -26,7 +27,6 @@ from portal.auth.sessions import (
     limits_from,
     limits_note,
     live_sessions,
-    local_time,
     resume,
     start_session,
 )
@@ -95,12 +95,17 @@ def begin_session(user: User) -> None:
     cookie[SESSION_KEY] = start_session(d.session, d.clock, user.id, ip=client_ip(), user_agent=user_agent())
 
 
+def home_of(user: Any) -> str:
+    """Where a person lands without a ``next``: HR and administrators on their dashboard, others on 我的手册."""
+    return url_for("dashboard.index") if user.is_hr else url_for("assignments.mine")
+
+
 @bp.route("/login", methods=["GET", "POST"])
 @public
 def login() -> Response | str | tuple[str, int, dict[str, str]]:
-    target = safe_next(request.args.get("next"), url_for("assignments.mine"))
     if current_user.is_authenticated:
-        return redirect(target)
+        return redirect(safe_next(request.args.get("next"), home_of(current_user)))
+    target = safe_next(request.args.get("next"), url_for("assignments.mine"))
     form = LoginForm()
     status, headers = 200, {}
     if form.validate_on_submit():
@@ -114,6 +119,7 @@ def login() -> Response | str | tuple[str, int, dict[str, str]]:
                 status, headers = 429, {"Retry-After": str(math.ceil(error.wait.total_seconds()))}
         else:
             begin_session(user)
+            target = safe_next(request.args.get("next"), home_of(user))
             if user.must_change_password:
                 flash("首次登录，请先修改密码。", "info")
                 return redirect(url_for("auth.change_password", next=target))
@@ -151,7 +157,7 @@ def change_password_view() -> Response | str:
         if outcome.ok:
             begin_session(user)  # every session ended with the old password; this browser gets a new one
             flash("密码已修改，其他设备上的登录已结束。", "success")
-            return redirect(safe_next(request.args.get("next"), url_for("assignments.mine")))
+            return redirect(safe_next(request.args.get("next"), home_of(user)))
     return render_template("auth/change_password.html", form=form, forced=me().must_change_password)
 
 
@@ -164,7 +170,7 @@ def sessions_view() -> str:
     here = current_session()
     return render_template(
         "auth/sessions.html", rows=rows, current_id=here.id if here else None, form=EndSessionForm(),
-        others_form=EndOthersForm(), device=device_label, local_time=local_time, limits_note=limits_note(limits),
+        others_form=EndOthersForm(), device=device_label, limits_note=limits_note(limits),
     )
 
 

@@ -45,7 +45,7 @@ from portal.web import client_ip, deps, me, options, own_session, refuse, save_n
 
 bp = Blueprint("dashboard", __name__, template_folder="templates", url_prefix="/hr/dashboard")
 
-STATUS_HEADER = ("工号", "姓名", "部门", "岗位", "入职日期", "邮箱", "制度", "版本", "截止日期", "状态", "签署时间（UTC）")
+STATUS_HEADER = ("工号", "姓名", "部门", "岗位", "入职日期", "邮箱", "制度", "版本", "截止日期", "状态", "签署时间")
 MATRIX_HEADER = ("部门", "制度", "版本", "应签人数", "已签人数", "未签人数", "逾期人数", "完成率(%)")
 
 
@@ -64,6 +64,9 @@ def _filter_form() -> tuple[FilterForm, DashboardFilter]:
     form.regulation_id.choices = options([(0, "全部制度"), *((i, marks.name(t, i)) for i, t in regulations)])
     form.release.choices = options([("", "现行版本"), *((v, v) for v in releases(d.session))])
     return form, form.criteria(forced)
+
+
+EXPORT_LABELS = {"matrix": "完成情况", "all": "全部", "unsigned": "未签署", "overdue": "逾期", "signed": "已签署"}
 
 
 def _query_string(criteria: DashboardFilter, **extra: object) -> str:
@@ -144,7 +147,7 @@ def export(fmt: str) -> BaseResponse:
         kind = "matrix"
     today = d.clock.today()
     stamp = today.strftime("%Y%m%d")
-    audit(d.session, d.clock, "export", actor=me(), ip=client_ip(), target=f"dashboard {kind}.{fmt}", detail=_query_string(criteria))
+    audit(d.session, d.clock, "export", actor=me(), ip=client_ip(), target=f"签署情况（{EXPORT_LABELS[kind]}）.{fmt}", detail=_query_string(criteria))
     save_now()  # the rows are read by their own session
     stream_session = own_session()
     marks = load_marks(d.session)  # same-title regulations get 之一/之二 in the files too
@@ -156,14 +159,14 @@ def export(fmt: str) -> BaseResponse:
     name = f"signatures-{kind}-{stamp}.{fmt}"
     disposition = {"Content-Disposition": f"attachment; filename={name}"}
     if fmt == "csv":
-        return Response(stream_with_context(csv_chunks(header, rows)), mimetype="text/csv; charset=utf-8", headers=disposition)
+        return Response(stream_with_context(csv_chunks(header, rows, d.settings.zone)), mimetype="text/csv; charset=utf-8", headers=disposition)
     if kind == "matrix":
         overdue = _status_table(status_rows(d.session, criteria, today, only="overdue"), today, marks)
         sheets = [("完成情况", header, rows), ("逾期名单", STATUS_HEADER, overdue)]
     else:
         sheets = [("签署明细", header, rows)]
     return Response(
-        xlsx_bytes(sheets),
+        xlsx_bytes(sheets, d.settings.zone),
         mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         headers=disposition,
     )

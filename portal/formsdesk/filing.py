@@ -41,6 +41,7 @@ def submit(
     template: FormTemplate,
     raw: Mapping[str, Any],
     draft_id: int | None = None,
+    ip: str = "",
 ) -> Submitted:
     """Validate against the roster and store the document (or the reworked minutes); the draft goes."""
     draft = own_draft(session, user, draft_id) if draft_id is not None else None
@@ -73,7 +74,7 @@ def submit(
     document.updated_at = now
     session.flush()
     record_event(session, document, user, kind, now)
-    record(session, clock, "form_submitted", actor=user, target=document.number, detail=document.title)
+    record(session, clock, "form_submitted", actor=user, target=document.number, detail=document.title, ip=ip)
     if draft is not None:
         session.delete(draft)
     return Submitted(document, filled.warnings)

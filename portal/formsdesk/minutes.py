@@ -21,7 +21,9 @@ from portal.formsdesk.people import users_named
 from portal.formsdesk.terms import MAX_COMMENT, WorkflowRefused
 
 
-def review(session: Session, clock: Clock, user: User, document: FormDocument, *, approve: bool, comment: str) -> None:
+def review(
+    session: Session, clock: Clock, user: User, document: FormDocument, *, approve: bool, comment: str, ip: str = ""
+) -> None:
     """The chair signs the submitted minutes, or returns them to the recorder with a comment."""
     _require_minutes(document)
     if document.chair_id != user.id:
@@ -43,7 +45,7 @@ def review(session: Session, clock: Clock, user: User, document: FormDocument, *
         record_event(session, document, user, "returned", now, comment)
         _rework_draft(session, document, now)
     document.updated_at = now
-    record(session, clock, "minutes_signed" if approve else "minutes_returned", actor=user, target=document.number)
+    record(session, clock, "minutes_signed" if approve else "minutes_returned", actor=user, target=document.number, ip=ip)
 
 
 def _rework_draft(session: Session, document: FormDocument, now: Any) -> None:
@@ -56,7 +58,7 @@ def _rework_draft(session: Session, document: FormDocument, now: Any) -> None:
         )
 
 
-def distribute(session: Session, clock: Clock, user: User, document: FormDocument) -> list[User]:
+def distribute(session: Session, clock: Clock, user: User, document: FormDocument, ip: str = "") -> list[User]:
     """Send the signed minutes to every attendee who has an account; returns them."""
     _require_minutes(document)
     if user.id not in (document.author_id, document.chair_id):
@@ -71,7 +73,7 @@ def distribute(session: Session, clock: Clock, user: User, document: FormDocumen
     document.distributed_at = now
     document.updated_at = now
     record_event(session, document, user, "distributed", now, f"{len(recipients)}人")
-    record(session, clock, "minutes_distributed", actor=user, target=document.number, detail=f"{len(recipients)} recipients")
+    record(session, clock, "minutes_distributed", actor=user, target=document.number, detail=f"分发给 {len(recipients)} 人", ip=ip)
     return recipients
 
 
@@ -84,7 +86,7 @@ def attendee_users(session: Session, document: FormDocument) -> list[User]:
     return list(users.values())
 
 
-def confirm_receipt(session: Session, clock: Clock, user: User, document: FormDocument) -> None:
+def confirm_receipt(session: Session, clock: Clock, user: User, document: FormDocument, ip: str = "") -> None:
     _require_minutes(document)
     recipient = session.scalar(
         select(MinutesRecipient).where(MinutesRecipient.document_id == document.id, MinutesRecipient.user_id == user.id)
@@ -96,6 +98,7 @@ def confirm_receipt(session: Session, clock: Clock, user: User, document: FormDo
     now = naive_utc(clock.now())
     recipient.confirmed_at = now
     record_event(session, document, user, "confirmed", now)
+    record(session, clock, "minutes_confirmed", actor=user, target=document.number, ip=ip)
 
 
 def _require_minutes(document: FormDocument) -> None:

@@ -37,7 +37,7 @@ from portal.access import signed_in
 from portal.formsdesk import drafts, filing, minutes, pages, people
 from portal.formsdesk.inputs import display_value, input_attributes, raw_from_post, rows_for_display
 from portal.formsdesk.models import FormDocument
-from portal.web import attempt, deps, loads, me
+from portal.web import attempt, client_ip, deps, loads, me
 
 bp = Blueprint("formsdesk", __name__, url_prefix="/forms", template_folder="templates")
 ASSETS = Path(__file__).parent / "static"
@@ -113,7 +113,7 @@ def fill_post(slug: str) -> Response | str | tuple[str, int]:
         if action == "download":
             filled = validate(template, raw, people.directory(d.session))
             return _docx(render_filled(filled), f"{template.title}.docx")
-        submitted = filing.submit(d.session, d.clock, user, template, raw, draft_id)
+        submitted = filing.submit(d.session, d.clock, user, template, raw, draft_id, ip=client_ip())
     error = outcome.error
     if isinstance(error, ValidationFailed):
         return _fill_page(template, raw, draft_id=draft_id, errors=error.field_errors, message=error.user_message, status=422)
@@ -220,7 +220,8 @@ def review(found: FormDocument) -> Response:
 
     def step(found: FormDocument) -> str:
         d = deps()
-        minutes.review(d.session, d.clock, me(), found, approve=approve, comment=request.form.get("comment", ""))
+        minutes.review(d.session, d.clock, me(), found, approve=approve, comment=request.form.get("comment", ""),
+                       ip=client_ip())
         return "已审核签署。记录人或主持人现在可以分发给参会人员。" if approve else "已退回记录人修改。"
 
     return _workflow_step(found, step)
@@ -232,7 +233,7 @@ def review(found: FormDocument) -> Response:
 def distribute(found: FormDocument) -> Response:
     def step(found: FormDocument) -> str:
         d = deps()
-        recipients = minutes.distribute(d.session, d.clock, me(), found)
+        recipients = minutes.distribute(d.session, d.clock, me(), found, client_ip())
         return f"已分发给 {len(recipients)} 位参会人员。"
 
     return _workflow_step(found, step)
@@ -244,7 +245,7 @@ def distribute(found: FormDocument) -> Response:
 def confirm(found: FormDocument) -> Response:
     def step(found: FormDocument) -> str:
         d = deps()
-        minutes.confirm_receipt(d.session, d.clock, me(), found)
+        minutes.confirm_receipt(d.session, d.clock, me(), found, client_ip())
         return "已确认收到会议纪要。"
 
     return _workflow_step(found, step)

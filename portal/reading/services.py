@@ -21,6 +21,7 @@ class ReaderStanding:
     counting_signature: Acknowledgement | None  # signature that covers the current text
     earlier_signature: Acknowledgement | None  # a signature on an older text (re-sign request)
     earlier_version: RegulationVersion | None
+    counting_version: RegulationVersion | None = None  # the version the counting signature was given on
 
 
 @dataclass(frozen=True)
@@ -65,9 +66,12 @@ def standing(session: Session, user_id: int, version: RegulationVersion) -> Read
         .where(Acknowledgement.user_id == user_id, Acknowledgement.regulation_id == version.regulation_id)
         .order_by(Acknowledgement.id.desc())
     ).all()
-    counting = next((a for a, v in signatures if v.baseline_version_id == version.baseline_version_id), None)
+    counting = next(((a, v) for a, v in signatures if v.baseline_version_id == version.baseline_version_id), None)
     earlier = signatures[0] if signatures and counting is None else None
-    return ReaderStanding(assignment, counting, earlier[0] if earlier else None, earlier[1] if earlier else None)
+    return ReaderStanding(
+        assignment, counting[0] if counting else None, earlier[0] if earlier else None, earlier[1] if earlier else None,
+        counting[1] if counting else None,
+    )
 
 
 def reading_page(session: Session, user_id: int, slug: str, label: str | None = None) -> ReadingPage:

@@ -51,5 +51,5 @@ def publish_file(
         session, clock, PublishRequest(release, editorial=editorial, revision_due_days=revision_due_days), report
     )
     actor = session.get(User, actor_id) if actor_id else None
-    audit(session, clock, "publish", actor=actor, target=f"release {outcome.version}", detail=summary(outcome))
+    audit(session, clock, "publish", actor=actor, target=f"版本 {outcome.version}", detail=summary(outcome))
     return outcome

@@ -105,6 +105,6 @@ def send_reminders(
     outcome = ReminderOutcome(len(sendable) - len(failed), len(people) - len(sendable), tuple(failed))
     audit(
         session, clock, "reminder", actor=actor,
-        detail=f"sent {outcome.sent}, no e-mail {outcome.skipped_no_email}, failed {len(failed)}",
+        detail=f"已发送 {outcome.sent} 人，无邮箱 {outcome.skipped_no_email} 人，发送失败 {len(failed)} 人",
     )
     return outcome

@@ -80,6 +80,8 @@ def _field_names(app: Flask, client: FlaskClient) -> list[str]:
     for rule in app.url_map.iter_rules():
         if "GET" in (rule.methods or ()) and not rule.arguments:
             with client.get(rule.rule, buffered=True) as response:
+                if response.mimetype != "text/html":
+                    continue  # the favicon, exports: no form fields to learn
                 page = response.get_data(as_text=True)
             names.update(re.findall(r'name="([^"]+)"', page))
     names.discard("csrf_token")

@@ -215,6 +215,13 @@ def test_a_wide_org_chart_is_drawn_left_to_right_to_fit_a_phone() -> None:
     assert "flowchart TD" in render_org_chart(deep)
 
 
+def test_mermaid_is_loaded_only_where_there_is_a_diagram_and_the_footer_has_no_generator(site: Path) -> None:
+    chart, home = page(site, "org-chart"), (site / "index.html").read_text(encoding="utf-8")
+    assert "assets/vendor/mermaid.min.js" in chart and "mermaid.min.js" not in home
+    assert "Made with" not in home
+    assert "Permanent link" not in chart + home and "favicon.png" in home
+
+
 # -------------------------------------------------------------------- nav
 
 

@@ -8,6 +8,7 @@ import re
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -75,6 +76,12 @@ def test_committed_releases_build_strictly_with_every_link_and_anchor_resolved(t
 
 @pytest.mark.slow
 @pytest.mark.browser
+def _draft_versions(route: Any) -> None:
+    """Material's versions.json for a draft build served alone (one version, the latest)."""
+    route.fulfill(status=200, content_type="application/json",
+                  body='[{"version": "draft", "title": "草稿", "aliases": ["latest"]}]')
+
+
 def test_org_chart_is_drawn_without_any_request_off_the_machine(built: Path) -> None:
     """Mermaid is vendored: the intranet has no CDN, and the org chart must still be a diagram."""
     import functools
@@ -104,6 +111,9 @@ def test_org_chart_is_drawn_without_any_request_off_the_machine(built: Path) -> 
                     else (outside.append(route.request.url), route.abort())[1]
                 ),
             )
+            # A draft build has no versions.json (`handbook build` writes it beside the releases); answer (the last
+            # route added wins) Material's request for it as a versioned site would, so the page loads without a 404.
+            page.route("**/versions.json", _draft_versions)
             page.goto(f"http://127.0.0.1:{server.server_address[1]}/{urls.ORG_CHART_PAGE}")
             # Material swaps <pre class="mermaid"> for a <div> holding the SVG in a
             # closed shadow root: a drawn chart is a div with real height.
@@ -145,6 +155,7 @@ def test_org_chart_reads_on_a_phone(built: Path) -> None:
                 "**/*",
                 lambda route: route.continue_() if "127.0.0.1" in route.request.url else route.abort(),
             )
+            page.route("**/versions.json", _draft_versions)  # as above: a draft build has none
             page.goto(f"http://127.0.0.1:{server.server_address[1]}/{urls.ORG_CHART_PAGE}")
             page.wait_for_function(
                 "() => [...document.querySelectorAll('div.mermaid')]"

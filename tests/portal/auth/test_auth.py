@@ -189,7 +189,7 @@ def test_user_add_and_set_password_commands(runner: Any, app: Any, tmp_path: Pat
                                  "--permanent"], env=env)
     assert reset.exit_code == 0, reset.output
     response = client.post("/login", data={"employee_no": "H1", "password": "second-pass-2"})
-    assert response.headers["Location"] == "/my"
+    assert response.headers["Location"] == "/hr/dashboard/"  # HR lands on the dashboard
     assert client.get("/hr/dashboard/").status_code == 200
 
 

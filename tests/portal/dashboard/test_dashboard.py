@@ -80,7 +80,7 @@ def test_dashboard_page_shows_the_chart_and_drills_down(client: FlaskClient, log
     assert "丙三" in drill and "甲一" not in drill
     assert "&lt;" not in drill or "=HYPERLINK" in drill
     overdue = client.get("/hr/dashboard/people?only=overdue").get_data(as_text=True)
-    assert "丙三" in overdue and "OVERDUE" in overdue
+    assert "丙三" in overdue and "已逾期" in overdue and "OVERDUE" not in overdue
 
 
 def test_manager_sees_only_their_department(client: FlaskClient, login: Callable[..., Any], make_user: Callable[..., Any],
@@ -114,7 +114,7 @@ def test_csv_export_is_utf8_with_bom_and_audited(client: FlaskClient, login: Cal
     assert text.startswith("\ufeff")
     rows = list(csv.reader(io.StringIO(text[1:])))
     assert rows[0][0] == "工号" and len(rows) == 1 + 7
-    assert session.scalar(select(AuditEvent.target).where(AuditEvent.action == "export")) == "dashboard unsigned.csv"
+    assert session.scalar(select(AuditEvent.target).where(AuditEvent.action == "export")) == "签署情况（未签署）.csv"
 
 
 @pytest.mark.parametrize("value", ["=1+1", "+SUM(A1)", "-2", "@cmd", "\tx"])

@@ -9,6 +9,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from portal.audit.models import AuditEvent
 from portal.clock import FixedClock
 from portal.formsdesk.models import DocumentEvent, FormDocument, FormDraft, MinutesRecipient
 
@@ -113,8 +114,12 @@ def test_attendees_confirm_receipt_with_a_timestamp(login: Login, session: Sessi
     clock.advance(dt.timedelta(days=1))
     assert attendee.post(f"{PAGE}/confirm").status_code == 302
     page = recorder.get(PAGE).get_data(as_text=True)
-    assert "2026-03-03 09:00:00" in page and "未确认" in page
+    # 09:00 UTC, shown in the default zone (Asia/Shanghai)
+    assert "2026-03-03 17:00:00" in page and "未确认" in page
     assert events(session)[-1] == "confirmed"
+    logged = {(e.action, e.ip) for e in session.scalars(select(AuditEvent).where(AuditEvent.target == NUMBER))}
+    assert {("minutes_signed", "127.0.0.1"), ("minutes_distributed", "127.0.0.1"), ("minutes_confirmed", "127.0.0.1"),
+            ("form_submitted", "127.0.0.1")} <= logged
     assert login("孙浩").post(f"{PAGE}/confirm").status_code == 403  # absent: not distributed to him
     attendee.post(f"{PAGE}/confirm")
     assert events(session).count("confirmed") == 1
@@ -127,7 +132,7 @@ def test_the_minutes_page_shows_every_step_with_its_time(login: Login, clock: Fi
     clock.advance(dt.timedelta(hours=1))
     recorder.post(f"{PAGE}/distribute")
     page = recorder.get(PAGE).get_data(as_text=True)
-    for stamp, step in (("2026-03-02 09:00:00", "提交"), ("2026-03-02 10:00:00", "主持人审核签署"), ("2026-03-02 11:00:00", "分发给参会人员")):
+    for stamp, step in (("2026-03-02 17:00:00", "提交"), ("2026-03-02 18:00:00", "主持人审核签署"), ("2026-03-02 19:00:00", "分发给参会人员")):
         assert f"<time>{stamp}</time> <strong>{step}</strong>" in page
 
 

@@ -152,3 +152,13 @@ def test_dashboard_counts_signatures_of_the_version_chosen_in_the_filter(
     assert (current.total.assigned, current.total.signed) == (1, 0)
     assert (earlier.total.assigned, earlier.total.signed) == (1, 1)
     assert current.regulations[0][2] == "2026.2" and earlier.regulations[0][2] == "2026.1"
+
+
+def test_after_an_editorial_revision_the_page_names_the_version_actually_signed(
+    client: Any, login: Callable[..., Any], signed: Any, publish: Callable[..., Any], document: Callable[..., Any]
+) -> None:
+    publish("2026.2", document("sales", "销售管理制度", ["销售人员应遵守合同,不得私自改价 。", "回款须在三十日内完成。"]))
+    login(signed)
+    page = client.get("/regulations/sales").get_data(as_text=True)
+    assert "签署版本 2026.1；本版本只有文字性修订，该签署继续有效" in page
+    assert "签署本版本" not in page
