@@ -27,11 +27,12 @@ def main(ctx: click.Context, root: str | None, verbose: bool) -> None:
 def _register_stages() -> None:
     from forms import cli as forms_cli
     from importers import cli as importers_cli
+    from knowledge import cli as knowledge_cli
     from portal import cli as portal_cli
     from publishing import cli as publishing_cli
     from search import cli as search_cli
 
-    for stage in (importers_cli, publishing_cli, search_cli, portal_cli, forms_cli):
+    for stage in (importers_cli, knowledge_cli, publishing_cli, search_cli, portal_cli, forms_cli):
         stage.register(main)
 
 

@@ -119,6 +119,14 @@ def _default_out(ctx: click.Context) -> Path:
     return paths.handbook
 
 
+def _xref_section(handbook: Handbook) -> str:
+    """The import report's 引用检查: which references in the text lead nowhere."""
+    from knowledge.report import report_lines
+    from knowledge.xrefs import cross_references
+
+    return "\n" + "\n".join(report_lines(cross_references(handbook.documents), handbook.documents)).rstrip() + "\n"
+
+
 def write_output(handbook: Handbook, out_dir: Path, run: HandbookImport | None = None) -> list[Path]:
     """Write the Markdown pages, ``model.json`` and ``import-report.md``; return the paths written.
 
@@ -136,5 +144,5 @@ def write_output(handbook: Handbook, out_dir: Path, run: HandbookImport | None =
     report = out_dir / REPORT_FILE
     details = run.sections if run is not None else ()
     failures = run.failures if run is not None else ()
-    report.write_text(render_report(handbook, details, failures), encoding="utf-8")
+    report.write_text(render_report(handbook, details, failures) + _xref_section(handbook), encoding="utf-8")
     return sorted([*written, model, report])

@@ -24,6 +24,8 @@ from mdit_py_plugins.front_matter import front_matter_plugin
 
 from domain.canonical import canonical_text
 from domain.model import Document
+from knowledge.xrefs import cross_references
+from publishing.markdown.links import links_for
 from publishing.markdown.pages import render_document
 
 log = logging.getLogger(__name__)
@@ -95,7 +97,10 @@ def keeps_anchors(html: str, document: Document) -> bool:
 def render_html(document: Document) -> str:
     """The document's body as HTML (title excluded: the page shows it), from the site's own pages."""
     try:
-        html = str(markdown_renderer().render(render_document(document), {"drop_title": document.title}))
+        # References within the document become links (`#第十条`); other documents are the site's job.
+        links = links_for(document, cross_references([document]), [document])
+        markdown = render_document(document, xref_links=links)
+        html = str(markdown_renderer().render(markdown, {"drop_title": document.title}))
     except Exception:  # the publishing writer must never take the reading page down: plain, escaped text
         log.exception("rendering %s failed; showing its canonical text", document.slug)
         return f'<pre class="plain-text">{escape(canonical_text(document))}</pre>'

@@ -6,6 +6,7 @@ from collections.abc import Iterable, Mapping, Sequence
 
 from domain import urls
 from domain.model import Document, Handbook, JobDescription, Section, SectionKind, SourceRef, Table
+from knowledge.xrefs import Reference, cross_references
 from publishing.markdown.escaping import escape_cell, escape_inline, escape_lines, safe_anchor
 from publishing.markdown.front_matter import (
     DRAFT,
@@ -15,6 +16,7 @@ from publishing.markdown.front_matter import (
     release_fields,
     source_fields,
 )
+from publishing.markdown.links import NO_LINKS, DocumentLinks, cited_by_line, linked_lines, links_for
 from publishing.markdown.names import HANDBOOK_TITLE, INDEX_PAGE, KIND_LABELS, ORG_CHART_FILE
 from publishing.markdown.org_chart import render_org_chart
 
@@ -36,8 +38,8 @@ def _is_heading(section: Section) -> bool:
     return bool(section.title) or section.kind in _DIVISION_KINDS
 
 
-def _paragraphs(text: str) -> list[str]:
-    return [f"{line}\n" for line in escape_lines(text)]
+def _paragraphs(text: str, refs: Sequence[Reference] = (), links: DocumentLinks = NO_LINKS) -> list[str]:
+    return [f"{line}\n" for line in linked_lines(text, refs, links.hrefs)]
 
 
 def render_table(table: Table) -> str:
@@ -51,22 +53,23 @@ def render_table(table: Table) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _render_section(section: Section, anchor: str) -> list[str]:
+def _render_section(section: Section, anchor: str, links: DocumentLinks = NO_LINKS) -> list[str]:
     """The blocks of one node (without its children), each ending in a newline."""
     blocks: list[str] = []
+    refs = links.outgoing.get(section.anchor, ())
     if _is_heading(section):
         marks = "#" * min(section.level + 1, 6)
         attr = f" {{#{anchor}}}" if anchor else ""
         blocks.append(f"{marks} {escape_inline(_heading_text(section))}{attr}\n")
-        blocks += _paragraphs(section.text)
+        blocks += _paragraphs(section.text, refs, links)
     elif not section.number:
         # Neither number nor title: body text of its own (rare), anchored if it has one.
-        lines = escape_lines(section.text)
+        lines = linked_lines(section.text, refs, links.hrefs)
         if lines and anchor:
             lines[0] += f"\n{{: #{anchor} }}"
         blocks += [f"{line}\n" for line in lines]
     else:
-        lines = escape_lines(section.text)
+        lines = linked_lines(section.text, refs, links.hrefs)
         number = escape_inline(section.number)
         # The number links to its own anchor: the reader's permalink, no JavaScript needed.
         lead = f"[**{number}**](<#{anchor}>)" if anchor else f"**{number}**"
@@ -76,7 +79,8 @@ def _render_section(section: Section, anchor: str) -> list[str]:
         blocks.append(f"{first}{attr}\n")
         blocks += [f"{line}\n" for line in lines[1:]]
     blocks += [render_table(t) for t in section.tables if t]
-    return blocks
+    cited = cited_by_line(section.anchor, links)
+    return [*blocks, cited] if cited else blocks
 
 
 def _unique_anchors(document: Document) -> dict[int, str]:
@@ -112,6 +116,7 @@ def render_document(
     info: PageInfo = DRAFT,
     order: int | None = None,
     job_links: Mapping[str, str] | None = None,
+    xref_links: DocumentLinks = NO_LINKS,
 ) -> str:
     """One document as a page: front matter, title, preamble, outline, its jobs.
 
@@ -120,9 +125,9 @@ def render_document(
     """
     anchors = _unique_anchors(document)
     blocks = [f"# {escape_inline(document.title)}\n"]
-    blocks += _paragraphs(document.preamble)
+    blocks += _paragraphs(document.preamble, xref_links.outgoing.get("", ()), xref_links)
     for section in document.walk():
-        blocks += _render_section(section, anchors.get(id(section), ""))
+        blocks += _render_section(section, anchors.get(id(section), ""), xref_links)
     if document.job_descriptions:
         blocks.append("## 本文件中的岗位说明书 {#岗位说明书}\n")
         links = job_links or {}
@@ -242,10 +247,17 @@ def render_handbook(
     jobs = _unique_jobs(handbook.job_descriptions())
     sources = {d.slug: d.source for d in handbook.documents}
     pages: dict[str, str] = {}
+    xrefs = cross_references(handbook.documents)
     for order, document in enumerate(handbook.documents, 1):
         path = urls.document_source_path(document)
         links = {j.slug: _relative(path, urls.job_source_path(j.slug)) for j in document.job_descriptions}
-        pages[path] = render_document(document, info=info, order=order, job_links=links)
+        pages[path] = render_document(
+            document,
+            info=info,
+            order=order,
+            job_links=links,
+            xref_links=links_for(document, xrefs, handbook.documents),
+        )
     for order, job in enumerate(jobs, 1):
         path = urls.job_source_path(job.slug)
         title_links = {j.title: _relative(path, urls.job_source_path(j.slug)) for j in jobs}
