@@ -1,4 +1,9 @@
-"""In a real browser: HR publishes a revision and watches the progress bar; admin pages on laptop and phone."""
+"""In a real browser: HR publishes a revision and watches the progress bar; admin pages on laptop and phone.
+
+After the publish, the portal serves the new release everywhere at once: the old release's site page
+carries Material's outdated banner, search finds the new clause text without a restart, and the employee
+who had signed the old text sees the changed clauses marked and signs again.
+"""
 
 from __future__ import annotations
 
@@ -10,12 +15,17 @@ import pytest
 from playwright.sync_api import Browser, expect, sync_playwright
 from sqlalchemy.orm import Session
 
+from domain.model import Release
+from forms.declarations import ALL_FORMS
 from portal.access import Role
 from portal.acks.services import SignRequest, sign
 from portal.assignments.services import NewRule, add_rule
 from portal.clock import FixedClock
+from portal.releases.everywhere import Artefacts, publish_everywhere
 from portal.releases.models import RegulationVersion
+from portal.releases.services import PublishRequest
 from portal.tasks.consumer import ConsumerProcess
+from project.paths import Paths
 from tests.browser import launch_chromium, serving
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -26,10 +36,18 @@ PASSWORD = "correct-horse-42"
 CLAUSES = ["销售人员应遵守合同，不得私自改价。", "回款须在三十日内完成。", "客户档案由销售内勤统一保管。"]
 
 
+def publish_first_release(session: Session, clock: FixedClock, root: Path, document: Callable[..., Any]) -> None:
+    """Release 2026.1 as the run command has it: database rows, ``site/2026.1/`` and its search index."""
+    paths = Paths(root)
+    release = Release("2026.1", "测试手册", clock.today(),
+                      (document("sales", "销售管理制度", CLAUSES), document("meetings", "会议管理制度", ["会议须有纪要。"])))
+    publish_everywhere(session, clock, Artefacts(paths, paths.mkdocs_config, tuple(ALL_FORMS)), PublishRequest(release))
+
+
 @pytest.fixture
 def server(record_signer: Any, make_app: Callable[..., Any], session: Session, clock: FixedClock, make_user: Callable[..., Any],
-           publish: Callable[..., Any], document: Callable[..., Any]) -> Iterator[dict[str, Any]]:
-    publish("2026.1", document("sales", "销售管理制度", CLAUSES), document("meetings", "会议管理制度", ["会议须有纪要。"]))
+           document: Callable[..., Any], tmp_path: Path) -> Iterator[dict[str, Any]]:
+    publish_first_release(session, clock, tmp_path, document)
     add_rule(session, clock, NewRule("all", "", None, 30))
     session.commit()
     admin = make_user("周管理", roles={Role.ADMIN}, department="信息部")
@@ -110,6 +128,8 @@ def test_publishing_a_revision_shows_progress_and_asks_the_signer_again(
     page.get_by_label("密码").fill(PASSWORD)
     page.get_by_role("button", name="登录").click()
 
+    check_the_site_and_search_switched(page, base)
+
     page.goto(f"{base}/admin/regulations/sales/versions")
     expect(page.get_by_role("heading", name="销售管理制度 · 版本管理")).to_be_visible()
     page.get_by_role("button", name="比较所选的两个版本").click()
@@ -139,5 +159,46 @@ def test_publishing_a_revision_shows_progress_and_asks_the_signer_again(
     mobile.screenshot(path=str(SHOTS / "35-resign-request-phone.png"))
     mobile.get_by_role("link", name="销售管理制度").click()
     expect(mobile.get_by_role("heading", name="本次修订的变化")).to_be_visible()
+    [changed] = mobile.locator(".change-list li").all()  # only 第二条 changed; 第一条 and 第三条 are not listed
+    expect(changed).to_have_class("change change-changed")
+    expect(changed.locator(".change-kind")).to_have_text("修改")
+    expect(changed.get_by_role("link")).to_have_text("第二条")
+    expect(changed.locator("del")).to_have_text("三")
+    expect(changed.locator("ins")).to_have_text("五")
     mobile.screenshot(path=str(SHOTS / "36-what-changed-phone.png"))
+    mobile.locator("#sign").scroll_into_view_if_needed()
+    mobile.get_by_text("本人已阅读并理解《销售管理制度》").click()
+    mobile.get_by_label("请输入您的姓名以确认").fill("张伟")
+    mobile.get_by_role("button", name="确认签署").click()
+    expect(mobile.get_by_role("heading", name="签署凭证")).to_be_visible()
+    expect(mobile.locator("main")).to_contain_text("2026.2")
+    mobile.screenshot(path=str(SHOTS / "36b-resigned-receipt-phone.png"), full_page=True)
     phone.close()
+
+
+def check_the_site_and_search_switched(page: Any, base: str) -> None:
+    """Right after the publish, with no restart: the old site release says it is outdated, search finds the new text."""
+    page.goto(f"{base}/site/2026.1/regulations/sales/")
+    banner = page.locator("[data-md-component=outdated]")
+    expect(banner).to_be_visible(timeout=10_000)  # Material's script compares the page's release with versions.json
+    expect(banner).to_contain_text("您正在查看的不是现行版本")
+    expect(page.locator(".md-content")).to_contain_text("回款须在三十日内完成")  # the old text, as it was
+    page.screenshot(path=str(SHOTS / "37-old-release-outdated-laptop.png"))
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.screenshot(path=str(SHOTS / "37-old-release-outdated-phone.png"))
+    page.set_viewport_size({"width": 1366, "height": 768})
+    banner.get_by_role("link", name="查看现行版本").click()
+    expect(page.locator(".md-version__current")).to_contain_text("2026.2", timeout=10_000)
+    expect(page.locator("[data-md-component=outdated]")).to_be_hidden()
+    page.goto(f"{base}/site/2026.2/regulations/sales/")
+    expect(page.locator(".md-content")).to_contain_text("回款须在十五日内完成")
+    expect(page.locator("[data-md-component=outdated]")).to_be_hidden()
+
+    page.goto(f"{base}/search?q=十五日")
+    hit = page.locator(".hit").first
+    expect(hit).to_contain_text("回款须在十五日内完成")
+    page.screenshot(path=str(SHOTS / "38-search-new-clause-laptop.png"))
+    hit.locator(".doc-title").click()  # the hit's anchor exists in the release in force
+    expect(page.locator(".reg-body")).to_contain_text("回款须在十五日内完成")
+    page.goto(f"{base}/search?q=三十日")
+    expect(page.get_by_role("heading", name="没有找到与“三十日”相关的条款")).to_be_visible()
