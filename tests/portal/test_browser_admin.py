@@ -7,6 +7,9 @@ who had signed the old text sees the changed clauses marked and signs again.
 
 from __future__ import annotations
 
+import datetime as dt
+import threading
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -24,7 +27,9 @@ from portal.clock import FixedClock
 from portal.releases.everywhere import Artefacts, publish_everywhere
 from portal.releases.models import RegulationVersion
 from portal.releases.services import PublishRequest
-from portal.tasks.consumer import ConsumerProcess
+from portal.tasks.consumer import ConsumerProcess, run_periodic
+from portal.tasks.queue import build_queue
+from portal.tasks.runner import Runner
 from project.paths import Paths
 from tests.browser import launch_chromium, serving
 
@@ -56,14 +61,48 @@ def server(record_signer: Any, make_app: Callable[..., Any], session: Session, c
     sign(session, clock, SignRequest(signer.id, version.id, True, "张伟", "127.0.0.1", "browser-test"), signer=record_signer)
     session.commit()
     approver = make_user("吴审批", roles={Role.APPROVER}, department="总经办")
-    app = make_app(WTF_CSRF_ENABLED=True)
+    # The consumer child runs on the system clock, so its periodic work (releases coming into force) is left
+    # to AppClockHousekeeping in this process, on the test's clock; the child runs the jobs themselves.
+    app = make_app(WTF_CSRF_ENABLED=True, TASK_SWEEP_SECONDS=3600)
     consumer = ConsumerProcess(app)  # the real task consumer: imports and publishing run there
     consumer.start()
     try:
         with serving(app) as url:
-            yield {"url": url, "admin": admin, "signer": signer, "approver": approver}
+            yield {"url": url, "app": app, "admin": admin, "signer": signer, "approver": approver}
     finally:
         consumer.stop()
+
+
+class AppClockHousekeeping:
+    """The consumer's periodic work (:func:`portal.tasks.consumer.run_periodic`), every 0.2 s on the app's clock."""
+
+    def __init__(self, app: Any) -> None:
+        self.runner, self.queue = Runner(app), build_queue(app.config)
+        self.rounds = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._loop, name="app-clock-housekeeping", daemon=True)
+
+    def _loop(self) -> None:
+        while not self._stop.wait(0.2):
+            run_periodic(self.runner, self.queue)
+            self.rounds += 1
+
+    def __enter__(self) -> AppClockHousekeeping:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self._stop.set()
+        self._thread.join(10)
+        self.runner.engine.dispose()
+
+    def wait_rounds(self, count: int) -> None:
+        """Until ``count`` more rounds ran, so a switch that was due would have been queued."""
+        target = self.rounds + count
+        deadline = time.monotonic() + 20
+        while self.rounds < target and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert self.rounds >= target, "the housekeeping thread stopped"
 
 
 @pytest.fixture(scope="module")
@@ -202,3 +241,97 @@ def check_the_site_and_search_switched(page: Any, base: str) -> None:
     expect(page.locator(".reg-body")).to_contain_text("回款须在十五日内完成")
     page.goto(f"{base}/search?q=三十日")
     expect(page.get_by_role("heading", name="没有找到与“三十日”相关的条款")).to_be_visible()
+
+
+def log_in(page: Any, base: str, user: Any) -> None:
+    page.goto(f"{base}/login")
+    page.get_by_label("工号").fill(user.employee_no)
+    page.get_by_label("密码").fill(PASSWORD)
+    page.get_by_role("button", name="登录").click()
+    expect(page.get_by_role("button", name="退出")).to_be_visible()
+
+
+def log_out(page: Any) -> None:
+    page.get_by_role("button", name="退出").click()
+    expect(page.get_by_label("工号")).to_be_visible()
+
+
+def reload_until(page: Any, url: str, selector: str, text: str, seconds: float = 90) -> None:
+    """Open ``url`` again until ``selector`` holds ``text``: the switch happens in the background."""
+    deadline = time.monotonic() + seconds
+    while True:
+        page.goto(url)
+        if text in page.locator(selector).inner_text():
+            return
+        assert time.monotonic() < deadline, f"{url} never showed {text!r}"
+        time.sleep(0.5)
+
+
+def expect_release_in_force(page: Any, base: str, version: str, clause: str, gone: str) -> None:
+    """The site's latest, the reading page and search all answer from ``version``."""
+    page.goto(f"{base}/site/latest/regulations/sales/")
+    expect(page.locator(".md-version__current")).to_contain_text(version, timeout=10_000)
+    expect(page.locator(".md-content")).to_contain_text(clause)
+    expect(page.locator("[data-md-component=outdated]")).to_be_hidden()
+    page.goto(f"{base}/regulations/sales")
+    expect(page.locator("main")).to_contain_text(f"版本 {version}")
+    expect(page.locator(".reg-body")).to_contain_text(clause)
+    expect(page.locator(".reg-body")).not_to_contain_text(gone)
+    page.goto(f"{base}/search?q={clause[3:6]}")
+    expect(page.locator(".hit").first).to_contain_text(clause)
+    page.goto(f"{base}/search?q={gone[3:6]}")
+    expect(page.get_by_role("heading", name=f"没有找到与“{gone[3:6]}”相关的条款")).to_be_visible()
+
+
+def test_a_future_effective_date_switches_when_the_app_clock_passes_it(
+    browser: Browser, server: dict[str, Any], clock: FixedClock, tmp_path: Path
+) -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    base = server["url"]
+    old, new = "回款须在三十日内完成。", "回款须在十五日内完成。"
+    effective = clock.today() + dt.timedelta(days=3)
+    context = browser.new_context(viewport={"width": 1366, "height": 768}, locale="zh-CN")
+    page = context.new_page()
+    with AppClockHousekeeping(server["app"]) as housekeeping:
+        log_in(page, base, server["admin"])
+        sales = tmp_path / "sales.txt"
+        sales.write_text(f"销售管理制度\n第一章 总则\n第一条 {CLAUSES[0]}\n第二条 {new}\n第三条 {CLAUSES[2]}\n", encoding="utf-8")
+        page.goto(f"{base}/admin/publish")
+        page.get_by_label("制度文件（.doc / .docx / .txt，可多选）").set_input_files([str(sales)])
+        page.get_by_label("版本号").fill("2026.2")
+        page.get_by_label("生效日期").fill(effective.isoformat())
+        page.get_by_role("button", name="上传并生成草稿").click()
+        expect(page.get_by_role("heading", name="逐条差异（1 处）")).to_be_visible(timeout=30_000)
+        draft_url = page.url
+        page.get_by_label("变更摘要").fill("回款期限由三十日缩短为十五日，三日后生效")
+        page.get_by_role("button", name="提交审批").click()
+        expect(page.get_by_text("已提交审批")).to_be_visible()
+        log_out(page)
+
+        log_in(page, base, server["approver"])
+        page.goto(draft_url)
+        page.get_by_role("button", name="批准并发布").click()
+        expect(page.get_by_text(f"已批准：现行版本继续有效，{effective.isoformat()} 生效时将自动发布。")).to_be_visible()
+        expect(page.locator("h1 .badge")).to_have_text("已批准，待生效")
+        page.screenshot(path=str(SHOTS / "39-scheduled-draft-laptop.png"), full_page=True)
+        page.set_viewport_size({"width": 390, "height": 844})
+        page.screenshot(path=str(SHOTS / "39-scheduled-draft-phone.png"), full_page=True)
+        page.set_viewport_size({"width": 1366, "height": 768})
+        log_out(page)
+
+        log_in(page, base, server["signer"])
+        clock.advance(dt.timedelta(days=2))  # the day before: the version in force stays, whatever runs meanwhile
+        housekeeping.wait_rounds(3)
+        expect_release_in_force(page, base, "2026.1", old, new)
+
+        clock.advance(dt.timedelta(days=1))  # the day comes; nobody acts
+        reload_until(page, f"{base}/regulations/sales", "main", "版本 2026.2")
+        expect(page.get_by_role("heading", name="本次修订的变化")).to_be_visible()
+        expect_release_in_force(page, base, "2026.2", new, old)
+        page.goto(f"{base}/site/2026.1/regulations/sales/")
+        expect(page.locator("[data-md-component=outdated]")).to_be_visible(timeout=10_000)
+        page.goto(f"{base}/regulations/sales")
+        page.screenshot(path=str(SHOTS / "40-switched-reading-laptop.png"), full_page=True)
+        page.set_viewport_size({"width": 390, "height": 844})
+        page.screenshot(path=str(SHOTS / "40-switched-reading-phone.png"), full_page=True)
+    context.close()
