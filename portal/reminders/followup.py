@@ -88,13 +88,16 @@ def parse_holidays(text: str) -> frozenset[dt.date]:
     return frozenset(days)
 
 
-def settings_row(session: Session) -> FollowupSettings:
+def settings_row(session: Session, *, for_update: bool = False) -> FollowupSettings:
+    """The saved row, or one holding the defaults (added to the session only to be saved)."""
     row = session.get(FollowupSettings, 1)
     if row is None:
-        row = FollowupSettings(id=1, enabled=True, run_hour=9, quiet_weekdays="5,6", holidays="", before_days=3,
-                               after_days=1, escalate_days=7, summary_weekday=0)
-        session.add(row)
-        session.flush()
+        defaults = Schedule()
+        row = FollowupSettings(id=1, enabled=defaults.enabled, run_hour=defaults.run_hour, quiet_weekdays="5,6", holidays="",
+                               before_days=defaults.before_days, after_days=defaults.after_days,
+                               escalate_days=defaults.escalate_days, summary_weekday=defaults.summary_weekday)
+        if for_update:
+            session.add(row)
     return row
 
 

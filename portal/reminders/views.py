@@ -52,7 +52,7 @@ def save_settings() -> Response | tuple[str, int]:
     if values is None:
         return _page(errors, 400)
     d = deps()
-    row = settings_row(d.session)
+    row = settings_row(d.session, for_update=True)
     for name, value in vars(values).items():
         setattr(row, name, value)
     row.updated_at = naive_utc(d.clock.now())
