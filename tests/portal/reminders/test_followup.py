@@ -9,7 +9,7 @@ from collections.abc import Callable
 from email import message_from_bytes
 from email.message import EmailMessage
 from email.policy import default
-from typing import Any, cast
+from typing import Any
 
 import pytest
 from flask import Flask
@@ -75,7 +75,7 @@ def daily(app: Flask) -> list[int]:
 
 
 def mails(inbox: Inbox) -> list[tuple[str, EmailMessage]]:
-    return [(e.rcpt_tos[0], cast(EmailMessage, message_from_bytes(e.content, policy=default))) for e in inbox.messages]
+    return [(e.rcpt_tos[0], message_from_bytes(e.content, policy=default)) for e in inbox.messages]
 
 
 def subjects(inbox: Inbox, start: int = 0) -> Counter[tuple[str, str]]:
@@ -106,7 +106,7 @@ def test_a_month_of_days_sends_each_step_once(portal: Flask, office: dict[str, A
     clock.at = at_local("2026-03-30", 15)  # the same day again: no second run, and a forced one sends nothing
     assert daily(portal) == []
     with portal.app_context():
-        outcome = run_followup(db.session, portal.extensions[CLOCK_KEY], SmtpSettings.from_config(portal.config), BASE)
+        outcome = run_followup(db.session(), portal.extensions[CLOCK_KEY], SmtpSettings.from_config(portal.config), BASE)
         db.session.commit()
     assert sum(outcome.sent.values()) == 0 and len(inbox.messages) == seen
 
@@ -172,10 +172,10 @@ def test_a_refused_mail_is_recorded_and_retried_next_run(portal: Flask, office: 
     inbox, _ = smtp_server
     original = Inbox.handle_DATA
 
-    async def refuse_a(self: Inbox, server: Any, smtp_session: Any, envelope: Any) -> str:
+    async def refuse_a(self: Inbox, server: Any, session: Any, envelope: Any) -> str:
         if envelope.rcpt_tos == ["a@example.cn"]:
             return "554 refused"
-        return await original(self, server, smtp_session, envelope)
+        return await original(self, server, session, envelope)
 
     clock.at = at_local("2026-03-31", 10)
     Inbox.handle_DATA = refuse_a  # type: ignore[method-assign]

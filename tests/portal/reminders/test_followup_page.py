@@ -76,7 +76,7 @@ def test_run_now_is_a_task_whose_links_use_the_request_address(
     Runner(app)(task_id)
     progress = client.get(f"/hr/followup/tasks/{task_id}", base_url="https://portal.example.cn").get_data(as_text=True)
     assert "已完成" in progress and "逾期提醒 2 封" in progress  # 甲一 and HR
-    bodies = [message_from_bytes(e.content, policy=default).get_content() for e in inbox.messages]  # type: ignore[attr-defined]
+    bodies = [message_from_bytes(e.content, policy=default).get_content() for e in inbox.messages]
     assert any("https://portal.example.cn/my" in b for b in bodies) and not any("127.0.0.1" in b for b in bodies)
     log = client.get("/hr/followup", base_url="https://portal.example.cn").get_data(as_text=True)
     assert "a@example.cn" in log and "逾期提醒" in log and "已发送" in log
