@@ -36,7 +36,7 @@ log = logging.getLogger(__name__)
 # Pages of the administration area (its tabs) that other packages own: the nav marks 管理 on them.
 ADMIN_AREA_ENDPOINTS = frozenset(
     {"audit.audit_log", "audit.audit_export", "releases.publish", "releases.task", "releases.task_status", "acks.verify",
-     "onboarding.new_hires"}
+     "onboarding.new_hires", "reminders.index", "reminders.save_settings", "reminders.run_now", "reminders.task"}
 )
 
 # While a password change is due, only these endpoints answer.
@@ -141,9 +141,10 @@ def feature_blueprints() -> list[Blueprint]:
     from portal.onboarding.views import bp as onboarding
     from portal.reading.views import bp as reading
     from portal.releases.views import bp as releases
+    from portal.reminders.views import bp as reminders
     from portal.search_page.views import bp as search_page
 
-    return [auth, reading, acks, assignments, dashboard, admin, audit, releases, search_page, errorpages, formsdesk, onboarding]
+    return [auth, reading, acks, assignments, dashboard, admin, audit, releases, search_page, errorpages, formsdesk, onboarding, reminders]
 
 
 def configure_blueprints(app: Flask) -> None:
@@ -155,7 +156,8 @@ def configure_blueprints(app: Flask) -> None:
 
 def register_task_kinds() -> None:
     """The stages' long work, registered with the task registry (as blueprints are with the app)."""
-    import portal.releases.tasks  # noqa: F401  (import registers: import_draft, publish_draft)
+    import portal.releases.tasks  # (import registers: import_draft, publish_draft)
+    import portal.reminders.tasks  # noqa: F401  (import registers: followup and its daily schedule)
 
 
 def configure_request_hooks(app: Flask) -> None:

@@ -24,6 +24,7 @@ def target_metadata() -> MetaData:
     import portal.auth.models
     import portal.formsdesk.models
     import portal.releases.models
+    import portal.reminders.models
     import portal.sequences
     import portal.tasks.models
     import portal.tasks.runs  # noqa: F401

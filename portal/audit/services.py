@@ -34,6 +34,8 @@ ACTION_LABELS: dict[str, str] = {
     "draft_rejected": "退回发布草稿",
     "draft_deleted": "删除发布草稿",
     "reminder": "发送提醒",
+    "followup": "自动提醒",
+    "followup_settings": "修改自动提醒设置",
     "publish_notice": "发布通知",
     "rule_added": "新增分配规则",
     "rule_removed": "删除分配规则",
