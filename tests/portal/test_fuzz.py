@@ -80,7 +80,7 @@ def _field_names(app: Flask, client: FlaskClient) -> list[str]:
     for rule in app.url_map.iter_rules():
         if "GET" in (rule.methods or ()) and not rule.arguments:
             with client.get(rule.rule, buffered=True) as response:
-                page = response.get_data(as_text=True)
+                page = response.get_data(as_text=True) if response.mimetype == "text/html" else ""  # not a PDF
             names.update(re.findall(r'name="([^"]+)"', page))
     names.discard("csrf_token")
     return sorted(names)
