@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from flask import render_template
+from flask import current_app
 from sqlalchemy.orm import Session
 
 from portal.acks.keys import SigningKeyMissing, SigningKeyUnsafe
@@ -51,7 +51,7 @@ def load_state(session: Session, key_path: Path) -> ChainState:
     try:
         verifier = verifier_for(session, key_path)
     except (SigningKeyMissing, SigningKeyUnsafe):
-        return chain_state(session, None, "服务器签名密钥不可用，未能校验服务器签名（请联系系统管理员）")
+        return chain_state(session, None, "服务器签名密钥不可用，未能校验服务器签名（请联系门户管理员）")
     return chain_state(session, verifier)
 
 
@@ -82,8 +82,9 @@ def _refuse_fetch(url: str, *args: Any, **kwargs: Any) -> dict[str, Any]:
 
 
 def proof_html(documents: Sequence[ProofDocument]) -> str:
-    """The HTML of one or more proofs (each starts on a new page); needs an app context."""
-    return render_template(TEMPLATE, documents=documents)
+    """The HTML of one or more proofs (each starts on a new page); needs an app context, not a request
+    (the job runner renders too): the template is rendered without the request's context processors."""
+    return current_app.jinja_env.get_template(TEMPLATE).render(documents=documents)
 
 
 def proof_pdf(documents: Sequence[ProofDocument]) -> bytes:
