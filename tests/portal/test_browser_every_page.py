@@ -32,7 +32,7 @@ SHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots" /
 LAPTOP = {"width": 1366, "height": 768}
 PHONE = {"width": 390, "height": 844}
 # Not pages: downloads, JSON, the published site (its own browser tests), redirects and the health probe.
-NOT_PAGES = re.compile(r"(\.(pdf|csv|xlsx|json|ico|zip|docx)|<fmt>|/file$|/logout$|^/site|^/health|/download)")
+NOT_PAGES = re.compile(r"(\.(pdf|csv|xlsx|json|ico|zip|docx|js|css)$|<fmt>|/file$|/logout$|^/site|^/health|/download)")
 ORDER = (Role.EMPLOYEE, Role.MANAGER, Role.APPROVER, Role.HR, Role.ADMIN)
 
 
