@@ -36,7 +36,8 @@ log = logging.getLogger(__name__)
 # Pages of the administration area (its tabs) that other packages own: the nav marks 管理 on them.
 ADMIN_AREA_ENDPOINTS = frozenset(
     {"audit.audit_log", "audit.audit_export", "releases.publish", "releases.task", "releases.task_status", "acks.verify",
-     "onboarding.new_hires", "reminders.index", "reminders.save_settings", "reminders.run_now", "reminders.task"}
+     "onboarding.new_hires", "reminders.index", "reminders.save_settings", "reminders.run_now", "reminders.task",
+     "proofs.index", "proofs.start_export", "proofs.export"}
 )
 
 # While a password change is due, only these endpoints answer.
@@ -139,12 +140,13 @@ def feature_blueprints() -> list[Blueprint]:
     from portal.errorpages import bp as errorpages
     from portal.formsdesk.views import bp as formsdesk
     from portal.onboarding.views import bp as onboarding
+    from portal.proofs.views import bp as proofs
     from portal.reading.views import bp as reading
     from portal.releases.views import bp as releases
     from portal.reminders.views import bp as reminders
     from portal.search_page.views import bp as search_page
 
-    return [auth, reading, acks, assignments, dashboard, admin, audit, releases, search_page, errorpages, formsdesk, onboarding, reminders]
+    return [auth, reading, acks, assignments, dashboard, admin, audit, releases, search_page, errorpages, formsdesk, onboarding, reminders, proofs]
 
 
 def configure_blueprints(app: Flask) -> None:
@@ -156,7 +158,8 @@ def configure_blueprints(app: Flask) -> None:
 
 def register_task_kinds() -> None:
     """The stages' long work, registered with the task registry (as blueprints are with the app)."""
-    import portal.releases.tasks  # (import registers: import_draft, publish_draft)
+    import portal.proofs.exports  # noqa: F401  (import registers: proof_export)
+    import portal.releases.tasks  # noqa: F401  (import registers: import_draft, publish_draft)
     import portal.reminders.tasks  # noqa: F401  (import registers: followup and its daily schedule)
 
 
