@@ -298,9 +298,10 @@ def acks_verify(paths: Paths, since: Path | None, public_key: Path | None) -> No
             if since is not None:
                 if verifier is None:
                     raise HandbookError("no key to check a checkpoint with", "没有可用于核对检查点的签名密钥。")
-                report = verify_since(session, verifier, Checkpoint.from_json(since.read_text("utf-8", "replace")))
-            else:
-                report = verify_chain(session, verifier)
+                report = verify_since(session, verifier, Checkpoint.from_json(since.read_text("utf-8", "replace")),
+                                      workers=os.cpu_count() or 1)
+            else:  # signature checks in one process per core
+                report = verify_chain(session, verifier, workers=os.cpu_count() or 1)
         except HandbookError as error:
             _fail(error)
             return

@@ -46,18 +46,28 @@ def utc_stamp(moment: dt.datetime) -> str:
 
 
 def record_hash(fields: ChainFields) -> str:
-    payload = [
-        FORMAT_TAG,
-        fields.user_id,
-        fields.regulation_id,
-        fields.version_id,
-        fields.text_sha256,
-        fields.signed_name,
-        utc_stamp(fields.signed_at),
-        fields.ip,
-        fields.user_agent,
-        fields.prev_hash,
-    ]
+    return values_hash(
+        fields.user_id, fields.regulation_id, fields.version_id, fields.text_sha256, fields.signed_name,
+        fields.signed_at, fields.ip, fields.user_agent, fields.prev_hash,
+    )
+
+
+def values_hash(
+    user_id: int, regulation_id: int, version_id: int, text_sha256: str, signed_name: str,
+    signed_at: dt.datetime, ip: str, user_agent: str, prev_hash: str,
+) -> str:
+    """``record_hash`` of plain values: the verification walk hashes database rows without building objects."""
+    return stamped_hash(user_id, regulation_id, version_id, text_sha256, signed_name, utc_stamp(signed_at),
+                        ip, user_agent, prev_hash)
+
+
+def stamped_hash(
+    user_id: int, regulation_id: int, version_id: int, text_sha256: str, signed_name: str,
+    stamp: str, ip: str, user_agent: str, prev_hash: str,
+) -> str:
+    """The hash with the time already in its hashed form (``utc_stamp``)."""
+    payload = [FORMAT_TAG, user_id, regulation_id, version_id, text_sha256, signed_name, stamp, ip, user_agent,
+               prev_hash]
     return hashlib.sha256(_ENCODER.encode(payload).encode("utf-8")).hexdigest()
 
 

@@ -26,7 +26,6 @@ from portal.acks.chain import (
     ChainReport,
     SignatureCheck,
     StoredRecord,
-    check_chain,
     record_hash,
     utc_stamp,
 )
@@ -39,6 +38,7 @@ from portal.acks.keys import (
     load_signer,
 )
 from portal.acks.models import GENESIS_HASH, AckChainHead, Acknowledgement, AckSignature
+from portal.acks.walk import Progress, WalkStart, signature_problem, walk
 from portal.audit.services import record as audit
 from portal.auth.models import User
 from portal.auth.passwords import verify_password
@@ -254,51 +254,47 @@ def _stored_records(session: Session) -> Generator[StoredRecord, None, None]:
         rows.close()  # a server-side cursor on PostgreSQL: close it when the walk stops early
 
 
-def altered_version_text(session: Session) -> ChainBreak | None:
-    """Re-hash every signed version's stored text: the signature binds the text, not only its stored hash."""
-    signed = select(Acknowledgement.version_id).distinct().scalar_subquery()
+def altered_version_text(session: Session, after_id: int = 0) -> ChainBreak | None:
+    """Re-hash every signed version's stored text (signed by a record after ``after_id``): the signature
+    binds the text, not only its stored hash."""
+    signed = select(Acknowledgement.version_id).where(Acknowledgement.id > after_id).distinct().scalar_subquery()
     rows = session.execute(
         select(RegulationVersion.id, RegulationVersion.title, RegulationVersion.document_json,
                RegulationVersion.content_sha256).where(RegulationVersion.id.in_(signed)).order_by(RegulationVersion.id)
     )
     for version_id, title, document_json, stored in rows:
         if content_hash(document_from_dict(json.loads(document_json))) != stored:
-            first = session.scalar(select(func.min(Acknowledgement.id)).where(Acknowledgement.version_id == version_id))
+            first = session.scalar(select(func.min(Acknowledgement.id))
+                                   .where(Acknowledgement.version_id == version_id, Acknowledgement.id > after_id))
             return ChainBreak(int(first or 0), f"《{title}》（版本记录 {version_id}）的文本已被改动，与签署时的哈希不符")
     return None
 
 
 def signature_check(verifier: RecordVerifier) -> SignatureCheck:
     def problem(record: StoredRecord) -> str | None:
-        if record.signature is None:
-            return "记录没有服务器签名（签名被删除，或记录绕过门户写入）"
-        if record.key_id != verifier.key_id:
-            return f"记录的签名来自另一把密钥（{record.key_id}），不是所给的签名公钥（{verifier.key_id}）"
-        if not verifier.record_signature_ok(record.stored_hash, record.signature):
-            return "服务器签名与记录不符（记录被改写并重新计算了哈希）"
-        return None
+        return signature_problem(verifier, record.key_id, record.stored_hash, record.signature)
 
     return problem
 
 
-def verify_chain(session: Session, verifier: RecordVerifier | None) -> ChainReport:
+def verify_chain(
+    session: Session, verifier: RecordVerifier | None, *, workers: int = 1, progress: Progress | None = None
+) -> ChainReport:
     """Re-hash every signed version's text, then every record in order, checking each record's server
     signature (``verifier=None`` checks the hashes only: before any key exists); also check the head
     still points at the last record."""
     altered = altered_version_text(session)
     if altered is not None:
         return ChainReport(0, altered, GENESIS_HASH)
-    return _walk(session, verifier)
+    return _walk(session, verifier, workers, progress)
 
 
-def _walk(session: Session, verifier: RecordVerifier | None) -> ChainReport:
-    records = _stored_records(session)
-    try:
-        report = check_chain(records, signature_check(verifier) if verifier else None)
-    finally:
-        records.close()
-    if not report.ok:
-        return report
+def _walk(session: Session, verifier: RecordVerifier | None, workers: int, progress: Progress | None) -> ChainReport:
+    report = walk(session, verifier, workers=workers, progress=progress)
+    return _with_head_check(session, report) if report.ok else report
+
+
+def _with_head_check(session: Session, report: ChainReport) -> ChainReport:
     head = session.get(AckChainHead, HEAD_ID)
     head_hash = head.last_hash if head else GENESIS_HASH
     if head_hash != report.last_hash:
@@ -381,27 +377,34 @@ def mail_checkpoint(checkpoint: Checkpoint, smtp: SmtpSettings, recipients: list
         raise HandbookError(f"mailing the checkpoint failed: {error}", "检查点邮件发送失败，请检查邮件服务器设置。") from error
 
 
-def verify_since(session: Session, verifier: RecordVerifier, checkpoint: Checkpoint) -> ChainReport:
-    """Verify the whole chain, and that the records up to the checkpoint are still the ones it pinned:
-    a rewrite by someone holding the key (every later hash and signature recomputed) passes the chain
-    check but not this one."""
+def verify_since(
+    session: Session, verifier: RecordVerifier, checkpoint: Checkpoint, *, workers: int = 1
+) -> ChainReport:
+    """Verify only what came after a checkpoint: that the records up to it are still the ones it pinned
+    (the pinned record's hash covers every record before it, and the count of records up to it), then the
+    new records from the pinned hash on.  A rewrite by someone holding the key (every later hash and
+    signature recomputed) changes the pinned record's hash; the records before the checkpoint were checked
+    when it was made (``make_checkpoint`` refuses a broken chain), and the full walk rechecks them all."""
     if checkpoint.key_id != verifier.key_id or not verifier.valid(CHECKPOINT_TAG, checkpoint.payload(), checkpoint.signature):
         return ChainReport(0, ChainBreak(0, "检查点的签名无效（检查点被改动，或不是这把密钥签发的）"), GENESIS_HASH)
-    report = verify_chain(session, verifier)
-    if not report.ok:
-        return report
     if checkpoint.last_ack_id:
         pinned = session.scalar(select(Acknowledgement.record_hash).where(Acknowledgement.id == checkpoint.last_ack_id))
         if pinned != checkpoint.head_hash:
-            return ChainReport(report.checked, ChainBreak(
-                checkpoint.last_ack_id, "与检查点不符：检查点所记的这条记录（或它之前的记录）已被改写"), report.last_hash)
+            return ChainReport(0, ChainBreak(
+                checkpoint.last_ack_id, "与检查点不符：检查点所记的这条记录（或它之前的记录）已被改写"), GENESIS_HASH)
     before = session.scalar(
         select(func.count()).select_from(Acknowledgement).where(Acknowledgement.id <= checkpoint.last_ack_id)
     )
     if before != checkpoint.count:
-        return ChainReport(report.checked, ChainBreak(
-            checkpoint.last_ack_id, f"与检查点不符：检查点之前应有 {checkpoint.count} 条记录，现有 {before} 条"), report.last_hash)
-    return report
+        return ChainReport(0, ChainBreak(
+            checkpoint.last_ack_id, f"与检查点不符：检查点之前应有 {checkpoint.count} 条记录，现有 {before} 条"), GENESIS_HASH)
+    altered = altered_version_text(session, after_id=checkpoint.last_ack_id)
+    if altered is not None:
+        return ChainReport(0, altered, GENESIS_HASH)
+    new = walk(session, verifier, WalkStart(checkpoint.last_ack_id, checkpoint.head_hash), workers=workers)
+    # The records up to the checkpoint count as checked: the pinned hash vouches for them.
+    report = ChainReport(checkpoint.count + new.checked, new.first_break, new.last_hash)
+    return _with_head_check(session, report) if report.ok else report
 
 
 def receipt_for(session: Session, user: User, ack_id: int) -> Acknowledgement:
