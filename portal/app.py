@@ -158,8 +158,8 @@ def configure_blueprints(app: Flask) -> None:
 
 def register_task_kinds() -> None:
     """The stages' long work, registered with the task registry (as blueprints are with the app)."""
-    import portal.proofs.exports  # noqa: F401  (import registers: proof_export)
-    import portal.releases.tasks  # noqa: F401  (import registers: import_draft, publish_draft)
+    import portal.proofs.exports
+    import portal.releases.tasks
     import portal.reminders.tasks  # noqa: F401  (import registers: followup and its daily schedule)
 
 
