@@ -9,10 +9,13 @@ assignments, so re-sign requests and new assignments reach only the people a ver
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from portal.assignments.models import Assignment
+from portal.auth.models import User
 from portal.releases.models import VersionDepartment
 
 Departments = tuple[str, ...]
@@ -56,3 +59,38 @@ def label(departments: Departments, counts: Mapping[str, int] | None = None) -> 
     if counts is None:
         return "、".join(departments)
     return "、".join(f"{d}（{counts.get(d, 0)} 人）" for d in departments)
+
+
+@dataclass(frozen=True)
+class Applicability:
+    """One regulation of a draft, for the preview and the approval: whom it will apply to, and what changes."""
+
+    departments: Departments  # after the publish; () = every department
+    in_force: Departments | None  # the version in force's (None: a new regulation)
+    chosen: bool  # HR chose it in this draft (else it is the version in force's)
+    people: int  # active people it will apply to
+    ending: int  # open assignments that will end as 不再适用
+
+    @property
+    def changed(self) -> bool:
+        return self.in_force is not None and self.departments != self.in_force
+
+
+def effect(session: Session, regulation_id: int | None, departments: Departments) -> tuple[int, int]:
+    """(people it will apply to, open assignments of the regulation that will end) for ``departments``."""
+    people = select(func.count(User.id)).where(User.active.is_(True))
+    if departments:
+        people = people.where(User.department.in_(departments))
+    ending = 0
+    if regulation_id is not None and departments:
+        ending = session.scalar(
+            select(func.count(Assignment.id)).join(User, User.id == Assignment.user_id)
+            .where(Assignment.regulation_id == regulation_id, User.department.not_in(departments))
+        ) or 0
+    return int(session.scalar(people) or 0), int(ending)
+
+
+def choosable(counts: Mapping[str, int], in_force: Iterable[Departments | None]) -> list[tuple[str, int]]:
+    """The departments HR may tick: those with people (and their head counts), and any a version in force lists."""
+    names = set(counts) | {d for scope in in_force if scope for d in scope}
+    return [(name, counts.get(name, 0)) for name in sorted(names)]

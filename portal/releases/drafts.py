@@ -27,7 +27,14 @@ from portal.audit.services import record as audit
 from portal.auth.models import User
 from portal.clock import Clock, naive_utc
 from portal.errors import PublishRefused
-from portal.releases.applicability import Departments, departments_of, label, normalised
+from portal.releases.applicability import (
+    Applicability,
+    Departments,
+    departments_of,
+    effect,
+    label,
+    normalised,
+)
 from portal.releases.models import Draft, Regulation, ReleaseRecord
 from portal.releases.services import PlannedDocument, plan_release
 from portal.releases.sources import import_sources, release_of
@@ -156,18 +163,37 @@ def chosen_departments(draft: Draft) -> dict[str, Departments]:
     return {slug: normalised(names) for slug, names in stored.items()}
 
 
-def applicable_departments(session: Session, draft: Draft) -> dict[str, Departments]:
-    """Per uploaded slug, whom its version will apply to: HR's choice, else the version in force's."""
-    chosen = chosen_departments(draft)
-    current = {slug: departments_of(session, version_id) for slug, version_id in session.execute(
-        select(Regulation.slug, Regulation.current_version_id))}
-    return {uploaded: chosen.get(uploaded, current.get(final, ())) for uploaded, final in final_slugs(session, draft).items()}
-
-
 def publish_departments(session: Session, draft: Draft) -> dict[str, Departments]:
     """HR's choices keyed by the published slug, for :class:`portal.releases.services.PublishRequest`."""
     chosen = chosen_departments(draft)
     return {final: chosen[uploaded] for uploaded, final in final_slugs(session, draft).items() if uploaded in chosen}
+
+
+def applicability(session: Session, draft: Draft) -> dict[str, Applicability]:
+    """Per uploaded slug: whom its version will apply to, the version in force's choice, and the effect."""
+    chosen = chosen_departments(draft)
+    in_force = {slug: (regulation_id, version_id) for slug, regulation_id, version_id in session.execute(
+        select(Regulation.slug, Regulation.id, Regulation.current_version_id).where(Regulation.current_version_id.is_not(None)))}
+    result = {}
+    for uploaded, final in final_slugs(session, draft).items():
+        regulation_id, version_id = in_force.get(final, (None, None))
+        current = departments_of(session, version_id) if regulation_id is not None else None
+        departments = chosen.get(uploaded, current or ())
+        people, ending = effect(session, regulation_id, departments)
+        result[uploaded] = Applicability(departments, current, uploaded in chosen, people, ending)
+    return result
+
+
+def parse_choice(scope: str, names: Sequence[str]) -> Departments:
+    """The form's answer: every department, or only the ticked ones (at least one)."""
+    if scope == "all":
+        return ()
+    if scope != "some":
+        raise ValidationFailed(f"scope {scope!r}", "请选择适用范围。")
+    choice = normalised(names)
+    if not choice:
+        raise ValidationFailed("no department ticked", "请至少选择一个部门，或选择“全部部门”。")
+    return choice
 
 
 def set_departments(

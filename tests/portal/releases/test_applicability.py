@@ -185,16 +185,24 @@ def test_hr_chooses_the_departments_in_the_draft_and_the_choice_is_audited(
 ) -> None:
     hr = make_user("人事", roles={Role.HR}, department="人力资源部")
     draft = _draft(session, clock, tmp_path, hr)
-    assert drafts.applicable_departments(session, draft) == {"销售管理制度": ()}  # the version in force: everyone
+    [before] = drafts.applicability(session, draft).values()
+    assert (before.departments, before.in_force, before.chosen, before.people, before.ending) == ((), (), False, 5, 0)
     known = set(known_targets(session)[0])
     with pytest.raises(ValidationFailed) as refused:
         drafts.set_departments(session, clock, draft, "销售管理制度", ("销售",), known, hr)
     assert refused.value.user_message == "没有名为“销售”的部门（只能选择已有人员的部门）。"
     with pytest.raises(ValidationFailed):
         drafts.set_departments(session, clock, draft, "别的制度", ("销售部",), known, hr)
+    with pytest.raises(ValidationFailed) as nothing_ticked:
+        drafts.parse_choice("some", [" "])
+    assert nothing_ticked.value.user_message == "请至少选择一个部门，或选择“全部部门”。"
+    with pytest.raises(ValidationFailed):
+        drafts.parse_choice("<script>", ["销售部"])
+    assert drafts.parse_choice("all", ["销售部"]) == () and drafts.parse_choice("some", ["财务部", "销售部"]) == ("财务部", "销售部")
     drafts.set_departments(session, clock, draft, "销售管理制度", ("销售部", " 销售部"), known, hr)
     session.commit()
-    assert drafts.applicable_departments(session, draft) == {"销售管理制度": ("销售部",)}
+    after = drafts.applicability(session, draft)["销售管理制度"]  # the preview: 2 people; finance and HR tasks end
+    assert (after.departments, after.changed, after.chosen, after.people, after.ending) == (("销售部",), True, True, 2, 3)
     assert drafts.publish_departments(session, draft) == {"sales": ("销售部",)}  # keyed by the regulation it revises
     event = session.scalars(select(AuditEvent).where(AuditEvent.action == "draft_departments")).one()
     assert (event.actor_id, event.target, event.detail) == (hr.id, "版本 2026.2", "《销售管理制度》适用范围：销售部")
