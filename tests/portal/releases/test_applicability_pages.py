@@ -123,5 +123,11 @@ def test_the_approver_sees_the_choice_and_the_published_version_asks_only_those_
     login(world["hr"])
     versions = client.get("/admin/regulations/sales/versions").get_data(as_text=True)
     assert "<td class=\"cell-wrap\">销售部</td>" in versions and "<td class=\"cell-wrap\">全部部门</td>" in versions
+    sales_reader = world["sales"][0]
+    client.post("/logout")
+    login(sales_reader)
+    reading = client.get("/regulations/sales").get_data(as_text=True)
+    assert "适用范围 销售部" in reading
+    assert "适用范围 全部部门" in client.get("/regulations/sales/versions/2026.1").get_data(as_text=True)
     [published] = session.scalars(select(AuditEvent.detail).where(AuditEvent.action == "publish")).all()
     assert "3 人次需要重新签署" in published and "适用范围调整：《销售管理制度》销售部" in published and "4 项签署任务因不再适用而结束" in published
