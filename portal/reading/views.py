@@ -32,7 +32,7 @@ from portal.reading.services import (
 )
 from portal.reading.titles import TitleMark, load_marks
 from portal.releases.models import RegulationVersion
-from portal.web import attempt, client_ip, deps, me, user_agent
+from portal.web import attempt, client_ip, deps, me, save_now, user_agent
 
 bp = Blueprint("reading", __name__, template_folder="templates")
 
@@ -153,10 +153,11 @@ def sign_view(slug: str) -> Response | tuple[str, int]:
     with attempt(form, catch=(ValidationFailed, SigningKeyMissing, SigningKeyUnsafe)) as checked, \
             attempt(catch=(AlreadySigned,), category="info") as first:
         signer = signer_for(d.session, d.settings.signing_key_path)
-        ack = sign(d.session, d.clock, request, signer=signer, require_password=d.settings.sign_requires_password)
-        version = d.session.get(RegulationVersion, ack.version_id)
+        version = d.session.get(RegulationVersion, request.version_id)
         if version is None or version.regulation.slug != slug:
-            raise NotFound(f"version {ack.version_id} is not of {slug}")
+            raise NotFound(f"version {request.version_id} is not of {slug}")
+        ack = sign(d.session, d.clock, request, signer=signer, require_password=d.settings.sign_requires_password)
+        save_now()  # the chain head is held until the commit: not a moment longer
     if not first.ok:
         return redirect(url_for("reading.regulation", slug=slug))
     if not checked.ok:
