@@ -13,6 +13,10 @@ its own, and the records' triggers (0009: a new record must extend the chain) st
 from __future__ import annotations
 
 import datetime as dt
+import fcntl
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from sqlalchemy import DateTime, bindparam, text
@@ -24,6 +28,7 @@ from portal.acks.keys import RecordSigner
 from portal.acks.models import GENESIS_HASH
 
 HEAD_ID = 1
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -95,6 +100,36 @@ _AUDIT = _typed(f"{_AUDIT_COLUMNS}VALUES (:at, :user_id, :actor_label, 'signed',
 _CREATE_HEAD = text(
     f"INSERT INTO ack_chain_head (id, last_ack_id, last_hash, count) VALUES ({HEAD_ID}, 0, '{GENESIS_HASH}', 0)"
 )
+
+
+@contextmanager
+def signers_in_line(session: Session) -> Iterator[None]:
+    """On SQLite, signers queue on an exclusive ``flock`` of a file beside the database, taken before
+    their transaction writes anything and held until it ends.  SQLite's own wait for its write lock is a
+    sleep-and-retry loop (1, 2, 5, 10, 15, 20, 25 … ms): with many signers at once most of them slept
+    while the lock was free.  The kernel wakes the next ``flock`` waiter the moment the holder releases
+    (any process: every gunicorn worker).  PostgreSQL's row lock already queues that way: nothing there."""
+    bind = session.get_bind()
+    path = bind.engine.url.database if bind.dialect.name == "sqlite" else None
+    if not path or path == ":memory:" or path.startswith("file:") or _writing(session):
+        yield
+        return
+    with open(f"{path}.signing.lock", "ab") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)  # releases the GIL while it waits
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _writing(session: Session) -> bool:
+    """Whether this session's SQLite transaction has written already (it then holds SQLite's write lock:
+    queueing for the flock behind a signer who waits for that lock would stall both)."""
+    raw = session.connection().connection.dbapi_connection
+    writing = bool(getattr(raw, "in_transaction", False))
+    if writing:
+        log.debug("signing inside a transaction that has written: SQLite's own lock queues it")
+    return writing
 
 
 def _take_head(session: Session) -> str:

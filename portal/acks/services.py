@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session, make_transient_to_detached
 
 from domain.canonical import content_hash
 from domain.serialize import document_from_dict
-from portal.acks.append import HEAD_ID, AlreadyInChain, Draft, Linked, append
+from portal.acks.append import HEAD_ID, AlreadyInChain, Draft, Linked, append, signers_in_line
 from portal.acks.chain import (
     ChainBreak,
     ChainFields,
@@ -195,22 +195,27 @@ def sign(
     session: Session, clock: Clock, request: SignRequest, *, signer: RecordSigner, require_password: bool = False,
     on_signed: OnSigned | None = None,
 ) -> Acknowledgement:
-    """Append one acknowledgement to the chain, signed with the server's key.  The caller commits, at
-    once: the chain head stays locked until then (docs/acks-at-scale.md, "Signing")."""
-    user, version = _validate(session, request, require_password)
-    if has_signed(session, user.id, version):  # the common refusal, without touching the head
-        raise AlreadySigned(f"user {user.id} already signed baseline {version.baseline_version_id}")
-    draft = draft_for(user, version, request, clock)
-    try:
-        linked = append(session, draft, signer)  # the serialised part
-    except AlreadyInChain as meanwhile:
-        raise AlreadySigned(str(meanwhile)) from meanwhile
-    _forget_head(session)
-    if on_signed is not None:
-        # The one place to keep something in step with signatures (e.g. the dashboard's counters).
-        on_signed(session, Signed(linked.ack_id, user.id, draft.regulation_id, draft.version_id,
-                                  draft.baseline_version_id, user.department or ""))
-    return _as_loaded(session, draft, linked)
+    """Append one acknowledgement to the chain, signed with the server's key, and **commit** (with
+    whatever else the session holds): the chain head is held from the first write to the commit, so the
+    commit is part of the serialised step, as short as it can be (docs/acks-at-scale.md, "Signing")."""
+    with session.no_autoflush:  # nothing written before the signer's turn (signers_in_line)
+        user, version = _validate(session, request, require_password)
+        if has_signed(session, user.id, version):  # the common refusal, without touching the head
+            raise AlreadySigned(f"user {user.id} already signed baseline {version.baseline_version_id}")
+        draft = draft_for(user, version, request, clock)
+    with signers_in_line(session):
+        try:
+            linked = append(session, draft, signer)  # the serialised part
+        except AlreadyInChain as meanwhile:
+            raise AlreadySigned(str(meanwhile)) from meanwhile
+        if on_signed is not None:
+            # The one place to keep something in step with signatures (e.g. the dashboard's counters).
+            on_signed(session, Signed(linked.ack_id, user.id, draft.regulation_id, draft.version_id,
+                                      draft.baseline_version_id, user.department or ""))
+        ack = _as_loaded(session, draft, linked)
+        _forget_head(session)
+        session.commit()
+    return ack
 
 
 def _forget_head(session: Session) -> None:

@@ -32,7 +32,7 @@ from portal.reading.services import (
 )
 from portal.reading.titles import TitleMark, load_marks
 from portal.releases.models import RegulationVersion
-from portal.web import attempt, client_ip, deps, me, save_now, user_agent
+from portal.web import attempt, client_ip, deps, me, user_agent
 
 bp = Blueprint("reading", __name__, template_folder="templates")
 
@@ -157,7 +157,6 @@ def sign_view(slug: str) -> Response | tuple[str, int]:
         if version is None or version.regulation.slug != slug:
             raise NotFound(f"version {request.version_id} is not of {slug}")
         ack = sign(d.session, d.clock, request, signer=signer, require_password=d.settings.sign_requires_password)
-        save_now()  # the chain head is held until the commit: not a moment longer
     if not first.ok:
         return redirect(url_for("reading.regulation", slug=slug))
     if not checked.ok:
