@@ -195,27 +195,28 @@ def sign(
     session: Session, clock: Clock, request: SignRequest, *, signer: RecordSigner, require_password: bool = False,
     on_signed: OnSigned | None = None,
 ) -> Acknowledgement:
-    """Append one acknowledgement to the chain, signed with the server's key, and **commit** (with
-    whatever else the session holds): the chain head is held from the first write to the commit, so the
-    commit is part of the serialised step, as short as it can be (docs/acks-at-scale.md, "Signing")."""
+    """Append one acknowledgement to the chain, signed with the server's key, and **end the transaction**
+    (with whatever else the session holds): commit, or roll back when refused.  The chain head is held
+    from the first write to the commit, so the commit is part of the serialised step, as short as it can
+    be (docs/acks-at-scale.md, "Signing")."""
     with session.no_autoflush:  # nothing written before the signer's turn (signers_in_line)
         user, version = _validate(session, request, require_password)
-        if has_signed(session, user.id, version):  # the common refusal, without touching the head
-            raise AlreadySigned(f"user {user.id} already signed baseline {version.baseline_version_id}")
         draft = draft_for(user, version, request, clock)
+    department = user.department or ""
     with signers_in_line(session):
         try:
-            linked = append(session, draft, signer)  # the serialised part
-        except AlreadyInChain as meanwhile:
-            raise AlreadySigned(str(meanwhile)) from meanwhile
+            # The serialised part; "already signed" is decided there, by the INSERT (no query of its own).
+            linked = append(session, draft, signer)
+        except AlreadyInChain as signed:
+            session.rollback()  # SQLite: let go of the write lock before the next signer's turn
+            raise AlreadySigned(str(signed)) from signed
         if on_signed is not None:
             # The one place to keep something in step with signatures (e.g. the dashboard's counters).
-            on_signed(session, Signed(linked.ack_id, user.id, draft.regulation_id, draft.version_id,
-                                      draft.baseline_version_id, user.department or ""))
-        ack = _as_loaded(session, draft, linked)
+            on_signed(session, Signed(linked.ack_id, draft.user_id, draft.regulation_id, draft.version_id,
+                                      draft.baseline_version_id, department))
         _forget_head(session)
         session.commit()
-    return ack
+    return _as_loaded(session, draft, linked)  # after the commit: nothing of it expired, nothing re-read
 
 
 def _forget_head(session: Session) -> None:
