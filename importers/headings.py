@@ -47,8 +47,12 @@ _OPENERS_RE = re.compile(
     r"为了|为(?:规范|加强|更好|保证|保障|确保|进一步|提高|完善|明确|使|实现|做好|落实|维护)"
     r"|本(?:制度|办法|规定|细则|条例|手册|规章|规范|公司|中心|部门|章)"
     r"|根据|依据|按照|凡是?|通过对?|由(?!于)|经(?=[董总公部集])"
+    # 每年度总经理办公会…, 对公司现有资源…: a time or an object opening the sentence after a title.
+    r"|每(?:年度?|季度?|半年|月|周)(?=[^度的末初底])|对(?=公司|本公司|企业)"
     r"|(?:部门|职位|岗位)名称[：:]|直接(?:上级|领导|下级)[：:]"
 )
+_ACTING_SUBJECTS = ("人员", "员工", "部", "部门", "中心", "公司", "小组", "委员会")
+_SUBJECT_VERBS = ("通过", "根据", "依据", "按照", "经")
 # What a sentence says about the subject it opens with (营销总监是…, 市场部门主要负责…).
 _PREDICATES = ("是", "作为", "主要", "负责", "全面负责")
 _DOCUMENT_KINDS = ("制度", "办法", "规定", "细则", "条例", "规范", "流程")
@@ -86,7 +90,7 @@ class TitleSplit:
     @property
     def is_confident(self) -> bool:
         """Rules that show the document gives this numbering system titles."""
-        return self.rule in ("toc", "standalone", "repeat")
+        return self.rule in ("toc", "standalone", "repeat", "generic")
 
 
 def split_title(
@@ -181,6 +185,9 @@ def _opener(text: str) -> TitleSplit | None:
     # ``考勤方式 为规范…``: a space between title and body is the writer's separator.
     title = text[: match.start()].rstrip(" \u3000") if match is not None else ""
     if match is None or not _is_clean_title(title):
+        return None
+    # ``市场人员通过对国内…``: a person or a unit before 通过/根据 is the sentence's subject, not a title.
+    if title.endswith(_ACTING_SUBJECTS) and match.group(0).startswith(_SUBJECT_VERBS):
         return None
     return TitleSplit(title, text[match.start() :], "opener")
 
