@@ -85,7 +85,7 @@ class Ending(Enum):
 class TitleSplit:
     title: str
     body: str
-    rule: str  # which rule decided: toc, standalone, repeat, opener, bullet, subject, generic, word, none
+    rule: str  # which rule decided: toc, standalone, repeat, opener, bullet, subject, generic, run-in, word, none
 
     @property
     def is_confident(self) -> bool:
@@ -122,6 +122,38 @@ def split_title(
         return min(candidates, key=lambda c: len(c.title))
     found = _generic(text) if heading_system or system_key == "条" else None
     return found or TitleSplit("", text, "none")
+
+
+MAX_RUN_IN_TITLE = 12
+_RUN_IN_RE = re.compile(rf"^\s*([^：:]{{2,{MAX_RUN_IN_TITLE}}}?)\s*[：:]\s*(?=\S)")
+# A phrase starting with one of these is a sentence (负责客户接待：…), not a topic.
+_LEADING_VERBS = (
+    "负责", "协助", "参与", "参加", "完成", "做好", "执行", "进行", "开展", "提供", "如", "若", "对",
+)  # fmt: skip
+_REFERENCE_RE = re.compile(r"第[一二三四五六七八九十百零〇\d]+[条章节款项]|本(?:制度|办法|规定|条例|细则)")
+# Labels of fields (直接上级：…, 岗位职责：…): the job reader takes them from the body.
+_FIELD_LABEL_ENDINGS = (
+    "职责", "上级", "下级", "领导", "名称", "部门", "资格", "条件", "要求", "权限", "职权", "概要", "内容",
+)  # fmt: skip
+
+
+def run_in_title(text: str) -> TitleSplit | None:
+    """``统一部署:通过会议可以…``: a short noun phrase closed by a colon, then the item's body.
+
+    Only a candidate: :func:`importers.outline.split_titles` takes it when
+    the item's siblings share the pattern.
+    """
+    match = _RUN_IN_RE.match(text)
+    if match is None:
+        return None
+    phrase, body = match.group(1).strip(), text[match.end() :]
+    if not _is_clean_title(phrase) or phrase.startswith(_LEADING_VERBS) or _OPENERS_RE.match(phrase):
+        return None
+    if _REFERENCE_RE.search(phrase) or phrase.endswith(_FIELD_LABEL_ENDINGS) or len(body) < MIN_TITLE:
+        return None
+    if any(word in phrase for word in _LEAD_IN_WORDS):
+        return None
+    return TitleSplit(phrase, body, "run-in")
 
 
 def _from_toc(text: str, toc_title: str | None) -> TitleSplit | None:
