@@ -53,7 +53,8 @@ class Assignment(Base):
     due_on: Mapped[dt.date] = mapped_column(Date, index=True)
 
 
-HISTORY_REASONS = {"transfer": "已调岗", "rule_removed": "规则已删除"}
+HISTORY_REASONS = {"transfer": "已调岗", "rule_removed": "规则已删除", "not_applicable": "不再适用"}
+"""``not_applicable``: a new version of the regulation no longer applies to the person's department."""
 
 
 class AssignmentHistory(Base):

@@ -34,7 +34,7 @@ from portal.auth.events import department_changed, roles_changed, user_created
 from portal.auth.models import User, UserRole
 from portal.clock import Clock, naive_utc
 from portal.errors import NotFound, ValidationFailed
-from portal.releases.models import Regulation, RegulationVersion
+from portal.releases.models import Regulation, RegulationVersion, VersionDepartment
 
 ItemState = Literal["pending", "overdue", "done"]
 
@@ -59,6 +59,23 @@ def _user_condition(rule: AssignmentRule | NewRule) -> ColumnElement[bool]:
     if rule.scope == "user":
         return User.employee_no == rule.scope_value
     return true()
+
+
+def applies_to(department: Any, version_id: Any) -> ColumnElement[bool]:
+    """The version applies to the department: it lists no department (everyone) or lists this one."""
+    limited = exists().where(VersionDepartment.version_id == version_id)
+    listed = exists().where(VersionDepartment.version_id == version_id, VersionDepartment.department == department)
+    return or_(~limited, listed)
+
+
+def _applies_to_holder() -> ColumnElement[bool]:
+    """The version in force of the assignment's regulation applies to its holder's department."""
+    # Correlated explicitly: nested two levels deep, auto-correlation would not reach the outer assignments.
+    in_force = (select(Regulation.current_version_id).where(Regulation.id == Assignment.regulation_id)
+                .correlate(Assignment).scalar_subquery())
+    holder = aliased(User)
+    department = select(holder.department).where(holder.id == Assignment.user_id).correlate(Assignment).scalar_subquery()
+    return applies_to(department, in_force)
 
 
 def _regulation_condition(rule: AssignmentRule | NewRule, regulation_id: Any) -> ColumnElement[bool]:
@@ -94,6 +111,7 @@ def _missing_pairs(rule: AssignmentRule | NewRule, due: dt.date, today: dt.date)
         Regulation.current_version_id.is_not(None),
         _user_condition(rule),
         _regulation_condition(rule, Regulation.id),
+        applies_to(User.department, Regulation.current_version_id),
         ~exists().where(Assignment.user_id == User.id, Assignment.regulation_id == Regulation.id),
     )
 
@@ -130,7 +148,8 @@ def remove_uncovered_assignments(
     session: Session, clock: Clock, *, user: User | None = None, reason: str = "rule_removed",
     department: str | None = None,
 ) -> int:
-    """Move the assignments no rule asks for any more into the history (all users, or one).
+    """Move the assignments no rule asks for any more, or whose regulation no longer applies to the
+    holder's department, into the history (all users, or one).
 
     ``department`` is recorded as the department the person was in (a transfer passes the old one).
     Signatures stay in the acknowledgement log.  Returns how many assignments ended.
@@ -143,9 +162,22 @@ def remove_uncovered_assignments(
         )
         for rule in rules
     ]
-    condition = ~or_(*covered) if covered else true()
+    condition = ~and_(or_(*covered), _applies_to_holder()) if covered else true()
     if user is not None:
         condition = and_(condition, Assignment.user_id == user.id)
+    return _end_assignments(session, clock, condition, reason, department)
+
+
+def end_inapplicable_assignments(session: Session, clock: Clock, regulation_id: int) -> int:
+    """A new version no longer applies to some departments: their people's open assignments of the
+    regulation move to the history as 不再适用 (kept, never deleted).  Returns how many ended."""
+    condition = and_(Assignment.regulation_id == regulation_id, ~_applies_to_holder())
+    return _end_assignments(session, clock, condition, "not_applicable", None)
+
+
+def _end_assignments(
+    session: Session, clock: Clock, condition: ColumnElement[bool], reason: str, department: str | None
+) -> int:
     today = clock.today()
     person = aliased(User)  # the conditions' own User must correlate to nothing but the assignment
     department_column = literal(department, String) if department is not None else person.department

@@ -44,6 +44,7 @@ ACTION_LABELS: dict[str, str] = {
     "minutes_returned": "退回会议纪要",
     "minutes_distributed": "分发会议纪要",
     "minutes_confirmed": "确认收到会议纪要",
+    "draft_departments": "设置适用部门",
 }
 
 

@@ -31,6 +31,7 @@ from portal.reading.services import (
     version_history,
 )
 from portal.reading.titles import TitleMark, load_marks
+from portal.releases.applicability import departments_of
 from portal.releases.models import RegulationVersion
 from portal.web import attempt, client_ip, deps, me, user_agent
 
@@ -79,6 +80,7 @@ def render_reading(page: ReadingPage, form: SignForm | None = None, status: int 
             require_password=d.settings.sign_requires_password,
             today=d.clock.today(),
             site_url=site_url if _site_has(page.version.label) else None,
+            departments=departments_of(d.session, page.version.id),
         ),
         status,
     )
