@@ -22,14 +22,19 @@ from playwright.sync_api import Browser, sync_playwright
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from forms.declarations import MINUTES
 from portal.access import Role, access_of
 from portal.assignments.services import NewRule, add_rule, remove_rule
 from portal.audit.services import record
 from portal.auth.services import Profile, update_profile
 from portal.clock import FixedClock
+from portal.formsdesk.filing import can_view, submit
+from portal.formsdesk.minutes import distribute, review
+from portal.formsdesk.models import FormDocument
 from portal.releases.models import Regulation
 from tests.browser import launch_chromium, serving
 from tests.portal.conftest import PASSWORD
+from tests.portal.formsdesk.conftest import PEOPLE, example
 from tests.portal.world import build_world
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -49,15 +54,16 @@ def _url(rule: Any, values: dict[str, Any]) -> str:
     return path
 
 
-def pages_for(app: Flask, role: Role, values: dict[str, Any]) -> list[tuple[str, str]]:
-    """(endpoint, url) of every GET page the role's declaration allows."""
+def pages_for(app: Flask, role: Role, values: dict[str, Any], overrides: dict[str, dict[str, Any]] | None = None) -> list[tuple[str, str]]:
+    """(endpoint, url) of every GET page the role's declaration allows; ``overrides`` gives one endpoint
+    its own values (a form's slug is not a regulation's)."""
     found = []
     for rule in sorted(app.url_map.iter_rules(), key=lambda r: r.rule):
         access = access_of(app.view_functions[rule.endpoint]) if rule.endpoint != "static" else None
         if access is None or "GET" not in (rule.methods or ()) or NOT_PAGES.search(rule.rule) or access.anonymous:
             continue
         if not access.roles or role == Role.ADMIN or role in access.roles:
-            found.append((rule.endpoint, _url(rule, values)))
+            found.append((rule.endpoint, _url(rule, values | (overrides or {}).get(rule.endpoint, {}))))
     return found
 
 
@@ -97,10 +103,23 @@ def _fill_out(session: Session, clock: FixedClock, make_user: Callable[..., Any]
     update_profile(session, clock, moved, Profile(moved.name, "employee.transferred@sales-department.example.com",
                    "华东区营销中心市场推广部", "高级市场推广专员", moved.hire_date), actor=world["users"][Role.HR],
                    ip="2001:db8:85a3::8a2e:370:7334")
+    minutes = _distributed_minutes(session, clock, make_user)
+    world["overrides"] = {"formsdesk.fill": {"slug": MINUTES.slug}, "formsdesk.document": {"label": minutes.number}}
+    # the minutes are their department's, HR's and their attendees' to read: the others are refused (tested elsewhere)
+    world["refused"] = {(role, "formsdesk.document") for role, user in world["users"].items() if not can_view(session, user, minutes)}
     record(session, clock, "password_set", actor=world["users"][Role.ADMIN], target=f"{moved.employee_no} {moved.name}",
            detail="由管理员重置密码，下次登录须修改", ip="2001:db8:85a3:0000:0000:8a2e:0370:7334")
     session.commit()
     clock.advance(dt.timedelta(minutes=1))
+
+
+def _distributed_minutes(session: Session, clock: FixedClock, make_user: Callable[..., Any]) -> FormDocument:
+    """The example meeting minutes, submitted, signed by the chair and distributed."""
+    people = {name: make_user(name, roles={role}, department=department) for name, (department, role) in PEOPLE.items()}
+    submitted = submit(session, clock, people["周敏"], MINUTES, example(MINUTES.slug))
+    review(session, clock, people["赵志强"], submitted.document, approve=True, comment="同意")
+    distribute(session, clock, people["赵志强"], submitted.document)
+    return submitted.document
 
 
 def _signed_in(browser: Browser, base: str, user: Any, viewport: dict[str, int]) -> Any:
@@ -132,10 +151,12 @@ def test_every_page_as_every_role_at_laptop_and_phone_size(browser: Browser, ser
     visits = 0
     for role in reversed(ORDER):
         user = server["users"][role]
-        pages = pages_for(server["app"], role, server["values"])
+        pages = pages_for(server["app"], role, server["values"], server["overrides"])
         for viewport, name in ((LAPTOP, "laptop"), (PHONE, "phone")):
             context, page = _signed_in(browser, server["url"], user, viewport)
             for endpoint, url in pages:
+                if (role, endpoint) in server["refused"]:
+                    continue
                 answer = page.goto(server["url"] + url)
                 assert answer is not None and answer.status < 500, (role, url, answer and answer.status)
                 assert answer.status not in (401, 403), (role, url, answer.status)
