@@ -88,7 +88,7 @@ def browser() -> Iterator[Browser]:
 def _fill_out(session: Session, clock: FixedClock, make_user: Callable[..., Any], publish: Callable[..., Any],
               document: Callable[..., Any], world: dict[str, Any]) -> None:
     """What a real department has and the bare route world lacks: a long regulation title, people with long
-    names and addresses in several departments, a transfer (so 历史任务 has a row), audit lines with IPv6."""
+    names and addresses in several departments, a new hire, a transfer (so 历史任务 has a row), audit lines with IPv6."""
     publish("2026.2", document("sales", "销售管理制度", ["销售人员应遵守合同。"]),
             document("marketing-1", "营销中心管理制度（区域市场推广与客户关系管理实施细则）", ["推广费用须事先审批。"]))
     ids: dict[str, int] = {slug: id_ for slug, id_ in session.execute(select(Regulation.slug, Regulation.id))}
@@ -96,9 +96,9 @@ def _fill_out(session: Session, clock: FixedClock, make_user: Callable[..., Any]
     add_rule(session, clock, NewRule("all", "", ids["sales"], 30))
     add_rule(session, clock, NewRule("department", "销售部", ids["marketing-1"], 30))
     remove_rule(session, clock, world["values"]["rule_id"])
-    for number, (name, department) in enumerate((("欧阳晓梅", "华东区营销中心市场推广部"), ("司马文博", "人力资源部"),
-                                                  ("张伟", "财务部"))):
-        make_user(name, department=department, email=f"very.long.address.{number}@sales-department.example.com")
+    for number, (name, department, hired) in enumerate((("欧阳晓梅", "华东区营销中心市场推广部", None), ("司马文博", "人力资源部", None),
+                                                         ("张伟", "销售部", clock.today() - dt.timedelta(days=3)))):
+        make_user(name, department=department, email=f"very.long.address.{number}@sales-department.example.com", hire_date=hired)
     moved = world["users"][Role.EMPLOYEE]
     update_profile(session, clock, moved, Profile(moved.name, "employee.transferred@sales-department.example.com",
                    "华东区营销中心市场推广部", "高级市场推广专员", moved.hire_date), actor=world["users"][Role.HR],
