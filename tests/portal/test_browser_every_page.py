@@ -32,6 +32,7 @@ from portal.formsdesk.filing import can_view, submit
 from portal.formsdesk.minutes import distribute, review
 from portal.formsdesk.models import FormDocument
 from portal.releases.models import Regulation
+from portal.tasks.services import create_task
 from tests.browser import launch_chromium, serving
 from tests.portal.conftest import PASSWORD
 from tests.portal.formsdesk.conftest import PEOPLE, example
@@ -104,7 +105,12 @@ def _fill_out(session: Session, clock: FixedClock, make_user: Callable[..., Any]
                    "华东区营销中心市场推广部", "高级市场推广专员", moved.hire_date), actor=world["users"][Role.HR],
                    ip="2001:db8:85a3::8a2e:370:7334")
     minutes = _distributed_minutes(session, clock, make_user)
-    world["overrides"] = {"formsdesk.fill": {"slug": MINUTES.slug}, "formsdesk.document": {"label": minutes.number}}
+    hr = world["users"][Role.HR]
+    runs = {kind: create_task(session, clock, kind, hr.id) for kind in ("followup", "proof_export")}
+    for run in runs.values():
+        run.status, run.progress, run.message = "done", 100, "已完成：共 3 人。"
+    world["overrides"] = {"formsdesk.fill": {"slug": MINUTES.slug}, "formsdesk.document": {"label": minutes.number},
+                          "reminders.task": {"task_id": runs["followup"].id}, "proofs.export": {"task_id": runs["proof_export"].id}}
     # the minutes are their department's, HR's and their attendees' to read: the others are refused (tested elsewhere)
     world["refused"] = {(role, "formsdesk.document") for role, user in world["users"].items() if not can_view(session, user, minutes)}
     record(session, clock, "password_set", actor=world["users"][Role.ADMIN], target=f"{moved.employee_no} {moved.name}",
@@ -135,9 +141,8 @@ def _signed_in(browser: Browser, base: str, user: Any, viewport: dict[str, int])
 
 # How far the document as a whole is wider than the window.
 SIDEWAYS = "() => document.scrollingElement.scrollWidth - document.scrollingElement.clientWidth"
-# Boxes that scroll sideways inside themselves, which a person must swipe to read, except the ones meant
-# to (marked .scroll-x: the dashboard's department × regulation grid with its sticky first column) and the
-# tables inside a regulation's own text.
+# Boxes that scroll sideways inside themselves, which a person must swipe to read, except the tables inside a
+# regulation's own text and a box marked .scroll-x as meant to scroll (a chart wider than a phone, none yet).
 INNER_SCROLLERS = """() => Array.from(document.querySelectorAll("body *")).filter(e => e.scrollWidth > e.clientWidth + 1
   && ["auto", "scroll"].includes(getComputedStyle(e).overflowX) && !e.closest(".scroll-x, .reg-body"))
   .map(e => e.tagName.toLowerCase() + "." + e.className.replace(/ /g, "."))"""
