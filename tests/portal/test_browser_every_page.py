@@ -2,7 +2,8 @@
 
 Each role signs in and visits every GET page its declaration allows (files, exports and JSON are not
 pages); the guards of tests/browser.py fail the test on a console error or an English UI word. At phone
-width no page may scroll sideways as a whole (a wide figure may scroll inside its own box). Every visit
+width nothing may need a sideways swipe: neither the page as a whole nor a table in its box (tables are
+labelled cards there; only a regulation's own tables and a box marked .scroll-x may scroll). Every visit
 leaves a full-page screenshot, test-artifacts/screenshots/every-page/<page>-<role>-<laptop|phone>.png,
 for a person to look at (docs/ui.md says what was looked at).
 """
@@ -89,7 +90,8 @@ def browser() -> Iterator[Browser]:
 def _fill_out(session: Session, clock: FixedClock, make_user: Callable[..., Any], publish: Callable[..., Any],
               document: Callable[..., Any], world: dict[str, Any]) -> None:
     """What a real department has and the bare route world lacks: a long regulation title, people with long
-    names and addresses in several departments, a new hire, a transfer (so 历史任务 has a row), audit lines with IPv6."""
+    names and addresses in six departments, a new hire, a transfer (so 历史任务 has a row), audit lines with IPv6,
+    the example minutes distributed, finished task runs; and the values the forms desk's and runs' pages need."""
     publish("2026.2", document("sales", "销售管理制度", ["销售人员应遵守合同。"]),
             document("marketing-1", "营销中心管理制度（区域市场推广与客户关系管理实施细则）", ["推广费用须事先审批。"]))
     ids: dict[str, int] = {slug: id_ for slug, id_ in session.execute(select(Regulation.slug, Regulation.id))}
@@ -100,15 +102,9 @@ def _fill_out(session: Session, clock: FixedClock, make_user: Callable[..., Any]
     for number, (name, department, hired) in enumerate((("欧阳晓梅", "华东区营销中心市场推广部", None), ("司马文博", "人力资源部", None),
                                                          ("张伟", "销售部", clock.today() - dt.timedelta(days=3)))):
         make_user(name, department=department, email=f"very.long.address.{number}@sales-department.example.com", hire_date=hired)
-    moved = world["users"][Role.EMPLOYEE]
-    update_profile(session, clock, moved, Profile(moved.name, "employee.transferred@sales-department.example.com",
-                   "华东区营销中心市场推广部", "高级市场推广专员", moved.hire_date), actor=world["users"][Role.HR],
-                   ip="2001:db8:85a3::8a2e:370:7334")
+    moved = _transferred(session, clock, world)
     minutes = _distributed_minutes(session, clock, make_user)
-    hr = world["users"][Role.HR]
-    runs = {kind: create_task(session, clock, kind, hr.id) for kind in ("followup", "proof_export")}
-    for run in runs.values():
-        run.status, run.progress, run.message = "done", 100, "已完成：共 3 人。"
+    runs = _finished_runs(session, clock, world["users"][Role.HR])
     world["overrides"] = {"formsdesk.fill": {"slug": MINUTES.slug}, "formsdesk.document": {"label": minutes.number},
                           "reminders.task": {"task_id": runs["followup"].id}, "proofs.export": {"task_id": runs["proof_export"].id}}
     # the minutes are their department's, HR's and their attendees' to read: the others are refused (tested elsewhere)
@@ -117,6 +113,23 @@ def _fill_out(session: Session, clock: FixedClock, make_user: Callable[..., Any]
            detail="由管理员重置密码，下次登录须修改", ip="2001:db8:85a3:0000:0000:8a2e:0370:7334")
     session.commit()
     clock.advance(dt.timedelta(minutes=1))
+
+
+def _transferred(session: Session, clock: FixedClock, world: dict[str, Any]) -> Any:
+    """The employee moved from 销售部 to a department with a long name, by HR, from an IPv6 address."""
+    moved = world["users"][Role.EMPLOYEE]
+    update_profile(session, clock, moved, Profile(moved.name, "employee.transferred@sales-department.example.com",
+                   "华东区营销中心市场推广部", "高级市场推广专员", moved.hire_date), actor=world["users"][Role.HR],
+                   ip="2001:db8:85a3::8a2e:370:7334")
+    return moved
+
+
+def _finished_runs(session: Session, clock: FixedClock, hr: Any) -> dict[str, Any]:
+    """A follow-up run and a proof export, done (their progress pages)."""
+    runs = {kind: create_task(session, clock, kind, hr.id) for kind in ("followup", "proof_export")}
+    for run in runs.values():
+        run.status, run.progress, run.message = "done", 100, "已完成：共 3 人。"
+    return runs
 
 
 def _distributed_minutes(session: Session, clock: FixedClock, make_user: Callable[..., Any]) -> FormDocument:
