@@ -35,6 +35,7 @@ from portal.clock import Clock, naive_utc
 from portal.errors import PublishRefused
 from portal.releases.models import Regulation, RegulationVersion, ReleaseRecord
 from portal.sequences import hold
+from portal.signing_status import counters
 
 Status = Literal["new", "substantive", "editorial", "unchanged"]
 STATUS_LABELS: dict[str, str] = {
@@ -233,6 +234,7 @@ def _ask_signers_again(
         .values(requested_on=requested, due_on=requested + dt.timedelta(days=due_days))
         .execution_options(synchronize_session=False)
     )
+    counters.refresh_regulations(session, [regulation_id])  # the signers' counters move to the new due date
     return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
 
