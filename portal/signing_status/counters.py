@@ -281,3 +281,9 @@ def tallies(
         if is_late:
             slot[column + 2] += int(n or 0)
     return {key: Tally(*values) for key, values in sums.items() if values[0]}
+
+
+def differences(session: Session) -> dict[Key, tuple[int, int]]:
+    """Where the stored counters and a full recount disagree: key → (stored, counted).  Empty: exact."""
+    kept, counted = stored(session), count(session)
+    return {key: (kept[key], counted[key]) for key in sorted(set(kept) | set(counted)) if kept[key] != counted[key]}
