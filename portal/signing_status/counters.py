@@ -27,7 +27,19 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
-from sqlalchemy import ColumnElement, Integer, and_, delete, func, literal, select, text, true, union_all
+from sqlalchemy import (
+    ColumnElement,
+    Integer,
+    and_,
+    case,
+    delete,
+    func,
+    literal,
+    select,
+    text,
+    true,
+    union_all,
+)
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -262,24 +274,22 @@ def tallies(
     versions = [v for ids in counting.values() for v in ids]
     if not counting:
         return {}
-    late = CompletionCounter.due_on < today
+    late = case((CompletionCounter.due_on < today, CompletionCounter.n), else_=0)
     query = (
-        select(CompletionCounter.department, CompletionCounter.regulation_id, CompletionCounter.version_id == ASSIGNED,
-               late, func.sum(CompletionCounter.n))
+        select(CompletionCounter.department, CompletionCounter.regulation_id, CompletionCounter.version_id,
+               func.sum(CompletionCounter.n), func.sum(late))
         .where(CompletionCounter.regulation_id.in_(list(counting)),
                CompletionCounter.version_id.in_([ASSIGNED, *versions]))
-        .group_by(CompletionCounter.department, CompletionCounter.regulation_id,
-                  CompletionCounter.version_id == ASSIGNED, late)
+        .group_by(CompletionCounter.department, CompletionCounter.regulation_id, CompletionCounter.version_id)
     )
     if departments is not None:
         query = query.where(CompletionCounter.department.in_(list(departments)))
     sums: dict[tuple[str, int], list[int]] = {}
-    for department, regulation_id, is_assigned, is_late, n in session.execute(query):
+    for department, regulation_id, version_id, n, n_late in session.execute(query):
         slot = sums.setdefault((department, regulation_id), [0, 0, 0, 0])
-        column = 0 if is_assigned else 1
+        column = 0 if version_id == ASSIGNED else 1
         slot[column] += int(n or 0)
-        if is_late:
-            slot[column + 2] += int(n or 0)
+        slot[column + 2] += int(n_late or 0)
     return {key: Tally(*values) for key, values in sums.items() if values[0]}
 
 
