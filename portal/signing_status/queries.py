@@ -321,8 +321,22 @@ def status_rows(
         result.close()  # a server-side cursor on PostgreSQL
 
 
+def _cell_count(cell: Cell, only: str) -> int:
+    if only == "signed":
+        return cell.signed
+    if only == "unsigned":
+        return cell.pending
+    if only == "overdue":
+        return cell.overdue
+    return cell.assigned
+
+
 def count_status_rows(session: Session, criteria: DashboardFilter, today: dt.date, only: str) -> int:
+    """How many rows :func:`status_rows` yields (the pager's total): from the counters unless a hire-date
+    filter asks for what they do not keep."""
     targets = target_versions(session, criteria.release)
+    if criteria.hired_from is None and criteria.hired_to is None:
+        return sum(_cell_count(c, only) for c in _counted_cells(session, criteria, targets, today).values())
     query = _status_query(criteria, targets, only, today)
     return int(session.scalar(select(func.count()).select_from(query.with_only_columns(Assignment.id).subquery())) or 0)
 

@@ -28,7 +28,13 @@ from portal.clock import FixedClock
 from portal.releases.models import Regulation, RegulationVersion
 from portal.releases.services import withdraw_regulation
 from portal.signing_status import counters
-from portal.signing_status.queries import DashboardFilter, completion_matrix, releases
+from portal.signing_status.queries import (
+    DashboardFilter,
+    completion_matrix,
+    count_status_rows,
+    releases,
+    status_rows,
+)
 
 DEPARTMENTS = ("销售部", "市场部", "财务部")
 SLUGS = ("sales", "meetings", "travel", "safety")
@@ -178,6 +184,10 @@ def assert_counters_exact(session: Session, today: dt.date, step: str) -> None:
         scanned = completion_matrix(session, criteria, today, scan=True)
         assert counted.cells == scanned.cells, (step, criteria)
         assert counted.departments == scanned.departments and counted.regulations == scanned.regulations, (step, criteria)
+    for only in ("all", "signed", "unsigned", "overdue"):  # the people list's total, against its own rows
+        for criteria in filters[:3]:
+            listed = sum(1 for _ in status_rows(session, criteria, today, only=only))
+            assert count_status_rows(session, criteria, today, only) == listed, (step, criteria, only)
 
 
 @pytest.fixture
