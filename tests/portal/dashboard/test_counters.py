@@ -256,3 +256,28 @@ def test_the_rebuild_command_and_the_check_command(world: World, runner: Any, tm
     assert runner.invoke(main, ["--root", str(tmp_path), "counters", "check"], env=env).exit_code == 0
     session.expire_all()
     assert_counters_exact(session, world.clock.today(), "after the command")
+
+
+def test_the_migration_fills_the_counters_of_an_existing_database(world: World) -> None:
+    """Upgrading a database that has signatures and assignments but no counters (0012 → 0013) fills them."""
+    from alembic import command
+    from sqlalchemy import create_engine
+
+    from portal.migrate import alembic_config, upgrade
+
+    session = world.session
+    rng = random.Random(7)
+    for operation in (_sign, _transfer, _sign, _days_pass):
+        operation(world, rng)
+        session.commit()
+    expected = counters.count(session)
+    session.close()  # nothing of ours holds the table while it is dropped
+    engine = create_engine(session.get_bind().url.render_as_string(hide_password=False))
+    try:
+        with engine.begin() as connection:
+            command.downgrade(alembic_config(connection), "0012_followup")
+        upgrade(engine)
+    finally:
+        engine.dispose()
+    assert counters.stored(session) == expected and sum(expected.values()) > 0
+    assert_counters_exact(session, world.clock.today(), "after the migration")
