@@ -26,6 +26,7 @@ def target_metadata() -> MetaData:
     import portal.releases.models
     import portal.reminders.models
     import portal.sequences
+    import portal.signing_status.models
     import portal.tasks.models
     import portal.tasks.runs  # noqa: F401
     from portal.extensions import Base

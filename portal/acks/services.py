@@ -46,6 +46,7 @@ from portal.clock import Clock, naive_utc
 from portal.errors import AlreadySigned, HandbookError, NotFound, ValidationFailed
 from portal.releases.models import RegulationVersion
 from portal.reminders.services import SmtpSettings, smtp_connection
+from portal.signing_status import counters
 
 HEAD_ID = 1
 log = logging.getLogger(__name__)
@@ -215,6 +216,7 @@ def sign(
     session.add(ack)
     session.flush()
     session.add(AckSignature(ack_id=ack.id, key_id=signer.key_id, signature=signer.sign_record(ack.record_hash)))
+    counters.on_signed(session, user.id, version.regulation_id, version.id)
     head.last_ack_id, head.last_hash, head.count = ack.id, ack.record_hash, head.count + 1
     audit(
         session, clock, "signed", actor=user, ip=request.ip,
