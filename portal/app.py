@@ -37,7 +37,7 @@ log = logging.getLogger(__name__)
 ADMIN_AREA_ENDPOINTS = frozenset(
     {"audit.audit_log", "audit.audit_export", "releases.publish", "releases.task", "releases.task_status", "acks.verify",
      "onboarding.new_hires", "reminders.index", "reminders.save_settings", "reminders.run_now", "reminders.task",
-     "proofs.index", "proofs.start_export", "proofs.export"}
+     "proofs.index", "proofs.start_export", "proofs.export", "acks.verify_job", "acks.verify_job_status"}
 )
 
 # While a password change is due, only these endpoints answer.
@@ -158,6 +158,7 @@ def configure_blueprints(app: Flask) -> None:
 
 def register_task_kinds() -> None:
     """The stages' long work, registered with the task registry (as blueprints are with the app)."""
+    import portal.acks.tasks
     import portal.proofs.exports
     import portal.releases.tasks
     import portal.reminders.tasks  # noqa: F401  (import registers: followup and its daily schedule)

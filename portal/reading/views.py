@@ -155,14 +155,15 @@ def sign_view(slug: str) -> Response | tuple[str, int]:
     with attempt(form, catch=(ValidationFailed, SigningKeyMissing, SigningKeyUnsafe)) as checked, \
             attempt(catch=(AlreadySigned,), category="info") as first:
         signer = signer_for(d.session, d.settings.signing_key_path)
-        ack = sign(d.session, d.clock, request, signer=signer, require_password=d.settings.sign_requires_password)
-        version = d.session.get(RegulationVersion, ack.version_id)
+        version = d.session.get(RegulationVersion, request.version_id)
         if version is None or version.regulation.slug != slug:
-            raise NotFound(f"version {ack.version_id} is not of {slug}")
+            raise NotFound(f"version {request.version_id} is not of {slug}")
+        title, label = version.title, version.label  # read now: the commit in sign() expires them
+        ack = sign(d.session, d.clock, request, signer=signer, require_password=d.settings.sign_requires_password)
     if not first.ok:
         return redirect(url_for("reading.regulation", slug=slug))
     if not checked.ok:
         unavailable = isinstance(checked.error, (SigningKeyMissing, SigningKeyUnsafe))
         return render_reading(reading_page(d.session, me().id, slug), form, 503 if unavailable else 422)
-    flash(f"签署成功：《{version.title}》（版本 {version.label}）。", "success")
+    flash(f"签署成功：《{title}》（版本 {label}）。", "success")
     return redirect(url_for("acks.receipt", ack_id=ack.id))
