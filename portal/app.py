@@ -137,6 +137,7 @@ def feature_blueprints() -> list[Blueprint]:
     from portal.audit.views import bp as audit
     from portal.auth.views import bp as auth
     from portal.dashboard.views import bp as dashboard
+    from portal.duties.views import bp as duties
     from portal.errorpages import bp as errorpages
     from portal.formsdesk.views import bp as formsdesk
     from portal.onboarding.views import bp as onboarding
@@ -146,7 +147,7 @@ def feature_blueprints() -> list[Blueprint]:
     from portal.reminders.views import bp as reminders
     from portal.search_page.views import bp as search_page
 
-    return [auth, reading, acks, assignments, dashboard, admin, audit, releases, search_page, errorpages, formsdesk, onboarding, reminders, proofs]
+    return [auth, reading, acks, assignments, dashboard, admin, audit, releases, search_page, errorpages, formsdesk, onboarding, reminders, proofs, duties]
 
 
 def configure_blueprints(app: Flask) -> None:
@@ -199,6 +200,7 @@ def nav_items() -> list[tuple[str, str, str, bool]]:
 
     items: list[tuple[str, str]] = [("assignments.mine", "我的手册"), ("reading.index", "制度")]
     items.append(("search_page.search", "检索"))
+    items.append(("duties.calendar_page", "职责日历"))
     if "formsdesk.index" in current_app.view_functions:
         items.append(("formsdesk.index", "表单"))
     if current_user.has_role(Role.MANAGER) or current_user.is_hr:

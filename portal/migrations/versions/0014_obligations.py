@@ -1,0 +1,43 @@
+"""Duties (issue 13): a person's calendar feed token (hashed) and the duty reminders sent.
+
+Revision ID: 0014_obligations
+Revises: 0012_followup
+Create Date: 2026-12-04 21:10:00
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0014_obligations"
+down_revision = "0012_followup"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.create_table(
+        "duty_feeds",
+        sa.Column("user_id", sa.Integer(), nullable=False),
+        sa.Column("token_sha256", sa.String(length=64), nullable=False),
+        sa.Column("created_at", sa.DateTime(), nullable=False),
+        sa.ForeignKeyConstraint(["user_id"], ["users.id"], name=op.f("fk_duty_feeds_user_id_users"), ondelete="CASCADE"),
+        sa.PrimaryKeyConstraint("user_id", name=op.f("pk_duty_feeds")),
+        sa.UniqueConstraint("token_sha256", name=op.f("uq_duty_feeds_token_sha256")),
+    )
+    op.create_table(
+        "duty_reminders",
+        sa.Column("user_id", sa.Integer(), nullable=False),
+        sa.Column("duty_key", sa.String(length=200), nullable=False),
+        sa.Column("due_on", sa.Date(), nullable=False),
+        sa.Column("sent_at", sa.DateTime(), nullable=False),
+        sa.Column("task_id", sa.Integer(), nullable=True),
+        sa.ForeignKeyConstraint(["user_id"], ["users.id"], name=op.f("fk_duty_reminders_user_id_users"), ondelete="CASCADE"),
+        sa.PrimaryKeyConstraint("user_id", "duty_key", "due_on", name=op.f("pk_duty_reminders")),
+    )
+
+
+def downgrade() -> None:
+    op.drop_table("duty_reminders")
+    op.drop_table("duty_feeds")
