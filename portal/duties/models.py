@@ -32,3 +32,13 @@ class DutyReminder(Base):
     due_on: Mapped[dt.date] = mapped_column(Date, primary_key=True)
     sent_at: Mapped[dt.datetime] = mapped_column(DateTime)
     task_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+
+
+class DutyReminderRun(Base):
+    """The day's reminder run, queued once whichever host's consumer sees the hour first."""
+
+    __tablename__ = "duty_reminder_runs"
+
+    run_day: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    task_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    queued_at: Mapped[dt.datetime] = mapped_column(DateTime)

@@ -1,4 +1,5 @@
-"""Duties (issue 13): a person's calendar feed token (hashed) and the duty reminders sent.
+"""Duties (issue 13): a person's calendar feed token (hashed), the duty reminders sent,
+and the daily reminder runs.
 
 Revision ID: 0014_obligations
 Revises: 0012_followup
@@ -36,8 +37,16 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(["user_id"], ["users.id"], name=op.f("fk_duty_reminders_user_id_users"), ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("user_id", "duty_key", "due_on", name=op.f("pk_duty_reminders")),
     )
+    op.create_table(
+        "duty_reminder_runs",
+        sa.Column("run_day", sa.Date(), nullable=False),
+        sa.Column("task_id", sa.Integer(), nullable=True),
+        sa.Column("queued_at", sa.DateTime(), nullable=False),
+        sa.PrimaryKeyConstraint("run_day", name=op.f("pk_duty_reminder_runs")),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("duty_reminder_runs")
     op.drop_table("duty_reminders")
     op.drop_table("duty_feeds")
