@@ -1,5 +1,5 @@
-"""``handbook xrefs`` and ``handbook obligations``: the cross-references and the dated duties of the newest
-release (or of the current import)."""
+"""``handbook xrefs``, ``handbook obligations`` and ``handbook conflicts``: the cross-references, the dated
+duties and the candidate conflicts of the newest release (or of the current import)."""
 
 from __future__ import annotations
 
@@ -83,6 +83,28 @@ def obligations_command(paths: Paths, as_json_output: bool, use_import: bool, to
                    f"{o.who or '（未写明）'}：{o.what}")
 
 
+@click.command("conflicts")
+@click.option("--json", "as_json_output", is_flag=True, help="以 JSON 输出（每个候选一项）")
+@click.option("--import", "use_import", is_flag=True, help="读当前导入（handbook/model.json），而不是最新版本")
+@click.pass_obj
+def conflicts_command(paths: Paths, as_json_output: bool, use_import: bool) -> None:
+    """列出不同制度对同一事项（时限、审批人、审批金额、期限或数量、工作时间）规定不一致的候选条款。"""
+    from knowledge.conflicts import conflicts
+    from knowledge.report import conflict_json
+
+    try:
+        label, documents = _documents(paths, use_import)
+    except HandbookError as exc:
+        raise click.ClickException(exc.user_message) from exc
+    found = conflicts(documents)
+    if as_json_output:
+        click.echo(json.dumps([conflict_json(c) for c in found], ensure_ascii=False, indent=2))
+        return
+    click.echo(f"{label}：{len(found)} 个可能冲突的候选（须人工确认）。")
+    for c in found:
+        click.echo(f"{c.a.clause} ↔ {c.b.clause}  {c.reason}")
+
+
 KIND_LABELS = {"daily": "每日", "weekly": "每周", "monthly": "每月", "quarterly": "每季度", "half-yearly": "每半年",
                "yearly": "每年", "after-event": "事件后限期", "once": "一次性"}
 
@@ -90,3 +112,4 @@ KIND_LABELS = {"daily": "每日", "weekly": "每周", "monthly": "每月", "quar
 def register(main: click.Group) -> None:
     main.add_command(xrefs_command)
     main.add_command(obligations_command)
+    main.add_command(conflicts_command)

@@ -1,5 +1,5 @@
-"""Cross-references and duties in words: the import report's section, the ``handbook xrefs`` and
-``handbook obligations`` listings (pure)."""
+"""Cross-references, duties and conflicts in words: the import report's section, the ``handbook xrefs``,
+``handbook obligations`` and ``handbook conflicts`` listings (pure)."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from dataclasses import asdict
 from typing import Any
 
 from domain.model import Document
+from knowledge.conflicts import Conflict, Fact
 from knowledge.obligations import Obligation, describe
 from knowledge.xrefs import CrossReferences, Reference
 
@@ -75,3 +76,14 @@ def obligation_json(obligation: Obligation, title: str, today: dt.date) -> dict[
         "schedule": {k: (v.isoformat() if isinstance(v, dt.date) else v)
                      for k, v in asdict(s).items() if k not in ("kind", "text") and v not in (None, "", False)},
     }
+
+
+def conflict_json(conflict: Conflict) -> dict[str, Any]:
+    """One candidate for ``handbook conflicts --json``: both clauses (anchor, sentence, value) and why."""
+
+    def side(fact: Fact) -> dict[str, Any]:
+        return {"document": fact.clause.document_slug, "title": fact.title, "anchor": fact.clause.anchor,
+                "sentence": fact.sentence, "value": fact.text}
+
+    return {"key": conflict.key, "attribute": conflict.a.attribute, "reason": conflict.reason,
+            "a": side(conflict.a), "b": side(conflict.b)}
