@@ -251,7 +251,7 @@ def _within(value: float, bound: str, limit: float) -> bool:
     return value <= limit if bound == "<=" else value >= limit
 
 
-_WHAT = {"deadline": "时限", "approver": "审批人", "threshold": "审批金额", "limit": "数量或期限", "hours": "工作时间"}
+ATTRIBUTE_LABELS = {"deadline": "时限", "approver": "审批人", "threshold": "审批金额", "limit": "数量或期限", "hours": "工作时间"}
 
 
 def conflicts(documents: Iterable[Document]) -> list[Conflict]:
@@ -271,5 +271,5 @@ def conflicts(documents: Iterable[Document]) -> list[Conflict]:
 
 def _reason(attribute: str, slot: Sequence[str], a: Fact, b: Fact) -> str:
     subject = slot[1] if attribute == "deadline" else slot[0]
-    return (f"同为“{subject}”的{_WHAT[attribute]}：《{a.title}》{a.clause.anchor or '序言'}为“{a.text}”，"
+    return (f"同为“{subject}”的{ATTRIBUTE_LABELS[attribute]}：《{a.title}》{a.clause.anchor or '序言'}为“{a.text}”，"
             f"《{b.title}》{b.clause.anchor or '序言'}为“{b.text}”。")

@@ -136,6 +136,7 @@ def feature_blueprints() -> list[Blueprint]:
     from portal.assignments.views import bp as assignments
     from portal.audit.views import bp as audit
     from portal.auth.views import bp as auth
+    from portal.conflicts.views import bp as conflicts
     from portal.dashboard.views import bp as dashboard
     from portal.duties.views import bp as duties
     from portal.errorpages import bp as errorpages
@@ -147,7 +148,7 @@ def feature_blueprints() -> list[Blueprint]:
     from portal.reminders.views import bp as reminders
     from portal.search_page.views import bp as search_page
 
-    return [auth, reading, acks, assignments, dashboard, admin, audit, releases, search_page, errorpages, formsdesk, onboarding, reminders, proofs, duties]
+    return [auth, reading, acks, assignments, dashboard, admin, audit, releases, search_page, errorpages, formsdesk, onboarding, reminders, proofs, duties, conflicts]
 
 
 def configure_blueprints(app: Flask) -> None:
@@ -208,6 +209,7 @@ def nav_items() -> list[tuple[str, str, str, bool]]:
         items.append(("dashboard.index", "签署看板"))
     if current_user.is_hr:
         items += [("assignments.rules", "分配规则"), ("admin.users", "管理")]
+        items.append(("conflicts.index", "制度冲突"))
     blueprints = [endpoint.split(".")[0] for endpoint, _ in items]
     here = request.endpoint or ""
     if here in ADMIN_AREA_ENDPOINTS:

@@ -1,5 +1,5 @@
-"""Duties (issue 13): a person's calendar feed token (hashed), the duty reminders sent,
-and the daily reminder runs.
+"""Duties and conflicts (issue 13): a person's calendar feed token (hashed), the duty reminders sent, the
+daily reminder runs, and HR's marks on candidate conflicts.
 
 Revision ID: 0014_obligations
 Revises: 0012_followup
@@ -44,9 +44,22 @@ def upgrade() -> None:
         sa.Column("queued_at", sa.DateTime(), nullable=False),
         sa.PrimaryKeyConstraint("run_day", name=op.f("pk_duty_reminder_runs")),
     )
+    op.create_table(
+        "conflict_marks",
+        sa.Column("key_sha256", sa.String(length=64), nullable=False),
+        sa.Column("status", sa.String(length=20), nullable=False),
+        sa.Column("note", sa.Text(), nullable=False),
+        sa.Column("summary", sa.Text(), nullable=False),
+        sa.Column("marked_by_id", sa.Integer(), nullable=True),
+        sa.Column("marked_at", sa.DateTime(), nullable=False),
+        sa.ForeignKeyConstraint(["marked_by_id"], ["users.id"], name=op.f("fk_conflict_marks_marked_by_id_users"),
+                                ondelete="SET NULL"),
+        sa.PrimaryKeyConstraint("key_sha256", name=op.f("pk_conflict_marks")),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("conflict_marks")
     op.drop_table("duty_reminder_runs")
     op.drop_table("duty_reminders")
     op.drop_table("duty_feeds")
