@@ -3,7 +3,7 @@ calendar feed's address), and the feed itself (/duties/feed/<token>.ics: the tok
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, session, url_for
 from werkzeug.wrappers import Response as BaseResponse
 
 from knowledge.obligations import Schedule, describe
@@ -72,24 +72,24 @@ def calendar_page() -> str:
 @bp.route("/my/duties")
 @signed_in
 def mine() -> str:
-    return _render_mine(None)
-
-
-def _render_mine(new_url: str | None) -> str:
     d = deps()
     today = d.clock.today()
     duties = duties_of_person(duties_in_force(d.session), me())
     return render_template("duties/mine.html", duties=duties, soon=upcoming(duties, today), today=today,
-                           feed=feed_of(d.session, me().id), new_url=new_url)
+                           feed=feed_of(d.session, me().id), new_url=session.pop(NEW_FEED_KEY, None))
+
+
+# The new address travels to the page in the person's own session cookie, once: only its hash is stored.
+NEW_FEED_KEY = "duties.new_feed_url"
 
 
 @bp.route("/my/duties/feed", methods=["POST"])
 @signed_in
-def new_feed() -> str:
-    """A new address (the old one stops working); shown on this answer only, since only its hash is kept."""
+def new_feed() -> BaseResponse:
+    """A new address (the old one stops working), shown once on the page it redirects to."""
     d = deps()
-    token = issue_feed_token(d.session, d.clock, me().id)
-    return _render_mine(feed_url(token))
+    session[NEW_FEED_KEY] = feed_url(issue_feed_token(d.session, d.clock, me().id))
+    return redirect(url_for("duties.mine") + "#feed")
 
 
 @bp.route("/my/duties/feed/revoke", methods=["POST"])

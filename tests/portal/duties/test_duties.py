@@ -90,7 +90,7 @@ def test_the_feed_is_a_valid_calendar_of_ones_own_duties_and_its_token_can_be_re
     people = arrange(publish, document, make_user)
     login(people["sales"])
     assert "还没有订阅地址" in text_of(client.get("/my/duties"))
-    url = feed_url_of(client.post("/my/duties/feed"))
+    url = feed_url_of(client.post("/my/duties/feed", follow_redirects=True))
     path = url.removeprefix("http://127.0.0.1:8000")
 
     anonymous = client.application.test_client()
@@ -106,7 +106,7 @@ def test_the_feed_is_a_valid_calendar_of_ones_own_duties_and_its_token_can_be_re
     assert event.walk("VALARM")[0].decoded("trigger") == -dt.timedelta(days=1)
     assert "使用中" in text_of(client.get("/my/duties")) and url not in text_of(client.get("/my/duties"))
 
-    second = feed_url_of(client.post("/my/duties/feed"))
+    second = feed_url_of(client.post("/my/duties/feed", follow_redirects=True))
     assert second != url
     assert anonymous.get(path).status_code == 404  # the old address stops working
     assert anonymous.get(second.removeprefix("http://127.0.0.1:8000")).status_code == 200
@@ -121,7 +121,7 @@ def test_a_deactivated_persons_feed_answers_nothing(
 ) -> None:
     people = arrange(publish, document, make_user)
     login(people["sales"])
-    path = feed_url_of(client.post("/my/duties/feed")).removeprefix("http://127.0.0.1:8000")
+    path = feed_url_of(client.post("/my/duties/feed", follow_redirects=True)).removeprefix("http://127.0.0.1:8000")
     user = session.get(User, people["sales"].id)
     assert user is not None
     user.active = False
