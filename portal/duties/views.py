@@ -7,8 +7,9 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from werkzeug.wrappers import Response as BaseResponse
 
 from knowledge.obligations import Schedule, describe
-from portal.access import public, signed_in
+from portal.access import Role, public, requires, signed_in
 from portal.duties.feed import calendar_of
+from portal.duties.models import DutyFeed
 from portal.duties.services import (
     KIND_LABELS,
     WEEKDAY_LABELS,
@@ -98,6 +99,20 @@ def revoke() -> BaseResponse:
     if revoke_feed(deps().session, me().id):
         flash("订阅地址已停用，已订阅的日历将不再更新。", "success")
     return redirect(url_for("duties.mine"))
+
+
+@bp.app_template_global("duty_feed_of")
+def _duty_feed_of(user_id: int) -> DutyFeed | None:
+    return feed_of(deps().session, user_id)
+
+
+@bp.route("/hr/duties/feeds/<int:user_id>/revoke", methods=["POST"])
+@requires(Role.HR)
+def revoke_for(user_id: int) -> BaseResponse:
+    """HR stops a person's feed (a lost phone, a leaver); the person may make a new one."""
+    if revoke_feed(deps().session, user_id):
+        flash("已停用此人的职责日历订阅地址。", "success")
+    return redirect(url_for("admin.edit_user", user_id=user_id) + "#duty-feed")
 
 
 def feed_url(token: str) -> str:

@@ -148,3 +148,23 @@ def test_month_of_puts_daily_duties_above_and_event_duties_below(
     assert [(day.date, [d.anchor for d in day.duties]) for day in month.days_with_duties] == [(dt.date(2027, 2, 28), ["第三条"])]
     assert len(whose(duties, "财务部", "出纳")) == 2  # 出纳, and the sentence that names nobody
     assert parse_month("2026-13", dt.date(2026, 5, 9)) == dt.date(2026, 5, 1)
+
+
+def test_hr_stops_a_persons_feed_on_their_page(
+    client: FlaskClient, login: Callable[..., Any], publish: Callable[..., Any], document: Callable[..., Any],
+    make_user: Callable[..., User],
+) -> None:
+    from portal.access import Role
+
+    people = arrange(publish, document, make_user)
+    hr = make_user("人事", roles={Role.HR}, department="人力资源部")
+    login(people["sales"])
+    path = feed_url_of(client.post("/my/duties/feed", follow_redirects=True)).removeprefix("http://127.0.0.1:8000")
+    client.post("/logout")
+    login(hr)
+    page = client.get(f"/admin/users/{people['sales'].id}").get_data(as_text=True)
+    assert "正在使用" in page.split('id="duty-feed"')[1]
+    answer = client.post(f"/hr/duties/feeds/{people['sales'].id}/revoke", follow_redirects=True)
+    assert "已停用此人的职责日历订阅地址" in answer.get_data(as_text=True)
+    assert "此人没有订阅地址" in answer.get_data(as_text=True)
+    assert client.application.test_client().get(path).status_code == 404
