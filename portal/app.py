@@ -136,7 +136,9 @@ def feature_blueprints() -> list[Blueprint]:
     from portal.assignments.views import bp as assignments
     from portal.audit.views import bp as audit
     from portal.auth.views import bp as auth
+    from portal.conflicts.views import bp as conflicts
     from portal.dashboard.views import bp as dashboard
+    from portal.duties.views import bp as duties
     from portal.errorpages import bp as errorpages
     from portal.formsdesk.views import bp as formsdesk
     from portal.onboarding.views import bp as onboarding
@@ -146,7 +148,7 @@ def feature_blueprints() -> list[Blueprint]:
     from portal.reminders.views import bp as reminders
     from portal.search_page.views import bp as search_page
 
-    return [auth, reading, acks, assignments, dashboard, admin, audit, releases, search_page, errorpages, formsdesk, onboarding, reminders, proofs]
+    return [auth, reading, acks, assignments, dashboard, admin, audit, releases, search_page, errorpages, formsdesk, onboarding, reminders, proofs, duties, conflicts]
 
 
 def configure_blueprints(app: Flask) -> None:
@@ -159,6 +161,7 @@ def configure_blueprints(app: Flask) -> None:
 def register_task_kinds() -> None:
     """The stages' long work, registered with the task registry (as blueprints are with the app)."""
     import portal.acks.tasks
+    import portal.duties.tasks
     import portal.proofs.exports
     import portal.releases.tasks
     import portal.reminders.tasks  # noqa: F401  (import registers: followup and its daily schedule)
@@ -200,12 +203,14 @@ def nav_items() -> list[tuple[str, str, str, bool]]:
 
     items: list[tuple[str, str]] = [("assignments.mine", "我的手册"), ("reading.index", "制度")]
     items.append(("search_page.search", "检索"))
+    items.append(("duties.calendar_page", "职责日历"))
     if "formsdesk.index" in current_app.view_functions:
         items.append(("formsdesk.index", "表单"))
     if current_user.has_role(Role.MANAGER) or current_user.is_hr:
         items.append(("dashboard.index", "签署看板"))
     if current_user.is_hr:
         items += [("assignments.rules", "分配规则"), ("admin.users", "管理")]
+        items.append(("conflicts.index", "制度冲突"))
     blueprints = [endpoint.split(".")[0] for endpoint, _ in items]
     here = request.endpoint or ""
     if here in ADMIN_AREA_ENDPOINTS:

@@ -22,6 +22,8 @@ def target_metadata() -> MetaData:
     import portal.assignments.models
     import portal.audit.models
     import portal.auth.models
+    import portal.conflicts.models
+    import portal.duties.models
     import portal.formsdesk.models
     import portal.releases.models
     import portal.reminders.models
