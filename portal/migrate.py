@@ -23,6 +23,7 @@ def target_metadata() -> MetaData:
     import portal.audit.models
     import portal.auth.models
     import portal.formsdesk.models
+    import portal.lifecycle.models
     import portal.releases.models
     import portal.reminders.models
     import portal.sequences

@@ -39,6 +39,7 @@ from portal.acks.keys import (
 )
 from portal.acks.models import GENESIS_HASH, AckChainHead, Acknowledgement, AckSignature
 from portal.acks.walk import Progress, WalkStart, signature_problem, walk
+from portal.assignments.models import Assignment
 from portal.audit.services import record as audit
 from portal.auth.models import User
 from portal.auth.passwords import verify_password
@@ -73,19 +74,22 @@ def statement(title: str, version_label: str) -> str:
 
 
 def has_signed(session: Session, user_id: int, version: RegulationVersion) -> bool:
-    """Whether a signature of this user counts for ``version`` (same baseline)."""
-    return (
-        session.scalar(
-            select(Acknowledgement.id)
-            .join(RegulationVersion, RegulationVersion.id == Acknowledgement.version_id)
-            .where(
-                Acknowledgement.user_id == user_id,
-                RegulationVersion.baseline_version_id == version.baseline_version_id,
-            )
-            .limit(1)
-        )
-        is not None
+    """Whether a signature of this user counts for ``version`` (same baseline, and within the
+    assignment's re-attestation round when one is open: ``Assignment.signed_since``)."""
+    since = session.scalar(
+        select(Assignment.signed_since).where(Assignment.user_id == user_id, Assignment.regulation_id == version.regulation_id)
     )
+    query = (
+        select(Acknowledgement.id)
+        .join(RegulationVersion, RegulationVersion.id == Acknowledgement.version_id)
+        .where(
+            Acknowledgement.user_id == user_id,
+            RegulationVersion.baseline_version_id == version.baseline_version_id,
+        )
+    )
+    if since is not None:
+        query = query.where(Acknowledgement.signed_at >= since)
+    return session.scalar(query.limit(1)) is not None
 
 
 def _validate(session: Session, request: SignRequest, require_password: bool) -> tuple[User, RegulationVersion]:

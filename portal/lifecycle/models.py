@@ -1,0 +1,76 @@
+"""Who owns each regulation and how often it is reviewed and re-attested; every review and its outcome."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from portal.extensions import Base
+
+DEFAULT_REVIEW_MONTHS = 12
+OUTCOME_LABELS = {"open": "待复审", "unchanged": "确认无需修订", "revising": "修订中"}
+
+
+class RegulationCare(Base):
+    """One row per regulation HR has set up; a regulation without a row has no owner and the default cycle."""
+
+    __tablename__ = "regulation_care"
+
+    regulation_id: Mapped[int] = mapped_column(ForeignKey("regulations.id", ondelete="CASCADE"), primary_key=True)
+    owner_department: Mapped[str] = mapped_column(String(100), default="")
+    owner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), nullable=True, index=True)
+    review_months: Mapped[int] = mapped_column(Integer, default=DEFAULT_REVIEW_MONTHS)
+    reattest_months: Mapped[int] = mapped_column(Integer, default=0)
+    """Ask every assigned person to sign again this many months after their last signature; 0: never."""
+    reviewed_on: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    """The (local) day the owner last confirmed the text unchanged; the next cycle runs from it."""
+    updated_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
+
+
+class Review(Base):
+    """One review cycle of a regulation: opened as the owner's task before it is due, closed by the owner.
+
+    Unique per regulation and due date, so two hosts' daily runs open (and mail) it once.
+    """
+
+    __tablename__ = "regulation_reviews"
+    __table_args__ = (UniqueConstraint("regulation_id", "due_on", name="uq_regulation_reviews_due"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    regulation_id: Mapped[int] = mapped_column(ForeignKey("regulations.id", ondelete="CASCADE"), index=True)
+    version_id: Mapped[int | None] = mapped_column(ForeignKey("regulation_versions.id"), nullable=True)
+    due_on: Mapped[dt.date] = mapped_column(Date)
+    opened_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    owner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), nullable=True)
+    outcome: Mapped[str] = mapped_column(String(20), default="open", index=True)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), nullable=True)
+    decided_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
+    note: Mapped[str] = mapped_column(Text, default="")
+    mailed: Mapped[bool] = mapped_column(default=False)
+
+
+class LifecycleSettings(Base):
+    """One row (id 1), edited by HR on the review page; the defaults apply until then."""
+
+    __tablename__ = "lifecycle_settings"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    lead_days: Mapped[int] = mapped_column(Integer, default=30)
+    """The owner's review task opens this many days before the review is due."""
+    grace_days: Mapped[int] = mapped_column(Integer, default=30)
+    """After the due date plus these days, every reader sees 本制度已超过复审期限."""
+    reattest_due_days: Mapped[int] = mapped_column(Integer, default=30)
+    """Days a person has to sign again once a re-attestation round opens."""
+    updated_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
+
+
+class LifecycleRun(Base):
+    """The local day the daily lifecycle run was queued: unique, so several consumers queue it once."""
+
+    __tablename__ = "lifecycle_runs"
+
+    run_day: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    task_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    queued_at: Mapped[dt.datetime] = mapped_column(DateTime)

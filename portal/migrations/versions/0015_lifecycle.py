@@ -1,0 +1,89 @@
+"""The life of a regulation (issue 12): owners and review cycles, reviews, re-attestation rounds.
+
+Revision ID: 0015_lifecycle
+Revises: 0012_followup
+Create Date: 2026-12-04 21:10:00
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0015_lifecycle"
+down_revision = "0012_followup"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.create_table(
+        "regulation_care",
+        sa.Column("regulation_id", sa.Integer(), nullable=False),
+        sa.Column("owner_department", sa.String(length=100), nullable=False),
+        sa.Column("owner_id", sa.Integer(), nullable=True),
+        sa.Column("review_months", sa.Integer(), nullable=False),
+        sa.Column("reattest_months", sa.Integer(), nullable=False),
+        sa.Column("reviewed_on", sa.Date(), nullable=True),
+        sa.Column("updated_at", sa.DateTime(), nullable=True),
+        sa.ForeignKeyConstraint(["regulation_id"], ["regulations.id"], name=op.f("fk_regulation_care_regulation_id_regulations"),
+                                ondelete="CASCADE"),
+        sa.ForeignKeyConstraint(["owner_id"], ["users.id"], name=op.f("fk_regulation_care_owner_id_users"), ondelete="SET NULL"),
+        sa.PrimaryKeyConstraint("regulation_id", name=op.f("pk_regulation_care")),
+    )
+    op.create_index(op.f("ix_regulation_care_owner_id"), "regulation_care", ["owner_id"])
+    op.create_table(
+        "regulation_reviews",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("regulation_id", sa.Integer(), nullable=False),
+        sa.Column("version_id", sa.Integer(), nullable=True),
+        sa.Column("due_on", sa.Date(), nullable=False),
+        sa.Column("opened_at", sa.DateTime(), nullable=False),
+        sa.Column("owner_id", sa.Integer(), nullable=True),
+        sa.Column("outcome", sa.String(length=20), nullable=False),
+        sa.Column("decided_by_id", sa.Integer(), nullable=True),
+        sa.Column("decided_at", sa.DateTime(), nullable=True),
+        sa.Column("note", sa.Text(), nullable=False),
+        sa.Column("mailed", sa.Boolean(), nullable=False),
+        sa.ForeignKeyConstraint(["regulation_id"], ["regulations.id"], name=op.f("fk_regulation_reviews_regulation_id_regulations"),
+                                ondelete="CASCADE"),
+        sa.ForeignKeyConstraint(["version_id"], ["regulation_versions.id"],
+                                name=op.f("fk_regulation_reviews_version_id_regulation_versions")),
+        sa.ForeignKeyConstraint(["owner_id"], ["users.id"], name=op.f("fk_regulation_reviews_owner_id_users"), ondelete="SET NULL"),
+        sa.ForeignKeyConstraint(["decided_by_id"], ["users.id"], name=op.f("fk_regulation_reviews_decided_by_id_users"),
+                                ondelete="SET NULL"),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_regulation_reviews")),
+        sa.UniqueConstraint("regulation_id", "due_on", name="uq_regulation_reviews_due"),
+    )
+    op.create_index(op.f("ix_regulation_reviews_regulation_id"), "regulation_reviews", ["regulation_id"])
+    op.create_index(op.f("ix_regulation_reviews_outcome"), "regulation_reviews", ["outcome"])
+    op.create_table(
+        "lifecycle_settings",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("lead_days", sa.Integer(), nullable=False),
+        sa.Column("grace_days", sa.Integer(), nullable=False),
+        sa.Column("reattest_due_days", sa.Integer(), nullable=False),
+        sa.Column("updated_at", sa.DateTime(), nullable=True),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_lifecycle_settings")),
+    )
+    op.create_table(
+        "lifecycle_runs",
+        sa.Column("run_day", sa.Date(), nullable=False),
+        sa.Column("task_id", sa.Integer(), nullable=True),
+        sa.Column("queued_at", sa.DateTime(), nullable=False),
+        sa.PrimaryKeyConstraint("run_day", name=op.f("pk_lifecycle_runs")),
+    )
+    with op.batch_alter_table("assignments") as batch_op:
+        batch_op.add_column(sa.Column("signed_since", sa.DateTime(), nullable=True))
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("assignments") as batch_op:
+        batch_op.drop_column("signed_since")
+    op.drop_table("lifecycle_runs")
+    op.drop_table("lifecycle_settings")
+    op.drop_index(op.f("ix_regulation_reviews_outcome"), table_name="regulation_reviews")
+    op.drop_index(op.f("ix_regulation_reviews_regulation_id"), table_name="regulation_reviews")
+    op.drop_table("regulation_reviews")
+    op.drop_index(op.f("ix_regulation_care_owner_id"), table_name="regulation_care")
+    op.drop_table("regulation_care")
