@@ -33,9 +33,10 @@ def parse_care(form: Mapping[str, str], departments: Sequence[str]) -> tuple[Car
         errors["owner_employee_no"] = "工号格式不正确。"
     review = _number(form, "review_months", "复审周期", 1, 120, errors)
     reattest = _number(form, "reattest_months", "重新确认周期", 0, 120, errors)
+    seconds = _number(form, "min_reading_seconds", "最短阅读时间", 0, 3600, errors)
     if errors:
         return None, errors
-    return CareInput(department, employee_no, review, reattest), {}
+    return CareInput(department, employee_no, review, reattest, form.get("reading_check") == "1", seconds), {}
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from portal.extensions import Base
@@ -24,6 +24,10 @@ class RegulationCare(Base):
     review_months: Mapped[int] = mapped_column(Integer, default=DEFAULT_REVIEW_MONTHS)
     reattest_months: Mapped[int] = mapped_column(Integer, default=0)
     """Ask every assigned person to sign again this many months after their last signature; 0: never."""
+    reading_check: Mapped[bool] = mapped_column(Boolean, default=False)
+    """Sign only after the text was scrolled to its end and the minimum reading time has passed."""
+    min_reading_seconds: Mapped[int] = mapped_column(Integer, default=0)
+    """The minimum reading time; 0: proportional to the text's length (portal/lifecycle/reading_gate.py)."""
     reviewed_on: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
     """The (local) day the owner last confirmed the text unchanged; the next cycle runs from it."""
     updated_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
@@ -48,7 +52,7 @@ class Review(Base):
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), nullable=True)
     decided_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
     note: Mapped[str] = mapped_column(Text, default="")
-    mailed: Mapped[bool] = mapped_column(default=False)
+    mailed: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
 class LifecycleSettings(Base):
@@ -74,3 +78,25 @@ class LifecycleRun(Base):
     run_day: Mapped[dt.date] = mapped_column(Date, primary_key=True)
     task_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
     queued_at: Mapped[dt.datetime] = mapped_column(DateTime)
+
+
+class ReadingStart(Base):
+    """When a person first opened the version they are to sign (in the current round): the reading clock."""
+
+    __tablename__ = "reading_starts"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    version_id: Mapped[int] = mapped_column(ForeignKey("regulation_versions.id", ondelete="CASCADE"), primary_key=True)
+    opened_at: Mapped[dt.datetime] = mapped_column(DateTime)
+
+
+class AckReading(Base):
+    """How the signer read, stored beside the acknowledgement (which is insert-only and hash-chained:
+    a table of its own, written once in the signature's transaction)."""
+
+    __tablename__ = "ack_readings"
+
+    ack_id: Mapped[int] = mapped_column(ForeignKey("acknowledgements.id"), primary_key=True)
+    seconds: Mapped[int] = mapped_column(Integer)
+    required_seconds: Mapped[int] = mapped_column(Integer)
+    read_to_end: Mapped[bool] = mapped_column(Boolean)

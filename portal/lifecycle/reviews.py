@@ -49,6 +49,7 @@ class Standing:
     opens_on: dt.date
     state: str  # ok | due | overdue | lapsed (schedule.STATE_LABELS)
     review: Review | None  # this cycle's review, once opened
+    care: RegulationCare | None = None  # HR's settings (None: the defaults)
 
     @property
     def decided(self) -> bool:
@@ -64,7 +65,15 @@ def _standing(session: Session, regulation: Regulation, version: RegulationVersi
     owner = session.get(User, care.owner_id) if care and care.owner_id else None
     return Standing(regulation, version, owner, care.owner_department if care else "", months,
                     care.reattest_months if care else 0, care.reviewed_on if care else None, due,
-                    cycle.opens_on(due), cycle.state(due, today), review)
+                    cycle.opens_on(due), cycle.state(due, today), review, care)
+
+
+def regulation_by_slug(session: Session, slug: str) -> Regulation:
+    """A regulation in force by its slug (a retired or unpublished one is not found)."""
+    regulation = session.scalar(select(Regulation).where(Regulation.slug == slug))
+    if regulation is None or regulation.current_version_id is None or regulation.retired:
+        raise NotFound(f"regulation {slug}")
+    return regulation
 
 
 def regulation_standing(session: Session, regulation: Regulation, today: dt.date) -> Standing:
@@ -104,6 +113,8 @@ class CareInput:
     owner_employee_no: str
     review_months: int
     reattest_months: int
+    reading_check: bool = False
+    min_reading_seconds: int = 0
 
 
 def save_care(session: Session, clock: Clock, regulation: Regulation, values: CareInput, actor: User,
@@ -125,11 +136,14 @@ def save_care(session: Session, clock: Clock, regulation: Regulation, values: Ca
     care.owner_id = owner.id if owner else None
     care.review_months = values.review_months
     care.reattest_months = values.reattest_months
+    care.reading_check = values.reading_check
+    care.min_reading_seconds = values.min_reading_seconds
     care.updated_at = naive_utc(clock.now())
     audit(session, clock, "care_saved", actor=actor, target=regulation.title, ip=ip,
           detail=f"归口部门 {values.owner_department or '未设'}，负责人 {owner.name if owner else '未设'}，"
                  f"每 {values.review_months} 个月复审，"
-                 + (f"每 {values.reattest_months} 个月重新确认" if values.reattest_months else "不定期重新确认"))
+                 + (f"每 {values.reattest_months} 个月重新确认" if values.reattest_months else "不定期重新确认")
+                 + ("，签署前须完整阅读" if values.reading_check else ""))
     session.flush()
     return care
 

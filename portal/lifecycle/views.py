@@ -3,7 +3,9 @@ and the template globals the reading page, my handbook and the dashboard include
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from pathlib import Path
+
+from flask import Blueprint, flash, redirect, render_template, request, send_from_directory, url_for
 from flask_login import current_user
 from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
@@ -23,18 +25,19 @@ from portal.lifecycle.reviews import (
     may_review,
     overdue_count,
     owned_by,
+    regulation_by_slug,
     regulation_standing,
     review_history,
     save_care,
     settings_row,
 )
 from portal.lifecycle.schedule import STATE_LABELS
-from portal.reading.services import regulation_by_slug
 from portal.releases.models import Regulation
 from portal.signing_status.queries import departments
 from portal.web import attempt, client_ip, deps, me
 
 bp = Blueprint("lifecycle", __name__, template_folder="templates")
+ASSETS = Path(__file__).parent / "static"
 
 # The audit log's words for this package's events (the log lists every action by its label).
 ACTION_LABELS.update({
@@ -52,6 +55,11 @@ def _standing_for(session: Session, user: User, slug: str) -> Standing:
     if not may_review(user, standing):
         raise NotFound(f"user {user.id} does not review {slug}")
     return standing
+
+
+def read_to_end_posted() -> bool:
+    """The sign form's flag set by static/reading_gate.js once the end of the text was seen."""
+    return request.form.get("read_to_end") == "1"
 
 
 @bp.app_template_global("lifecycle_facts")
@@ -191,3 +199,9 @@ def decide_review(slug: str) -> Response | tuple[str, int]:
     return redirect(url_for("lifecycle.review", slug=slug))
 
 
+
+
+@bp.route("/lifecycle/reading_gate.js")
+@signed_in
+def reading_gate_script() -> Response:
+    return send_from_directory(ASSETS, "reading_gate.js", mimetype="text/javascript", max_age=300)

@@ -1,4 +1,4 @@
-"""The life of a regulation (issue 12): owners and review cycles, reviews, re-attestation rounds.
+"""The life of a regulation (issue 12): owners and review cycles, reviews, re-attestation rounds, reading checks.
 
 Revision ID: 0015_lifecycle
 Revises: 0012_followup
@@ -24,6 +24,8 @@ def upgrade() -> None:
         sa.Column("owner_id", sa.Integer(), nullable=True),
         sa.Column("review_months", sa.Integer(), nullable=False),
         sa.Column("reattest_months", sa.Integer(), nullable=False),
+        sa.Column("reading_check", sa.Boolean(), nullable=False),
+        sa.Column("min_reading_seconds", sa.Integer(), nullable=False),
         sa.Column("reviewed_on", sa.Date(), nullable=True),
         sa.Column("updated_at", sa.DateTime(), nullable=True),
         sa.ForeignKeyConstraint(["regulation_id"], ["regulations.id"], name=op.f("fk_regulation_care_regulation_id_regulations"),
@@ -73,6 +75,25 @@ def upgrade() -> None:
         sa.Column("queued_at", sa.DateTime(), nullable=False),
         sa.PrimaryKeyConstraint("run_day", name=op.f("pk_lifecycle_runs")),
     )
+    op.create_table(
+        "reading_starts",
+        sa.Column("user_id", sa.Integer(), nullable=False),
+        sa.Column("version_id", sa.Integer(), nullable=False),
+        sa.Column("opened_at", sa.DateTime(), nullable=False),
+        sa.ForeignKeyConstraint(["user_id"], ["users.id"], name=op.f("fk_reading_starts_user_id_users"), ondelete="CASCADE"),
+        sa.ForeignKeyConstraint(["version_id"], ["regulation_versions.id"],
+                                name=op.f("fk_reading_starts_version_id_regulation_versions"), ondelete="CASCADE"),
+        sa.PrimaryKeyConstraint("user_id", "version_id", name=op.f("pk_reading_starts")),
+    )
+    op.create_table(
+        "ack_readings",
+        sa.Column("ack_id", sa.Integer(), nullable=False),
+        sa.Column("seconds", sa.Integer(), nullable=False),
+        sa.Column("required_seconds", sa.Integer(), nullable=False),
+        sa.Column("read_to_end", sa.Boolean(), nullable=False),
+        sa.ForeignKeyConstraint(["ack_id"], ["acknowledgements.id"], name=op.f("fk_ack_readings_ack_id_acknowledgements")),
+        sa.PrimaryKeyConstraint("ack_id", name=op.f("pk_ack_readings")),
+    )
     with op.batch_alter_table("assignments") as batch_op:
         batch_op.add_column(sa.Column("signed_since", sa.DateTime(), nullable=True))
 
@@ -80,6 +101,8 @@ def upgrade() -> None:
 def downgrade() -> None:
     with op.batch_alter_table("assignments") as batch_op:
         batch_op.drop_column("signed_since")
+    op.drop_table("ack_readings")
+    op.drop_table("reading_starts")
     op.drop_table("lifecycle_runs")
     op.drop_table("lifecycle_settings")
     op.drop_index(op.f("ix_regulation_reviews_outcome"), table_name="regulation_reviews")

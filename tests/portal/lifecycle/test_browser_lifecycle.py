@@ -18,6 +18,7 @@ from portal.acks.services import SignRequest, sign
 from portal.assignments.services import NewRule, add_rule
 from portal.clock import FixedClock
 from portal.lifecycle.daily import run_daily
+from portal.lifecycle.models import AckReading
 from portal.releases.models import RegulationVersion
 from tests.browser import launch_chromium, serving
 
@@ -32,7 +33,8 @@ PASSWORD = "correct-horse-42"
 @pytest.fixture
 def server(make_app: Callable[..., Any], session: Session, clock: FixedClock, make_user: Callable[..., Any],
            publish: Callable[..., Any], document: Callable[..., Any], record_signer: Any) -> Iterator[dict[str, Any]]:
-    publish("2026.1", document("secrets", "保密管理制度", ["员工应保守公司的商业秘密。", "离职后仍须履行保密义务。"]),
+    clauses = ["员工应保守公司的商业秘密，不得向任何第三方披露客户资料、价格政策和经营数据。"] * 9 + ["离职后仍须履行保密义务。"]
+    publish("2026.1", document("secrets", "保密管理制度", clauses),
             document("sales", "销售管理制度", ["销售人员应遵守合同。"]))
     add_rule(session, clock, NewRule("all", "", None, 30))
     session.commit()
@@ -83,6 +85,8 @@ def test_owner_reviews_and_a_yearly_re_attestation_comes_due(browser: Browser, s
     expect(desk.get_by_text("没有这个工号的在职账号。")).to_be_visible()
     desk.get_by_label("负责人工号").fill(server["owner"].employee_no)
     desk.get_by_label("重新确认周期（月）").fill("12")
+    desk.get_by_label("签署前须读到正文末尾并达到最短阅读时间").check()
+    desk.get_by_label("最短阅读时间（秒）").fill("3")
     desk.get_by_role("button", name="保存").click()
     expect(desk.get_by_text("《保密管理制度》的负责人与周期已保存。")).to_be_visible()
     desk.get_by_role("link", name="制度复审").first.click()
@@ -125,10 +129,20 @@ def test_owner_reviews_and_a_yearly_re_attestation_comes_due(browser: Browser, s
     expect(mobile.locator(".lifecycle-reattest")).to_be_visible()
     expect(mobile.locator(".lifecycle-facts")).to_contain_text("负责人 章法务")
     shot(mobile, "64-reattest-regulation-phone")
+    sign_button = mobile.get_by_role("button", name="确认签署")
+    expect(sign_button).to_be_disabled()
+    expect(mobile.locator("#reading-status")).to_contain_text("请读到正文末尾")
+    mobile.keyboard.press("End")  # the keyboard reaches the end as well as a thumb
+    expect(mobile.locator("#reading-status")).to_have_text("已读完，可以签署。", timeout=10_000)
+    expect(sign_button).to_be_enabled()
+    shot(mobile, "66-reading-done-phone")
+    clock.advance(dt.timedelta(seconds=4))  # the server's clock: the three seconds have passed there too
     mobile.get_by_text("本人已阅读并理解《保密管理制度》").click()
     mobile.get_by_label("请输入您的姓名以确认").fill("甲一")
-    mobile.get_by_role("button", name="确认签署").click()
+    sign_button.click()
     expect(mobile.get_by_role("heading", name="签署凭证")).to_be_visible()
+    [reading] = session.scalars(select(AckReading)).all()  # how 甲一 read, beside the new signature
+    assert reading.read_to_end and reading.seconds >= reading.required_seconds == 3
     mobile.goto(f"{base}/my")
     expect(mobile.locator(".task-done", has_text="保密管理制度")).to_contain_text("已签署")
     mobile.goto(f"{base}/regulations/sales")

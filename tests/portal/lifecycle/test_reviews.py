@@ -57,7 +57,7 @@ def dashboard(client: FlaskClient) -> str:
 
 def set_owner(client: FlaskClient, slug: str, owner: Any, **fields: str) -> Any:
     data = {"owner_department": "法务部", "owner_employee_no": owner.employee_no, "review_months": "12",
-            "reattest_months": "0", **fields}
+            "reattest_months": "0", "min_reading_seconds": "0", **fields}
     return client.post(f"/hr/lifecycle/{slug}", data=data)
 
 
