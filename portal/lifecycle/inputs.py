@@ -34,9 +34,10 @@ def parse_care(form: Mapping[str, str], departments: Sequence[str]) -> tuple[Car
     review = _number(form, "review_months", "复审周期", 1, 120, errors)
     reattest = _number(form, "reattest_months", "重新确认周期", 0, 120, errors)
     seconds = _number(form, "min_reading_seconds", "最短阅读时间", 0, 3600, errors)
+    percent = _number(form, "quiz_pass_percent", "测验及格线", 1, 100, errors) if "quiz_pass_percent" in form else 80
     if errors:
         return None, errors
-    return CareInput(department, employee_no, review, reattest, form.get("reading_check") == "1", seconds), {}
+    return CareInput(department, employee_no, review, reattest, form.get("reading_check") == "1", seconds, percent), {}
 
 
 @dataclass(frozen=True)

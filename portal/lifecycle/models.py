@@ -28,6 +28,8 @@ class RegulationCare(Base):
     """Sign only after the text was scrolled to its end and the minimum reading time has passed."""
     min_reading_seconds: Mapped[int] = mapped_column(Integer, default=0)
     """The minimum reading time; 0: proportional to the text's length (portal/lifecycle/reading_gate.py)."""
+    quiz_pass_percent: Mapped[int] = mapped_column(Integer, default=80)
+    """The share of quiz questions to answer right before signing (the quiz is on while questions exist)."""
     reviewed_on: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
     """The (local) day the owner last confirmed the text unchanged; the next cycle runs from it."""
     updated_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
@@ -100,3 +102,50 @@ class AckReading(Base):
     seconds: Mapped[int] = mapped_column(Integer)
     required_seconds: Mapped[int] = mapped_column(Integer)
     read_to_end: Mapped[bool] = mapped_column(Boolean)
+
+
+class QuizQuestion(Base):
+    """A question HR or the owner wrote on one clause of a regulation.
+
+    ``clause_text`` is the clause as it read when the question was written or last confirmed: when a
+    revision changes the clause, the two differ and the question is flagged for review (and left out of
+    the quiz) until someone confirms or rewrites it — no hook into publishing is needed.
+    """
+
+    __tablename__ = "quiz_questions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    regulation_id: Mapped[int] = mapped_column(ForeignKey("regulations.id", ondelete="CASCADE"), index=True)
+    version_id: Mapped[int] = mapped_column(ForeignKey("regulation_versions.id"))
+    clause_anchor: Mapped[str] = mapped_column(String(100))
+    clause_text: Mapped[str] = mapped_column(Text)
+    prompt: Mapped[str] = mapped_column(Text)
+    options_json: Mapped[str] = mapped_column(Text)  # ["…", "…"]
+    correct_json: Mapped[str] = mapped_column(Text)  # [0, 2]: indexes into the options
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), nullable=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime)
+
+
+class QuizAttempt(Base):
+    """One try at a regulation's quiz; a passed one (in the current round) lets the person sign."""
+
+    __tablename__ = "quiz_attempts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    regulation_id: Mapped[int] = mapped_column(ForeignKey("regulations.id", ondelete="CASCADE"), index=True)
+    version_id: Mapped[int] = mapped_column(ForeignKey("regulation_versions.id"))
+    at: Mapped[dt.datetime] = mapped_column(DateTime)
+    score: Mapped[int] = mapped_column(Integer)  # percent of questions right
+    passed: Mapped[bool] = mapped_column(Boolean)
+
+
+class QuizAnswer(Base):
+    """Each question of an attempt, right or wrong: the per-question results HR reads."""
+
+    __tablename__ = "quiz_answers"
+
+    attempt_id: Mapped[int] = mapped_column(ForeignKey("quiz_attempts.id", ondelete="CASCADE"), primary_key=True)
+    question_id: Mapped[int] = mapped_column(ForeignKey("quiz_questions.id", ondelete="CASCADE"), primary_key=True, index=True)
+    correct: Mapped[bool] = mapped_column(Boolean)

@@ -21,6 +21,7 @@ from portal.assignments.models import Assignment
 from portal.clock import Clock, naive_utc
 from portal.errors import ValidationFailed
 from portal.lifecycle.models import AckReading, ReadingStart, RegulationCare
+from portal.lifecycle.quiz import has_passed, pass_percent, quiz_for
 from portal.releases.models import RegulationVersion
 
 CHARACTERS_PER_SECOND = 15  # a careful reading of Chinese regulations; fast enough not to annoy
@@ -35,10 +36,19 @@ def automatic_seconds(characters: int) -> int:
 
 @dataclass(frozen=True)
 class Gate:
-    """What the sign panel needs: how long to read in all, and how much of it is left now."""
+    """What the sign panel needs: the reading check (how long in all, how much is left) and the quiz."""
 
     required_seconds: int
     remaining_seconds: int
+    reading: bool = True  # the reading check is on
+    quiz: bool = False  # a quiz must be passed first
+    quiz_passed: bool = False
+    pass_percent: int = 80
+
+    @property
+    def locked(self) -> bool:
+        """The button starts disabled (the script unlocks the reading part; a quiz pass comes from the server)."""
+        return self.reading or (self.quiz and not self.quiz_passed)
 
 
 def required_seconds(care: RegulationCare, version: RegulationVersion) -> int:
@@ -59,9 +69,12 @@ def _round_start(session: Session, user_id: int, regulation_id: int) -> dt.datet
 
 def open_gate(session: Session, clock: Clock, user_id: int, version: RegulationVersion) -> Gate | None:
     """The reading page is shown to a signer: start their reading clock (kept across visits in one round)."""
+    quiz = bool(quiz_for(session, version.regulation))
+    passed = quiz and has_passed(session, user_id, version)
+    percent = pass_percent(session, version.regulation_id)
     care = _care(session, version.regulation_id)
     if care is None:
-        return None
+        return Gate(0, 0, False, quiz, passed, percent) if quiz else None
     now = naive_utc(clock.now())
     start = session.get(ReadingStart, (user_id, version.id))
     since = _round_start(session, user_id, version.regulation_id)
@@ -72,7 +85,7 @@ def open_gate(session: Session, clock: Clock, user_id: int, version: RegulationV
         start.opened_at = now
     required = required_seconds(care, version)
     elapsed = int((now - start.opened_at).total_seconds())
-    return Gate(required, max(0, required - elapsed))
+    return Gate(required, max(0, required - elapsed), True, quiz, passed, percent)
 
 
 @dataclass(frozen=True)
@@ -87,6 +100,10 @@ def check_reading(session: Session, clock: Clock, user_id: int, version_id: int,
     version = session.get(RegulationVersion, version_id)
     if version is None:
         return None
+    if quiz_for(session, version.regulation) and not has_passed(session, user_id, version):
+        percent = pass_percent(session, version.regulation_id)
+        raise ValidationFailed("sign before passing the quiz",
+                               field_errors={"version_id": f"请先完成本制度的测验（答对 {percent}% 以上）再签署。"})
     care = _care(session, version.regulation_id)
     if care is None:
         return None

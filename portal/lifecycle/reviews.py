@@ -115,6 +115,7 @@ class CareInput:
     reattest_months: int
     reading_check: bool = False
     min_reading_seconds: int = 0
+    quiz_pass_percent: int = 80
 
 
 def save_care(session: Session, clock: Clock, regulation: Regulation, values: CareInput, actor: User,
@@ -138,6 +139,7 @@ def save_care(session: Session, clock: Clock, regulation: Regulation, values: Ca
     care.reattest_months = values.reattest_months
     care.reading_check = values.reading_check
     care.min_reading_seconds = values.min_reading_seconds
+    care.quiz_pass_percent = values.quiz_pass_percent
     care.updated_at = naive_utc(clock.now())
     audit(session, clock, "care_saved", actor=actor, target=regulation.title, ip=ip,
           detail=f"归口部门 {values.owner_department or '未设'}，负责人 {owner.name if owner else '未设'}，"

@@ -16,6 +16,7 @@ from portal.audit.services import record as audit
 from portal.auth.models import User
 from portal.clock import naive_utc
 from portal.errors import HandbookError, NotFound
+from portal.lifecycle import quiz
 from portal.lifecycle.inputs import CsrfOnly, parse_care, parse_decision, parse_settings
 from portal.lifecycle.models import OUTCOME_LABELS
 from portal.lifecycle.reviews import (
@@ -46,6 +47,9 @@ ACTION_LABELS.update({
     "review_revising": "复审提出修订",
     "lifecycle_settings": "修改复审设置",
     "lifecycle_run": "复审与重新确认",
+    "quiz_question_added": "添加测验题目",
+    "quiz_question_confirmed": "确认测验题目",
+    "quiz_question_removed": "删除测验题目",
 })
 
 
@@ -205,3 +209,91 @@ def decide_review(slug: str) -> Response | tuple[str, int]:
 @signed_in
 def reading_gate_script() -> Response:
     return send_from_directory(ASSETS, "reading_gate.js", mimetype="text/javascript", max_age=300)
+
+
+# --- the quiz -------------------------------------------------------------------------------------------
+
+
+def _quiz_editor(standing: Standing, errors: dict[str, str] | None = None, status: int = 200) -> tuple[str, int]:
+    d = deps()
+    regulation = standing.regulation
+    return render_template(
+        "lifecycle/quiz_editor.html", s=standing, questions=quiz.questions(d.session, regulation),
+        results=quiz.results(d.session, regulation), clauses=quiz.clauses(standing.version.document()),
+        form=CsrfOnly(), errors=errors or {},
+    ), status
+
+
+@bp.route("/reviews/<slug>/quiz")
+@signed_in
+def quiz_editor(slug: str) -> tuple[str, int]:
+    return _quiz_editor(_standing_for(deps().session, me(), slug))
+
+
+@bp.route("/reviews/<slug>/quiz", methods=["POST"])
+@signed_in
+def edit_quiz(slug: str) -> Response | tuple[str, int]:
+    """Add a question, or confirm / remove one (``action`` and ``question_id`` in the form)."""
+    d = deps()
+    standing = _standing_for(d.session, me(), slug)
+    if not CsrfOnly().validate_on_submit():
+        flash("页面已过期，请刷新后重试。", "error")
+        return redirect(url_for("lifecycle.quiz_editor", slug=slug))
+    action = request.form.get("action", "add")
+    question_id = request.form.get("question_id", "")
+    with attempt(show=False, unless=(NotFound,)) as done:
+        if action == "add":
+            quiz.add_question(d.session, d.clock, standing.regulation, quiz.NewQuestion(
+                (request.form.get("clause_anchor") or "")[:100], (request.form.get("prompt") or "").replace("\x00", ""),
+                (request.form.get("options_text") or "").replace("\x00", "")[:5000]), me(), client_ip())
+        elif action in ("confirm", "retire") and question_id.isdigit() and len(question_id) < 10:
+            change = quiz.confirm_question if action == "confirm" else quiz.retire_question
+            change(d.session, d.clock, standing.regulation, int(question_id), me(), client_ip())
+        else:
+            raise NotFound(f"quiz action {action!r} / {question_id!r}")
+    if not done.ok:
+        error = done.error
+        fields = getattr(error, "field_errors", {}) or {"form": error.user_message if error else ""}
+        return _quiz_editor(standing, fields, 400)
+    flash({"add": "题目已添加。", "confirm": "已确认题目适用于新版本条款。", "retire": "题目已删除。"}[action], "success")
+    return redirect(url_for("lifecycle.quiz_editor", slug=slug))
+
+
+def _quiz_page(slug: str, graded: quiz.Graded | None = None, status: int = 200) -> tuple[str, int]:
+    d = deps()
+    regulation = regulation_by_slug(d.session, slug)
+    questions = quiz.quiz_for(d.session, regulation)
+    if not questions:
+        raise NotFound(f"{slug} has no quiz")
+    return render_template("lifecycle/quiz.html", regulation=regulation, questions=questions, graded=graded,
+                           pass_percent=quiz.pass_percent(d.session, regulation.id), form=CsrfOnly()), status
+
+
+@bp.route("/regulations/<slug>/quiz")
+@signed_in
+def quiz_page(slug: str) -> tuple[str, int]:
+    return _quiz_page(slug)
+
+
+@bp.route("/regulations/<slug>/quiz", methods=["POST"])
+@signed_in
+def answer_quiz(slug: str) -> Response | tuple[str, int]:
+    d = deps()
+    if not CsrfOnly().validate_on_submit():
+        flash("页面已过期，请刷新后重试。", "error")
+        return redirect(url_for("lifecycle.quiz_page", slug=slug))
+    regulation = regulation_by_slug(d.session, slug)
+    answers = {}
+    for key in request.form:
+        if key.startswith("q") and key[1:].isdigit() and len(key) < 12:
+            answers[int(key[1:])] = [int(v) for v in request.form.getlist(key) if v.isdigit() and len(v) < 3]
+    graded = quiz.grade(d.session, d.clock, regulation, me(), answers)
+    if graded.attempt.passed:
+        flash(f"测验通过（得分 {graded.attempt.score}%），现在可以签署。", "success")
+        return redirect(url_for("reading.regulation", slug=slug) + "#sign")
+    return _quiz_page(slug, graded, 200)
+
+
+@bp.app_template_global("most_missed_questions")
+def _most_missed_questions() -> list[tuple[str, str, int, int]]:
+    return quiz.most_missed(deps().session)

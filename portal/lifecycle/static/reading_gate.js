@@ -21,6 +21,7 @@
   function update() {
     if (seen && left <= 0) {
       flag.value = "1";
+      if (status.hasAttribute("data-quiz-pending")) { say("已读完。请先完成测验，然后才能签署。"); return true; }
       button.disabled = false;
       button.removeAttribute("aria-disabled");
       say("已读完，可以签署。");

@@ -26,6 +26,7 @@ def upgrade() -> None:
         sa.Column("reattest_months", sa.Integer(), nullable=False),
         sa.Column("reading_check", sa.Boolean(), nullable=False),
         sa.Column("min_reading_seconds", sa.Integer(), nullable=False),
+        sa.Column("quiz_pass_percent", sa.Integer(), nullable=False),
         sa.Column("reviewed_on", sa.Date(), nullable=True),
         sa.Column("updated_at", sa.DateTime(), nullable=True),
         sa.ForeignKeyConstraint(["regulation_id"], ["regulations.id"], name=op.f("fk_regulation_care_regulation_id_regulations"),
@@ -94,6 +95,58 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(["ack_id"], ["acknowledgements.id"], name=op.f("fk_ack_readings_ack_id_acknowledgements")),
         sa.PrimaryKeyConstraint("ack_id", name=op.f("pk_ack_readings")),
     )
+    op.create_table(
+        "quiz_questions",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("regulation_id", sa.Integer(), nullable=False),
+        sa.Column("version_id", sa.Integer(), nullable=False),
+        sa.Column("clause_anchor", sa.String(length=100), nullable=False),
+        sa.Column("clause_text", sa.Text(), nullable=False),
+        sa.Column("prompt", sa.Text(), nullable=False),
+        sa.Column("options_json", sa.Text(), nullable=False),
+        sa.Column("correct_json", sa.Text(), nullable=False),
+        sa.Column("active", sa.Boolean(), nullable=False),
+        sa.Column("created_by_id", sa.Integer(), nullable=True),
+        sa.Column("created_at", sa.DateTime(), nullable=False),
+        sa.ForeignKeyConstraint(["regulation_id"], ["regulations.id"], name=op.f("fk_quiz_questions_regulation_id_regulations"),
+                                ondelete="CASCADE"),
+        sa.ForeignKeyConstraint(["version_id"], ["regulation_versions.id"],
+                                name=op.f("fk_quiz_questions_version_id_regulation_versions")),
+        sa.ForeignKeyConstraint(["created_by_id"], ["users.id"], name=op.f("fk_quiz_questions_created_by_id_users"),
+                                ondelete="SET NULL"),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_quiz_questions")),
+    )
+    op.create_index(op.f("ix_quiz_questions_regulation_id"), "quiz_questions", ["regulation_id"])
+    op.create_table(
+        "quiz_attempts",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("user_id", sa.Integer(), nullable=False),
+        sa.Column("regulation_id", sa.Integer(), nullable=False),
+        sa.Column("version_id", sa.Integer(), nullable=False),
+        sa.Column("at", sa.DateTime(), nullable=False),
+        sa.Column("score", sa.Integer(), nullable=False),
+        sa.Column("passed", sa.Boolean(), nullable=False),
+        sa.ForeignKeyConstraint(["user_id"], ["users.id"], name=op.f("fk_quiz_attempts_user_id_users"), ondelete="CASCADE"),
+        sa.ForeignKeyConstraint(["regulation_id"], ["regulations.id"], name=op.f("fk_quiz_attempts_regulation_id_regulations"),
+                                ondelete="CASCADE"),
+        sa.ForeignKeyConstraint(["version_id"], ["regulation_versions.id"],
+                                name=op.f("fk_quiz_attempts_version_id_regulation_versions")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_quiz_attempts")),
+    )
+    op.create_index(op.f("ix_quiz_attempts_user_id"), "quiz_attempts", ["user_id"])
+    op.create_index(op.f("ix_quiz_attempts_regulation_id"), "quiz_attempts", ["regulation_id"])
+    op.create_table(
+        "quiz_answers",
+        sa.Column("attempt_id", sa.Integer(), nullable=False),
+        sa.Column("question_id", sa.Integer(), nullable=False),
+        sa.Column("correct", sa.Boolean(), nullable=False),
+        sa.ForeignKeyConstraint(["attempt_id"], ["quiz_attempts.id"], name=op.f("fk_quiz_answers_attempt_id_quiz_attempts"),
+                                ondelete="CASCADE"),
+        sa.ForeignKeyConstraint(["question_id"], ["quiz_questions.id"], name=op.f("fk_quiz_answers_question_id_quiz_questions"),
+                                ondelete="CASCADE"),
+        sa.PrimaryKeyConstraint("attempt_id", "question_id", name=op.f("pk_quiz_answers")),
+    )
+    op.create_index(op.f("ix_quiz_answers_question_id"), "quiz_answers", ["question_id"])
     with op.batch_alter_table("assignments") as batch_op:
         batch_op.add_column(sa.Column("signed_since", sa.DateTime(), nullable=True))
 
@@ -101,6 +154,9 @@ def upgrade() -> None:
 def downgrade() -> None:
     with op.batch_alter_table("assignments") as batch_op:
         batch_op.drop_column("signed_since")
+    op.drop_table("quiz_answers")
+    op.drop_table("quiz_attempts")
+    op.drop_table("quiz_questions")
     op.drop_table("ack_readings")
     op.drop_table("reading_starts")
     op.drop_table("lifecycle_runs")
