@@ -149,3 +149,13 @@ class QuizAnswer(Base):
     attempt_id: Mapped[int] = mapped_column(ForeignKey("quiz_attempts.id", ondelete="CASCADE"), primary_key=True)
     question_id: Mapped[int] = mapped_column(ForeignKey("quiz_questions.id", ondelete="CASCADE"), primary_key=True, index=True)
     correct: Mapped[bool] = mapped_column(Boolean)
+
+
+class RuleReattestation(Base):
+    """Re-attestation by assignment rule: everyone the rule assigns signs again every ``months`` months
+    (e.g. the rule giving 销售部 the confidentiality rules).  With a regulation's own cycle too, the shorter wins."""
+
+    __tablename__ = "rule_reattestation"
+
+    rule_id: Mapped[int] = mapped_column(ForeignKey("assignment_rules.id", ondelete="CASCADE"), primary_key=True)
+    months: Mapped[int] = mapped_column(Integer)

@@ -11,12 +11,14 @@ from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
 
 from portal.access import Role, requires, signed_in
+from portal.assignments.models import SCOPE_LABELS
 from portal.audit.services import ACTION_LABELS
 from portal.audit.services import record as audit
 from portal.auth.models import User
 from portal.clock import naive_utc
 from portal.errors import HandbookError, NotFound
 from portal.lifecycle import quiz
+from portal.lifecycle.attestation import rule_cycles, save_rule_cycle
 from portal.lifecycle.inputs import CsrfOnly, parse_care, parse_decision, parse_settings
 from portal.lifecycle.models import OUTCOME_LABELS
 from portal.lifecycle.reviews import (
@@ -47,6 +49,7 @@ ACTION_LABELS.update({
     "review_revising": "复审提出修订",
     "lifecycle_settings": "修改复审设置",
     "lifecycle_run": "复审与重新确认",
+    "rule_reattest_saved": "设置规则的重新确认周期",
     "quiz_question_added": "添加测验题目",
     "quiz_question_confirmed": "确认测验题目",
     "quiz_question_removed": "删除测验题目",
@@ -95,6 +98,7 @@ def _overview(errors: dict[str, str] | None = None, status: int = 200) -> tuple[
     return render_template(
         "lifecycle/overview.html", standings=all_standings(d.session, d.clock.today()), settings=settings_row(d.session),
         states=STATE_LABELS, outcomes=OUTCOME_LABELS, form=CsrfOnly(), errors=errors or {}, today=d.clock.today(),
+        rules=rule_cycles(d.session), scopes=SCOPE_LABELS,
     ), status
 
 
@@ -120,6 +124,24 @@ def save_settings() -> Response | tuple[str, int]:
     audit(d.session, d.clock, "lifecycle_settings", actor=me(), ip=client_ip(),
           detail=f"提前 {values.lead_days} 天通知负责人，逾期 {values.grace_days} 天后公示，重新确认期限 {values.reattest_due_days} 天")
     flash("复审设置已保存。", "success")
+    return redirect(url_for("lifecycle.overview"))
+
+
+@bp.route("/hr/lifecycle/rules", methods=["POST"])
+@requires(Role.HR)
+def save_rule() -> Response | tuple[str, int]:
+    """One assignment rule's re-attestation interval (``rule_id`` and ``months`` in the form)."""
+    if not CsrfOnly().validate_on_submit():
+        flash("页面已过期，请刷新后重试。", "error")
+        return redirect(url_for("lifecycle.overview"))
+    rule_id, months = request.form.get("rule_id", ""), (request.form.get("months") or "").strip()
+    if not (rule_id.isdigit() and len(rule_id) < 10):
+        raise NotFound(f"rule {rule_id!r}")
+    if not (months.isdigit() and int(months) <= 120):
+        return _overview({f"rule_{rule_id}": "重新确认周期须为 0 至 120 之间的整数。"}, 400)
+    d = deps()
+    save_rule_cycle(d.session, d.clock, int(rule_id), int(months), me(), client_ip())
+    flash("规则的重新确认周期已保存。", "success")
     return redirect(url_for("lifecycle.overview"))
 
 

@@ -147,6 +147,14 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("attempt_id", "question_id", name=op.f("pk_quiz_answers")),
     )
     op.create_index(op.f("ix_quiz_answers_question_id"), "quiz_answers", ["question_id"])
+    op.create_table(
+        "rule_reattestation",
+        sa.Column("rule_id", sa.Integer(), nullable=False),
+        sa.Column("months", sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(["rule_id"], ["assignment_rules.id"], name=op.f("fk_rule_reattestation_rule_id_assignment_rules"),
+                                ondelete="CASCADE"),
+        sa.PrimaryKeyConstraint("rule_id", name=op.f("pk_rule_reattestation")),
+    )
     with op.batch_alter_table("assignments") as batch_op:
         batch_op.add_column(sa.Column("signed_since", sa.DateTime(), nullable=True))
 
@@ -154,6 +162,7 @@ def upgrade() -> None:
 def downgrade() -> None:
     with op.batch_alter_table("assignments") as batch_op:
         batch_op.drop_column("signed_since")
+    op.drop_table("rule_reattestation")
     op.drop_table("quiz_answers")
     op.drop_table("quiz_attempts")
     op.drop_table("quiz_questions")

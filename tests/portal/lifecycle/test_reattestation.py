@@ -11,13 +11,14 @@ from flask import Flask
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from portal.access import Role
 from portal.acks.models import Acknowledgement
 from portal.acks.services import SignRequest, sign
-from portal.assignments.models import Assignment, AssignmentHistory
+from portal.assignments.models import Assignment, AssignmentHistory, AssignmentRule
 from portal.assignments.services import NewRule, add_rule, my_handbook
 from portal.clock import FixedClock
 from portal.lifecycle.daily import run_daily
-from portal.lifecycle.models import RegulationCare
+from portal.lifecycle.models import RegulationCare, RuleReattestation
 from portal.releases.models import Regulation, RegulationVersion
 from portal.signing_status.queries import DashboardFilter, completion_matrix, status_rows
 from portal.tasks.consumer import run_periodic
@@ -128,3 +129,29 @@ def test_the_consumer_queues_the_daily_run_once_a_day(make_app: Callable[..., Fl
     assert job is not None and job.status == "done"
     assert "重新确认 1 人次" in (job.message or "")
     assert session.scalar(select(func.count()).select_from(AssignmentHistory).where(AssignmentHistory.reason == "reattest")) == 1
+
+
+def test_a_rule_asks_its_people_again_and_the_shorter_cycle_wins(
+        make_app: Callable[..., Flask], session: Session, clock: FixedClock, office: dict[str, Any],
+        make_user: Callable[..., Any]) -> None:
+    """销售 has no cycle of its own; HR gives the rule (everyone, every regulation) six months."""
+    app = make_app()
+    hr = make_user("何人事", roles={Role.HR}, department="人力资源部")
+    client = app.test_client()
+    client.post("/login", data={"employee_no": hr.employee_no, "password": PASSWORD})
+    [rule] = session.scalars(select(AssignmentRule)).all()
+    bad = client.post("/hr/lifecycle/rules", data={"rule_id": str(rule.id), "months": "半年"})
+    assert bad.status_code == 400 and "重新确认周期须为 0 至 120 之间的整数。" in bad.get_data(as_text=True)
+    assert client.post("/hr/lifecycle/rules", data={"rule_id": "99999", "months": "6"}).status_code == 404
+    assert client.post("/hr/lifecycle/rules", data={"rule_id": str(rule.id), "months": "6"}).status_code == 302
+    assert "全部制度" in client.get("/hr/lifecycle").get_data(as_text=True)
+
+    clock.at = clock.at.replace(month=9, day=1)  # 2026-09-01: six months minus a day
+    assert run_daily(session, clock, None, "").rounds_opened == 0
+    clock.at = clock.at.replace(day=2)  # six months after 甲 signed both: both are asked again (12 > 6 for 保密)
+    assert run_daily(session, clock, None, "").rounds_opened == 2
+    reasons = session.scalars(select(AssignmentHistory.regulation_id).where(AssignmentHistory.reason == "reattest")).all()
+    assert sorted(reasons) == sorted(r.id for r in session.scalars(select(Regulation)))
+
+    assert client.post("/hr/lifecycle/rules", data={"rule_id": str(rule.id), "months": "0"}).status_code == 302
+    assert session.scalar(select(func.count()).select_from(RuleReattestation)) == 0
