@@ -38,7 +38,7 @@ ADMIN_AREA_ENDPOINTS = frozenset(
     {"audit.audit_log", "audit.audit_export", "releases.publish", "releases.task", "releases.task_status", "acks.verify",
      "onboarding.new_hires", "reminders.index", "reminders.save_settings", "reminders.run_now", "reminders.task",
      "proofs.index", "proofs.start_export", "proofs.export", "acks.verify_job", "acks.verify_job_status"}
-)
+) | {"lifecycle.overview", "lifecycle.save_settings", "lifecycle.care", "lifecycle.save", "lifecycle.save_rule"}
 
 # While a password change is due, only these endpoints answer.
 PASSWORD_CHANGE_ENDPOINTS = frozenset({"auth.change_password", "auth.logout", "static", "errorpages.health",
@@ -141,6 +141,7 @@ def feature_blueprints() -> list[Blueprint]:
     from portal.duties.views import bp as duties
     from portal.errorpages import bp as errorpages
     from portal.formsdesk.views import bp as formsdesk
+    from portal.lifecycle.views import bp as lifecycle
     from portal.onboarding.views import bp as onboarding
     from portal.proofs.views import bp as proofs
     from portal.reading.views import bp as reading
@@ -148,7 +149,8 @@ def feature_blueprints() -> list[Blueprint]:
     from portal.reminders.views import bp as reminders
     from portal.search_page.views import bp as search_page
 
-    return [auth, reading, acks, assignments, dashboard, admin, audit, releases, search_page, errorpages, formsdesk, onboarding, reminders, proofs, duties, conflicts]
+    return [auth, reading, acks, assignments, dashboard, admin, audit, releases, search_page, errorpages, formsdesk, onboarding, reminders, proofs, duties, conflicts,
+            lifecycle]
 
 
 def configure_blueprints(app: Flask) -> None:
@@ -162,6 +164,7 @@ def register_task_kinds() -> None:
     """The stages' long work, registered with the task registry (as blueprints are with the app)."""
     import portal.acks.tasks
     import portal.duties.tasks
+    import portal.lifecycle.tasks
     import portal.proofs.exports
     import portal.releases.tasks
     import portal.reminders.tasks  # noqa: F401  (import registers: followup and its daily schedule)

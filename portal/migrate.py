@@ -25,6 +25,7 @@ def target_metadata() -> MetaData:
     import portal.conflicts.models
     import portal.duties.models
     import portal.formsdesk.models
+    import portal.lifecycle.models
     import portal.releases.models
     import portal.reminders.models
     import portal.sequences

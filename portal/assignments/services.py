@@ -379,6 +379,7 @@ class HandbookItem:
     state: ItemState
     signed_at: dt.datetime | None  # the signature that counts, if done
     signed_before: RegulationVersion | None  # an older version they signed (a re-sign request)
+    reattest: bool = False  # asked again on schedule, same text (portal/lifecycle)
 
 
 def my_handbook(session: Session, user: User, today: dt.date) -> list[HandbookItem]:
@@ -395,11 +396,14 @@ def my_handbook(session: Session, user: User, today: dt.date) -> list[HandbookIt
         .where(Acknowledgement.user_id == user.id)
         .order_by(Acknowledgement.id)
     ).all()
+    since = {assignment.regulation_id: assignment.signed_since for assignment, _, _ in rows}
     latest: dict[int, tuple[dt.datetime, RegulationVersion]] = {}
     counting: dict[tuple[int, int | None], dt.datetime] = {}
     for regulation_id, signed_at, version in signed:
         latest[regulation_id] = (signed_at, version)
-        counting.setdefault((regulation_id, version.baseline_version_id), signed_at)
+        round_start = since.get(regulation_id)  # a re-attestation round (portal/lifecycle) counts its own only
+        if round_start is None or signed_at >= round_start:
+            counting.setdefault((regulation_id, version.baseline_version_id), signed_at)
     items = []
     for assignment, regulation, version in rows:
         done_at = counting.get((regulation.id, version.baseline_version_id))
@@ -408,7 +412,8 @@ def my_handbook(session: Session, user: User, today: dt.date) -> list[HandbookIt
         items.append(
             HandbookItem(
                 regulation, version, assignment.requested_on, assignment.due_on, state, done_at,
-                earlier[1] if earlier and not done_at else None,
+                earlier[1] if earlier and not done_at and earlier[1].baseline_version_id != version.baseline_version_id else None,
+                assignment.signed_since is not None and not done_at,
             )
         )
     order = {"overdue": 0, "pending": 1, "done": 2}

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, case, exists, false, func, literal, null, select
+from sqlalchemy import ColumnElement, Select, and_, case, exists, false, func, literal, null, or_, select
 from sqlalchemy.orm import Session
 
 from portal.acks.models import Acknowledgement
@@ -173,7 +173,9 @@ def _counting_join(targets: Targets) -> ColumnElement[bool]:
     assignment; otherwise the IN list.
     """
     pairing = and_(
-        Acknowledgement.user_id == Assignment.user_id, Acknowledgement.regulation_id == Assignment.regulation_id
+        Acknowledgement.user_id == Assignment.user_id, Acknowledgement.regulation_id == Assignment.regulation_id,
+        # A re-attestation round (portal/lifecycle) counts only the signatures given in it.
+        or_(Assignment.signed_since.is_(None), Acknowledgement.signed_at >= Assignment.signed_since),
     )
     if targets.counting and all(len(ids) == 1 for ids in targets.counting.values()):
         single = {regulation_id: ids[0] for regulation_id, ids in targets.counting.items()}
@@ -219,7 +221,7 @@ def _counted_cells(session: Session, criteria: DashboardFilter, targets: Targets
 def _scanned_cells(session: Session, criteria: DashboardFilter, targets: Targets, today: dt.date) -> dict[tuple[str, int], Cell]:
     """One pass over the assignments, each joined to the signature that counts (if any).
 
-    At most one counting signature exists per person and baseline (the signing
+    At most one counting signature exists per person, baseline and re-attestation round (the signing
     service refuses a second one under the chain lock), so the join never
     multiplies rows.
     """
