@@ -23,11 +23,12 @@ from whoosh import query as wq
 from whoosh.searching import Searcher
 
 from search.analysis import Segmenter
+from search.asking import statement_terms
 from search.evaluation import CachedEvaluator
 from search.highlight import highlight as mark_terms
 from search.highlight import terms_pattern
 from search.index import IndexMissing, built_releases, live_directory, read_meta
-from search.matching import compile_query
+from search.matching import compile_query, compile_question, with_statement_terms
 from search.query import ParsedQuery, parse_query
 from search.results import SearchHit, SearchResults
 from search.synonyms import Synonyms, read_synonyms
@@ -47,6 +48,7 @@ class _Prepared:
     strict: wq.Query
     loose: wq.Query | None  # the OR fallback, when there are several words
     pattern: Any
+    question: bool = False  # a question: the loose hits fill the page after the strict ones
 
 
 @dataclass
@@ -117,7 +119,10 @@ class WhooshSearchEngine:
             live = self._searcher(chosen)
             mode, notice = "and", None
             top, total = _run(live, prepared.strict, limit)
-            if total == 0 and prepared.loose is not None:
+            if prepared.question and len(top) < limit and prepared.loose is not None:
+                top, total, mode = _filled(live, top, total, prepared.loose, limit)
+                notice = OR_NOTICE if mode == "or" else None
+            elif total == 0 and prepared.loose is not None:
                 top, total = _run(live, prepared.loose, limit)
                 mode, notice = "or", OR_NOTICE
             hits = tuple(
@@ -151,8 +156,15 @@ class WhooshSearchEngine:
 
     def _prepare_uncached(self, query: str) -> _Prepared:
         parsed = parse_query(query, self._segmenter, self._synonyms)
+        pattern = terms_pattern(parsed.highlight_terms)
+        if parsed.asks:
+            terms = statement_terms(parsed.asks)
+            strict = with_statement_terms(compile_query(parsed), terms)
+            question = compile_question(parsed)
+            loose = with_statement_terms(question, terms) if question is not None else None
+            return _Prepared(parsed, strict, loose, pattern, question=True)
         loose = compile_query(parsed, any_word=True) if parsed.scoring_words > 1 else None
-        return _Prepared(parsed, compile_query(parsed), loose, terms_pattern(parsed.highlight_terms))
+        return _Prepared(parsed, compile_query(parsed), loose, pattern)
 
     def _searcher(self, release: str) -> _Live:
         """The open searcher of a release; reopened only when its index was swapped."""
@@ -201,14 +213,34 @@ def _run(live: _Live, q: wq.Query, limit: int) -> tuple[list[tuple[float, int]],
     By default through :mod:`search.evaluation` (cached postings).  Whoosh's
     own path: the top-N collector skips blocks that cannot reach the top
     (block-max quality), so it does not count; when it returned a full page
-    the matches are counted separately, without scoring.
+    the matches are counted separately, without scoring.  Its top-N loses
+    matches of an AndMaybe of boosted terms (a question's statement terms),
+    with or without skipping, so those are scored in full and sorted here.
     """
     if live.evaluator is not None:
         return live.evaluator.top(q, limit)
+    if isinstance(q, wq.AndMaybe) and isinstance(q.b, wq.Or):
+        every = live.searcher.search(q, limit=None, terms=False)
+        ranked = sorted(((hit.score, hit.docnum) for hit in every), key=lambda sd: (-sd[0], sd[1]))
+        return ranked[:limit], len(ranked)
     results = live.searcher.search(q, limit=limit, optimize=True, terms=False)
     top = [(score, docnum) for score, docnum in results.top_n]
     total = len(top) if len(top) < limit else len(results)
     return top, total
+
+
+def _filled(
+    live: _Live, top: list[tuple[float, int]], total: int, loose: wq.Query, limit: int
+) -> tuple[list[tuple[float, int]], int, str]:
+    """A question's page: the clauses with every word first, then the best of the loose matches.
+
+    The total is the loose matches' count (they include the strict ones); the mode stays
+    "and" when some clause had every word.
+    """
+    more, loose_total = _run(live, loose, limit)
+    seen = {docnum for _, docnum in top}
+    filled = top + [(score, docnum) for score, docnum in more if docnum not in seen]
+    return filled[:limit], max(total, loose_total), "and" if top else "or"
 
 
 def _hit(searcher: Searcher, docnum: int, score: float, pattern: Any, highlight: bool) -> SearchHit:

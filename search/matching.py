@@ -109,3 +109,52 @@ def _filters(parsed: ParsedQuery) -> list[wq.Query]:
     for words in parsed.departments:
         filters.append(wq.And([wq.Term("department", w) for w in words]))
     return [wq.ConstantScoreQuery(f, 0.0) for f in filters]
+
+
+# How much the words of a statement of the asked kind (search.asking) add, relative to a query word,
+# and how much a part of a compound query word counts when the whole word is not there.
+STATEMENT_BOOST = 0.3
+PART_BOOST = 0.5
+
+
+def compile_question(parsed: ParsedQuery) -> wq.Query | None:
+    """A question's loose form: any word will do, a compound word also through each of its parts.
+
+    The words of a question are the asker's, not the handbook's (``上班时间`` where the clause
+    says ``工作时间``), so no word is required; BM25's sum still ranks clauses with more of them
+    first.  ``None`` when there are no words (numbers and filters only).
+    """
+    if not parsed.words:
+        return None
+    parts: list[wq.Query] = []
+    for word in parsed.words:
+        parts.append(wq.Term(CONTENT, word.text))
+        parts += [wq.Term(CONTENT, s, boost=PART_BOOST) for s in word.subwords if len(s) > 1]
+        parts += [_and([wq.Term(CONTENT, w) for w in alternative]) for alternative in word.alternatives]
+    q = _or(_unique(parts))
+    if parsed.numbers:
+        q = wq.And([q, _or([wq.Term("number", n, boost=2.0) for n in parsed.numbers])])
+    filters = _filters(parsed)
+    q = wq.And([q, *filters]) if filters else q
+    if parsed.excluded:
+        q = wq.AndNot(q, wq.Or([_all_words(words) for words in parsed.excluded]))
+    return q
+
+
+def _unique(parts: list[wq.Query]) -> list[wq.Query]:
+    """Each term once (the first, strongest, kept): Whoosh's Or drops repeats, so must we."""
+    seen: set[str] = set()
+    out = []
+    for part in parts:
+        key = part.text if isinstance(part, wq.Term) else repr(part)
+        if key not in seen:
+            seen.add(key)
+            out.append(part)
+    return out
+
+
+def with_statement_terms(q: wq.Query, terms: tuple[str, ...]) -> wq.Query:
+    """``q``, with clauses that also contain any of ``terms`` scored a little higher."""
+    if not terms:
+        return q
+    return wq.AndMaybe(q, _or([wq.Term(CONTENT, t, boost=STATEMENT_BOOST) for t in terms]))
