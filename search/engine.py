@@ -15,7 +15,7 @@ import functools
 import logging
 import threading
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -23,13 +23,13 @@ from whoosh import query as wq
 from whoosh.searching import Searcher
 
 from search.analysis import Segmenter
-from search.asking import statement_terms
+from search.backoff import Vocabulary
 from search.evaluation import CachedEvaluator
 from search.highlight import highlight as mark_terms
 from search.highlight import terms_pattern
 from search.index import IndexMissing, built_releases, live_directory, read_meta
-from search.matching import compile_query, compile_question, with_statement_terms
-from search.query import ParsedQuery, parse_query
+from search.matching import CONTENT, compile_query, compile_question, with_asked_kind
+from search.query import ParsedQuery, Word, parse_query
 from search.results import SearchHit, SearchResults
 from search.synonyms import Synonyms, read_synonyms
 from search.warmup import WarmBudget, WarmState, open_searcher, warm_state
@@ -38,6 +38,7 @@ log = logging.getLogger(__name__)
 
 OR_NOTICE = "没有同时包含全部检索词的结果，以下为包含部分检索词的结果。"
 DEFAULT_CACHED_POSTINGS = 1_000_000
+BACKED_OFF_CACHE = 4096  # questions whose per-release loose form is kept
 
 
 @dataclass(frozen=True)
@@ -56,6 +57,8 @@ class _Live:
     directory: Path
     searcher: Searcher
     evaluator: CachedEvaluator | None  # None: Whoosh's own matchers and collector
+    vocabulary: Vocabulary | None = None  # read on the first question with a word it lacks
+    backed_off: dict[str, wq.Query | None] = field(default_factory=dict)  # question → its loose form here
 
 
 class WhooshSearchEngine:
@@ -120,7 +123,7 @@ class WhooshSearchEngine:
             mode, notice = "and", None
             top, total = _run(live, prepared.strict, limit)
             if prepared.question and len(top) < limit and prepared.loose is not None:
-                top, total, mode = _filled(live, top, total, prepared.loose, limit)
+                top, total, mode = _filled(live, top, total, _loose_here(live, prepared), limit)
                 notice = OR_NOTICE if mode == "or" else None
             elif total == 0 and prepared.loose is not None:
                 top, total = _run(live, prepared.loose, limit)
@@ -158,10 +161,9 @@ class WhooshSearchEngine:
         parsed = parse_query(query, self._segmenter, self._synonyms)
         pattern = terms_pattern(parsed.highlight_terms)
         if parsed.asks:
-            terms = statement_terms(parsed.asks)
-            strict = with_statement_terms(compile_query(parsed), terms)
+            strict = with_asked_kind(compile_query(parsed), parsed)
             question = compile_question(parsed)
-            loose = with_statement_terms(question, terms) if question is not None else None
+            loose = with_asked_kind(question, parsed) if question is not None else None
             return _Prepared(parsed, strict, loose, pattern, question=True)
         loose = compile_query(parsed, any_word=True) if parsed.scoring_words > 1 else None
         return _Prepared(parsed, compile_query(parsed), loose, pattern)
@@ -227,6 +229,33 @@ def _run(live: _Live, q: wq.Query, limit: int) -> tuple[list[tuple[float, int]],
     top = [(score, docnum) for score, docnum in results.top_n]
     total = len(top) if len(top) < limit else len(results)
     return top, total
+
+
+def _loose_here(live: _Live, prepared: _Prepared) -> wq.Query:
+    """A question's loose form for this release: words it lacks backed off to its own (search.backoff)."""
+    assert prepared.loose is not None
+    key = prepared.parsed.text
+    if key not in live.backed_off:
+        if len(live.backed_off) >= BACKED_OFF_CACHE:
+            live.backed_off.clear()
+        if live.vocabulary is None:
+            reader = live.searcher.reader()
+            live.vocabulary = Vocabulary(
+                (t.decode() if isinstance(t, bytes) else t for t in reader.lexicon(CONTENT)),
+                lambda w: int(reader.doc_frequency(CONTENT, w)),
+            )
+        words = tuple(_backed_off(w, live.vocabulary) for w in prepared.parsed.words)
+        changed = words != prepared.parsed.words
+        question = compile_question(replace(prepared.parsed, words=words)) if changed else None
+        live.backed_off[key] = with_asked_kind(question, prepared.parsed) if question is not None else None
+    return live.backed_off[key] or prepared.loose
+
+
+def _backed_off(word: Word, vocabulary: Vocabulary) -> Word:
+    if word.optional or word.alternatives:
+        return word
+    near = vocabulary.near(word.text)
+    return replace(word, alternatives=tuple((w,) for w in near)) if near else word
 
 
 def _filled(

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from whoosh import query as wq
 
+from search.asking import PERSON, statement_terms
 from search.query import ParsedQuery, Word
 
 CONTENT = "content"
@@ -113,8 +114,9 @@ def _filters(parsed: ParsedQuery) -> list[wq.Query]:
 
 # How much the words of a statement of the asked kind (search.asking) add, relative to a query word,
 # and how much a part of a compound query word counts when the whole word is not there.
-STATEMENT_BOOST = 0.3
+STATEMENT_BOOST = 0.6
 PART_BOOST = 0.5
+JOB_TITLE_BOOST = 1.0
 
 
 def compile_question(parsed: ParsedQuery) -> wq.Query | None:
@@ -141,6 +143,13 @@ def compile_question(parsed: ParsedQuery) -> wq.Query | None:
     return q
 
 
+def _job_titled(word: str) -> wq.Query:
+    """A job description with ``word`` in its title: 市场部经理的上级是谁 asks about that job."""
+    # Not a constant 0.0: Whoosh's ListMatcher takes a falsy constant as "no constant" and scores 1.
+    only_jobs = wq.ConstantScoreQuery(wq.Term("kind", "job"), 1e-9)
+    return wq.And([wq.Term("doc_title", word, boost=JOB_TITLE_BOOST), only_jobs])
+
+
 def _unique(parts: list[wq.Query]) -> list[wq.Query]:
     """Each term once (the first, strongest, kept): Whoosh's Or drops repeats, so must we."""
     seen: set[str] = set()
@@ -153,8 +162,13 @@ def _unique(parts: list[wq.Query]) -> list[wq.Query]:
     return out
 
 
-def with_statement_terms(q: wq.Query, terms: tuple[str, ...]) -> wq.Query:
-    """``q``, with clauses that also contain any of ``terms`` scored a little higher."""
-    if not terms:
-        return q
-    return wq.AndMaybe(q, _or([wq.Term(CONTENT, t, boost=STATEMENT_BOOST) for t in terms]))
+def with_asked_kind(q: wq.Query, parsed: ParsedQuery) -> wq.Query:
+    """``q``, with clauses stating what the question asks scored a little higher.
+
+    Clauses with the asked kind's statement words (search.asking), and, for a question
+    about a person, the job descriptions whose title has a word of the question.
+    """
+    boosts: list[wq.Query] = [wq.Term(CONTENT, t, boost=STATEMENT_BOOST) for t in statement_terms(parsed.asks)]
+    if PERSON in parsed.asks:
+        boosts += [_job_titled(w.text) for w in parsed.words if not w.optional]
+    return wq.AndMaybe(q, _or(boosts)) if boosts else q
