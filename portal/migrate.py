@@ -19,8 +19,10 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 def target_metadata() -> MetaData:
     """Every model imported, so that autogenerate sees the whole schema."""
     import portal.acks.models
+    import portal.api.models
     import portal.assignments.models
     import portal.audit.models
+    import portal.auth.identities
     import portal.auth.models
     import portal.conflicts.models
     import portal.duties.models
