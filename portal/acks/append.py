@@ -47,6 +47,8 @@ class Draft:
     # The audit event written with it (its detail names the record's id, known only once inserted).
     actor_label: str
     audit_target: str
+    # A re-attestation round (portal/lifecycle) is open: only records from this moment on count as signed.
+    signed_since: dt.datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -67,11 +69,17 @@ _NOT_SIGNED = (
     "WHERE NOT EXISTS (SELECT 1 FROM acknowledgements a JOIN regulation_versions v ON v.id = a.version_id "
     "WHERE a.user_id = :user_id AND v.baseline_version_id = :baseline_version_id)"
 )
-_INSERT_RECORD = (
-    "INSERT INTO acknowledgements (user_id, regulation_id, version_id, text_sha256, signed_name, signed_at, ip, "
-    "user_agent, prev_hash, record_hash) SELECT :user_id, :regulation_id, :version_id, :text_sha256, :signed_name, "
-    f":signed_at, :ip, :user_agent, :prev_hash, :record_hash {_NOT_SIGNED} RETURNING id"
-)
+def _insert_record(not_signed: str) -> str:
+    return (
+        "INSERT INTO acknowledgements (user_id, regulation_id, version_id, text_sha256, signed_name, signed_at, ip, "
+        "user_agent, prev_hash, record_hash) SELECT :user_id, :regulation_id, :version_id, :text_sha256, :signed_name, "
+        f":signed_at, :ip, :user_agent, :prev_hash, :record_hash {not_signed} RETURNING id"
+    )
+
+
+_INSERT_RECORD = _insert_record(_NOT_SIGNED)
+# Within a re-attestation round, a record from before the round does not count.
+_INSERT_RECORD_SINCE = _insert_record(_NOT_SIGNED[:-1] + " AND a.signed_at >= :signed_since)")
 _AUDIT_COLUMNS = "INSERT INTO audit_events (at, actor_id, actor_label, action, target, detail, ip) "
 
 
@@ -80,18 +88,24 @@ def _typed(sql: str, *times: str) -> TextClause:
     return text(sql).bindparams(*(bindparam(name, type_=DateTime()) for name in times))
 
 
-# PostgreSQL: the record, its signature, the head and the audit event in one statement.
-_APPEND_PG = _typed(
-    f"WITH ins AS ({_INSERT_RECORD}), "
-    "sig AS (INSERT INTO ack_signatures (ack_id, key_id, signature) SELECT id, :key_id, :signature FROM ins), "
-    "head AS (UPDATE ack_chain_head SET last_ack_id = ins.id, last_hash = :record_hash, count = count + 1 "
-    f"FROM ins WHERE ack_chain_head.id = {HEAD_ID}), "
-    f"aud AS ({_AUDIT_COLUMNS}SELECT :at, :user_id, :actor_label, 'signed', :target, "
-    "'ack ' || ins.id || ' sha256 ' || :text_sha256, :ip FROM ins) "
-    "SELECT id FROM ins",
-    "signed_at", "at",
-)
+def _append_pg(insert_record: str, *times: str) -> TextClause:
+    """PostgreSQL: the record, its signature, the head and the audit event in one statement."""
+    return _typed(
+        f"WITH ins AS ({insert_record}), "
+        "sig AS (INSERT INTO ack_signatures (ack_id, key_id, signature) SELECT id, :key_id, :signature FROM ins), "
+        "head AS (UPDATE ack_chain_head SET last_ack_id = ins.id, last_hash = :record_hash, count = count + 1 "
+        f"FROM ins WHERE ack_chain_head.id = {HEAD_ID}), "
+        f"aud AS ({_AUDIT_COLUMNS}SELECT :at, :user_id, :actor_label, 'signed', :target, "
+        "'ack ' || ins.id || ' sha256 ' || :text_sha256, :ip FROM ins) "
+        "SELECT id FROM ins",
+        "signed_at", "at", *times,
+    )
+
+
+_APPEND_PG = _append_pg(_INSERT_RECORD)
+_APPEND_PG_SINCE = _append_pg(_INSERT_RECORD_SINCE, "signed_since")
 _RECORD = _typed(_INSERT_RECORD, "signed_at")
+_RECORD_SINCE = _typed(_INSERT_RECORD_SINCE, "signed_at", "signed_since")
 _SIGNATURE = text("INSERT INTO ack_signatures (ack_id, key_id, signature) VALUES (:ack_id, :key_id, :signature)")
 _HEAD = text(
     f"UPDATE ack_chain_head SET last_ack_id = :ack_id, last_hash = :record_hash, count = count + 1 WHERE id = {HEAD_ID}"
@@ -155,17 +169,20 @@ def append(session: Session, draft: Draft, signer: RecordSigner) -> Linked:
         "key_id": signer.key_id, "signature": signer.sign_record(digest),
         "at": draft.signed_at, "actor_label": draft.actor_label, "target": draft.audit_target,
     }
+    since = draft.signed_since is not None
+    if since:
+        params["signed_since"] = draft.signed_since
     if session.get_bind().dialect.name == "postgresql":
-        ack_id = session.execute(_APPEND_PG, params).scalar()
+        ack_id = session.execute(_APPEND_PG_SINCE if since else _APPEND_PG, params).scalar()
     else:
-        ack_id = _append_statements(session, params)
+        ack_id = _append_statements(session, params, _RECORD_SINCE if since else _RECORD)
     if ack_id is None:
         raise AlreadyInChain(f"user {draft.user_id} signed baseline {draft.baseline_version_id} meanwhile")
     return Linked(int(ack_id), prev, digest)
 
 
-def _append_statements(session: Session, params: dict[str, object]) -> int | None:
-    ack_id = session.execute(_RECORD, params).scalar()
+def _append_statements(session: Session, params: dict[str, object], record: TextClause) -> int | None:
+    ack_id = session.execute(record, params).scalar()
     if ack_id is None:
         return None
     params = {**params, "ack_id": ack_id, "detail": f"ack {ack_id} sha256 {params['text_sha256']}"}

@@ -6,6 +6,7 @@ deletes an acknowledgement.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import logging
 import smtplib
@@ -39,12 +40,14 @@ from portal.acks.keys import (
 )
 from portal.acks.models import GENESIS_HASH, AckChainHead, Acknowledgement, AckSignature
 from portal.acks.walk import Progress, WalkStart, signature_problem, walk
+from portal.assignments.models import Assignment
 from portal.auth.models import User
 from portal.auth.passwords import verify_password
 from portal.clock import Clock, naive_utc
 from portal.errors import AlreadySigned, HandbookError, NotFound, ValidationFailed
 from portal.releases.models import RegulationVersion
 from portal.reminders.services import SmtpSettings, smtp_connection
+from portal.signing_status import counters
 
 log = logging.getLogger(__name__)
 
@@ -71,19 +74,20 @@ def statement(title: str, version_label: str) -> str:
 
 
 def has_signed(session: Session, user_id: int, version: RegulationVersion) -> bool:
-    """Whether a signature of this user counts for ``version`` (same baseline)."""
-    return (
-        session.scalar(
-            select(Acknowledgement.id)
-            .join(RegulationVersion, RegulationVersion.id == Acknowledgement.version_id)
-            .where(
-                Acknowledgement.user_id == user_id,
-                RegulationVersion.baseline_version_id == version.baseline_version_id,
-            )
-            .limit(1)
+    """Whether a signature of this user counts for ``version`` (same baseline, and within the
+    assignment's re-attestation round when one is open: ``Assignment.signed_since``)."""
+    since = round_start(session, user_id, version.regulation_id)
+    query = (
+        select(Acknowledgement.id)
+        .join(RegulationVersion, RegulationVersion.id == Acknowledgement.version_id)
+        .where(
+            Acknowledgement.user_id == user_id,
+            RegulationVersion.baseline_version_id == version.baseline_version_id,
         )
-        is not None
     )
+    if since is not None:
+        query = query.where(Acknowledgement.signed_at >= since)
+    return session.scalar(query.limit(1)) is not None
 
 
 def _validate(session: Session, request: SignRequest, require_password: bool) -> tuple[User, RegulationVersion]:
@@ -181,13 +185,27 @@ OnSigned = Callable[[Session, Signed], None]
 On PostgreSQL it runs while the chain head is held: one statement, please."""
 
 
-def draft_for(user: User, version: RegulationVersion, request: SignRequest, clock: Clock) -> Draft:
+def count_signature(session: Session, signed: Signed) -> None:
+    """The completion counters of the dashboard follow every signature in its own transaction."""
+    counters.on_signed(session, signed.user_id, signed.regulation_id, signed.version_id)
+
+
+def draft_for(
+    user: User, version: RegulationVersion, request: SignRequest, clock: Clock, signed_since: dt.datetime | None = None
+) -> Draft:
     return Draft(
         user_id=user.id, regulation_id=version.regulation_id, version_id=version.id,
         baseline_version_id=version.baseline_version_id, text_sha256=version.content_sha256,
         signed_name=user.name, signed_at=naive_utc(clock.now()), ip=request.ip[:64],
         user_agent=request.user_agent[:400], actor_label=f"{user.employee_no} {user.name}",
-        audit_target=f"{version.regulation.slug}@{version.label}"[:300],
+        audit_target=f"{version.regulation.slug}@{version.label}"[:300], signed_since=signed_since,
+    )
+
+
+def round_start(session: Session, user_id: int, regulation_id: int) -> dt.datetime | None:
+    """When the person's open re-attestation round of the regulation began (portal/lifecycle), if one is open."""
+    return session.scalar(
+        select(Assignment.signed_since).where(Assignment.user_id == user_id, Assignment.regulation_id == regulation_id)
     )
 
 
@@ -201,7 +219,7 @@ def sign(
     be (docs/acks-at-scale.md, "Signing")."""
     with session.no_autoflush:  # nothing written before the signer's turn (signers_in_line)
         user, version = _validate(session, request, require_password)
-        draft = draft_for(user, version, request, clock)
+        draft = draft_for(user, version, request, clock, round_start(session, user.id, version.regulation_id))
     department = user.department or ""
     with signers_in_line(session):
         try:
@@ -210,10 +228,9 @@ def sign(
         except AlreadyInChain as signed:
             session.rollback()  # SQLite: let go of the write lock before the next signer's turn
             raise AlreadySigned(str(signed)) from signed
-        if on_signed is not None:
-            # The one place to keep something in step with signatures (e.g. the dashboard's counters).
-            on_signed(session, Signed(linked.ack_id, draft.user_id, draft.regulation_id, draft.version_id,
-                                      draft.baseline_version_id, department))
+        # The one place to keep something in step with signatures: by default the dashboard's counters.
+        (on_signed or count_signature)(session, Signed(linked.ack_id, draft.user_id, draft.regulation_id,
+                                                       draft.version_id, draft.baseline_version_id, department))
         _forget_head(session)
         session.commit()
     return _as_loaded(session, draft, linked)  # after the commit: nothing of it expired, nothing re-read

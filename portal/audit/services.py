@@ -44,6 +44,11 @@ ACTION_LABELS: dict[str, str] = {
     "minutes_returned": "退回会议纪要",
     "minutes_distributed": "分发会议纪要",
     "minutes_confirmed": "确认收到会议纪要",
+    "draft_departments": "设置适用部门",
+    "identity_linked": "关联外部账号",
+    "api_token_created": "创建接口令牌",
+    "api_token_revoked": "吊销接口令牌",
+    "webhook_changed": "修改事件推送",
 }
 
 

@@ -27,6 +27,14 @@ from portal.audit.services import record as audit
 from portal.auth.models import User
 from portal.clock import Clock, naive_utc
 from portal.errors import PublishRefused
+from portal.releases.applicability import (
+    Applicability,
+    Departments,
+    departments_of,
+    effect,
+    label,
+    normalised,
+)
 from portal.releases.models import Draft, Regulation, ReleaseRecord
 from portal.releases.services import PlannedDocument, plan_release
 from portal.releases.sources import import_sources, release_of
@@ -141,6 +149,75 @@ def _free_slug(slug: str, taken: set[str]) -> str:
     while f"{slug}-{n}" in taken:
         n += 1
     return f"{slug}-{n}"
+
+
+def final_slugs(session: Session, draft: Draft) -> dict[str, str]:
+    """Uploaded slug → the slug the document is published under (the regulation it revises, or a new one)."""
+    uploaded = release_from_dict(json.loads(draft.release_json)).documents
+    return {u.slug: d.slug for u, d in zip(uploaded, draft_release(session, draft).documents, strict=True)}
+
+
+def chosen_departments(draft: Draft) -> dict[str, Departments]:
+    """Uploaded slug → the departments HR chose; slugs without a choice keep the version in force's."""
+    stored: dict[str, list[str]] = json.loads(draft.departments_json or "{}")
+    return {slug: normalised(names) for slug, names in stored.items()}
+
+
+def publish_departments(session: Session, draft: Draft) -> dict[str, Departments]:
+    """HR's choices keyed by the published slug, for :class:`portal.releases.services.PublishRequest`."""
+    chosen = chosen_departments(draft)
+    return {final: chosen[uploaded] for uploaded, final in final_slugs(session, draft).items() if uploaded in chosen}
+
+
+def applicability(session: Session, draft: Draft) -> dict[str, Applicability]:
+    """Per uploaded slug: whom its version will apply to, the version in force's choice, and the effect."""
+    chosen = chosen_departments(draft)
+    in_force = {slug: (regulation_id, version_id) for slug, regulation_id, version_id in session.execute(
+        select(Regulation.slug, Regulation.id, Regulation.current_version_id).where(Regulation.current_version_id.is_not(None)))}
+    result = {}
+    for uploaded, final in final_slugs(session, draft).items():
+        regulation_id, version_id = in_force.get(final, (None, None))
+        current = departments_of(session, version_id) if regulation_id is not None else None
+        departments = chosen.get(uploaded, current or ())
+        people, ending = effect(session, regulation_id, departments)
+        result[uploaded] = Applicability(departments, current, uploaded in chosen, people, ending)
+    return result
+
+
+def parse_choice(scope: str, names: Sequence[str]) -> Departments:
+    """The form's answer: every department, or only the ticked ones (at least one)."""
+    if scope == "all":
+        return ()
+    if scope != "some":
+        raise ValidationFailed(f"scope {scope!r}", "请选择适用范围。")
+    choice = normalised(names)
+    if not choice:
+        raise ValidationFailed("no department ticked", "请至少选择一个部门，或选择“全部部门”。")
+    return choice
+
+
+def set_departments(
+    session: Session, clock: Clock, draft: Draft, slug: str, departments: Departments, known: set[str], actor: User
+) -> None:
+    """HR chooses whom one regulation of the draft applies to (``()`` = every department), audited.
+
+    ``known`` are the departments one may choose (those with people); a department the version in force
+    already lists stays choosable, so keeping a choice never fails because a department emptied."""
+    _editable(draft)
+    slugs = final_slugs(session, draft)
+    if slug not in slugs:
+        raise ValidationFailed(f"{slug} not in draft", "草稿中没有这项制度。")
+    choice = normalised(departments)
+    in_force = session.scalar(select(Regulation.current_version_id).where(Regulation.slug == slugs[slug]))
+    unknown = [d for d in choice if d not in known and d not in departments_of(session, in_force)]
+    if unknown:
+        raise ValidationFailed(f"unknown departments {unknown}", f"没有名为“{unknown[0]}”的部门（只能选择已有人员的部门）。")
+    stored = json.loads(draft.departments_json or "{}")
+    stored[slug] = list(choice)
+    draft.departments_json = json.dumps(stored, ensure_ascii=False)
+    title = next(d.title for d in release_from_dict(json.loads(draft.release_json)).documents if d.slug == slug)
+    audit(session, clock, "draft_departments", actor=actor, target=f"版本 {draft.version}",
+          detail=f"《{title}》适用范围：{label(choice)}")
 
 
 def plan_of(session: Session, draft: Draft) -> list[PlannedDocument]:

@@ -22,6 +22,7 @@ from portal.acks.models import Acknowledgement
 from portal.auth.models import User
 from portal.clock import Clock
 from portal.errors import PublishRefused
+from portal.releases.applicability import departments_by_version
 from portal.releases.drafts import NewDraft, create_draft
 from portal.releases.models import Draft, Regulation, RegulationVersion
 
@@ -33,6 +34,8 @@ class VersionEntry:
     published_by: str
     approved_by: str
     signatures: int
+    departments: tuple[str, ...] = ()  # whom this version applies to; () = every department
+    scope_only: bool = False  # same text as the version before: only the departments changed
 
 
 def regulation_or_none(session: Session, slug: str) -> Regulation | None:
@@ -55,6 +58,8 @@ def versions_of(session: Session, regulation: Regulation) -> list[VersionEntry]:
     )}
     people = {i for d in drafts.values() for i in (d.created_by_id, d.approved_by_id) if i}
     names: dict[int, str] = dict(session.execute(select(User.id, User.name).where(User.id.in_(people))).all())
+    scopes = departments_by_version(session, [v.id for v in versions])
+    hashes = {v.id: v.content_sha256 for v in versions}
     entries = []
     for v in versions:
         draft = drafts.get(v.label)
@@ -64,6 +69,8 @@ def versions_of(session: Session, regulation: Regulation) -> list[VersionEntry]:
             published_by=names.get(draft.created_by_id, "") if draft and draft.created_by_id else "",
             approved_by=names.get(draft.approved_by_id, "") if draft and draft.approved_by_id else "",
             signatures=int(counts.get(v.id, 0)),
+            departments=scopes.get(v.id, ()),
+            scope_only=v.previous_version_id is not None and hashes.get(v.previous_version_id) == v.content_sha256,
         ))
     return entries
 

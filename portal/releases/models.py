@@ -104,9 +104,26 @@ class Draft(Base):
     release_json: Mapped[str] = mapped_column(Text, default="")
     matches_json: Mapped[str] = mapped_column(Text, default="{}")
     report_json: Mapped[str] = mapped_column(Text, default="{}")
+    departments_json: Mapped[str] = mapped_column(Text, default="{}")
+    """Uploaded slug → the departments HR chose (``[]`` = every department); a slug not listed keeps
+    what the version in force applies to (every department for a new regulation)."""
     comment: Mapped[str] = mapped_column(Text, default="")
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
     approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
     task_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime)
     decided_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
+
+
+class VersionDepartment(Base):
+    """A department a regulation version applies to.  A version without rows applies to everyone.
+
+    Rows belong to the version, never to the regulation, so the history keeps who each version asked.
+    """
+
+    __tablename__ = "regulation_version_departments"
+
+    version_id: Mapped[int] = mapped_column(
+        ForeignKey("regulation_versions.id", ondelete="CASCADE"), primary_key=True
+    )
+    department: Mapped[str] = mapped_column(String(100), primary_key=True)

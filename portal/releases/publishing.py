@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from portal.audit.services import record as audit
 from portal.auth.models import User
 from portal.clock import Clock
+from portal.releases.applicability import label
 from portal.releases.services import STATUS_LABELS, PublishOutcome, PublishRequest, publish_release
 from portal.releases.sources import load_release
 from portal.tasks.services import Progress
@@ -25,6 +26,10 @@ def summary(outcome: PublishOutcome) -> str:
     text = f"版本 {outcome.version} 已发布：" + "，".join(parts)
     if asked:
         text += f"；{asked} 人次需要重新签署"
+    if scoped := [d for d in outcome.documents if d.scope_changed]:
+        text += "；适用范围调整：" + "，".join(f"《{d.title}》{label(d.departments)}" for d in scoped)
+    if ended := sum(d.ended for d in outcome.documents):
+        text += f"；{ended} 项签署任务因不再适用而结束"
     if outcome.retired:
         text += f"；停用 {len(outcome.retired)} 项"
     return text + "。"

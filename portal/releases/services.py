@@ -17,8 +17,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from typing import Literal
 
 from sqlalchemy import func, select, update
@@ -30,11 +30,13 @@ from domain.model import Document, Release
 from domain.serialize import document_to_dict
 from portal.acks.models import Acknowledgement
 from portal.assignments.models import Assignment
-from portal.assignments.services import add_missing_assignments
+from portal.assignments.services import add_missing_assignments, end_inapplicable_assignments
 from portal.clock import Clock, naive_utc
 from portal.errors import PublishRefused
+from portal.releases.applicability import Departments, departments_of, normalised, write_departments
 from portal.releases.models import Regulation, RegulationVersion, ReleaseRecord
 from portal.sequences import hold
+from portal.signing_status import counters
 
 Status = Literal["new", "substantive", "editorial", "unchanged"]
 STATUS_LABELS: dict[str, str] = {
@@ -52,6 +54,9 @@ class PublishRequest:
     release: Release
     editorial: bool = False  # the publisher declares that nobody needs to sign again
     revision_due_days: int = 30
+    departments: Mapping[str, Departments] = field(default_factory=dict)
+    """Slug → the departments its new version applies to (``()`` = every department); a slug not
+    listed keeps what the version in force applies to (every department for a new regulation)."""
 
 
 @dataclass(frozen=True)
@@ -69,6 +74,9 @@ class DocumentOutcome:
     status: Status
     changed_clauses: int
     asked_again: int  # people who had signed and must sign again
+    departments: Departments = ()  # whom the version in force after the publish applies to; () = everyone
+    scope_changed: bool = False  # the applicable departments differ from the version before
+    ended: int = 0  # open assignments ended as 不再适用 (departments the regulation no longer applies to)
 
 
 @dataclass(frozen=True)
@@ -184,16 +192,52 @@ def _apply(
         session.flush()
     regulation.retired = False
     changed = len(plan.diff.clauses) if plan.diff else 0
-    if plan.status == "unchanged":
-        return DocumentOutcome(document.slug, document.title, "unchanged", 0, 0)
     previous = session.get(RegulationVersion, regulation.current_version_id) if regulation.current_version_id else None
+    before = departments_of(session, previous.id if previous else None)
+    chosen = normalised(request.departments.get(document.slug, before))
+    scope_changed = previous is not None and chosen != before
+    if plan.status == "unchanged" and not scope_changed:
+        return DocumentOutcome(document.slug, document.title, "unchanged", 0, 0, chosen)
+    if plan.status == "unchanged":
+        assert previous is not None
+        # Only whom it applies to changes: a new version with the text, anchors and signatures of the one
+        # in force (its baseline), so the history says which departments each version asked.
+        version = _new_version(session, clock, regulation, record, previous.document(), previous.content_sha256,
+                               False, previous, stored_json=previous.document_json)
+    else:
+        version = _new_version(session, clock, regulation, record, document, plan.sha256,
+                               plan.status in ("new", "substantive"), previous)
+        regulation.title = document.title
+        regulation.kind = document.kind
+    write_departments(session, version.id, chosen)
+    session.flush()
+    ended = end_inapplicable_assignments(session, clock, regulation.id) if chosen else 0
+    asked = 0
+    if plan.status == "substantive" and previous is not None and previous.baseline_version_id is not None:
+        asked = _ask_signers_again(session, clock, regulation.id, previous.baseline_version_id, record.effective, request.revision_due_days)
+    return DocumentOutcome(document.slug, document.title, plan.status, changed, asked, chosen, scope_changed, ended)
+
+
+def _new_version(
+    session: Session,
+    clock: Clock,
+    regulation: Regulation,
+    record: ReleaseRecord,
+    document: Document,
+    sha256: str,
+    substantive: bool,
+    previous: RegulationVersion | None,
+    *,
+    stored_json: str | None = None,
+) -> RegulationVersion:
+    """The regulation's new version in force; its baseline is itself when substantive, else the one before's."""
     version = RegulationVersion(
         regulation_id=regulation.id,
         release_id=record.id,
-        content_sha256=plan.sha256,
+        content_sha256=sha256,
         title=document.title,
-        document_json=json.dumps(document_to_dict(document), ensure_ascii=False),
-        substantive=plan.status in ("new", "substantive"),
+        document_json=stored_json or json.dumps(document_to_dict(document), ensure_ascii=False),
+        substantive=substantive,
         previous_version_id=previous.id if previous else None,
         clause_count=sum(1 for _ in document.clauses()),
         created_at=naive_utc(clock.now()),
@@ -204,12 +248,7 @@ def _apply(
         version.id if version.substantive or previous is None else previous.baseline_version_id
     )
     regulation.current_version_id = version.id
-    regulation.title = document.title
-    regulation.kind = document.kind
-    asked = 0
-    if plan.status == "substantive" and previous is not None and previous.baseline_version_id is not None:
-        asked = _ask_signers_again(session, clock, regulation.id, previous.baseline_version_id, record.effective, request.revision_due_days)
-    return DocumentOutcome(document.slug, document.title, plan.status, changed, asked)
+    return version
 
 
 def _ask_signers_again(
@@ -233,6 +272,7 @@ def _ask_signers_again(
         .values(requested_on=requested, due_on=requested + dt.timedelta(days=due_days))
         .execution_options(synchronize_session=False)
     )
+    counters.refresh_regulations(session, [regulation_id])  # the signers' counters move to the new due date
     return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
 

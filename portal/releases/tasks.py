@@ -55,6 +55,7 @@ def publish_draft(context: TaskContext) -> str:
     request = PublishRequest(
         drafts.draft_release(session, draft), editorial=draft.editorial,
         revision_due_days=int(context.config["REVISION_DUE_DAYS"]),
+        departments=drafts.publish_departments(session, draft),
     )
     outcome, _ = publish_everywhere(session, context.clock, Artefacts(paths, paths.mkdocs_config, tuple(ALL_FORMS)),
                                     request, context.progress)

@@ -21,9 +21,11 @@ from werkzeug.wrappers import Response
 from domain.diff import diff_documents
 from domain.errors import ValidationFailed
 from portal.access import Role, requires
+from portal.assignments.services import known_targets
 from portal.audit.services import record as audit
 from portal.auth.models import User
 from portal.releases import drafts, history
+from portal.releases.applicability import Applicability, choosable
 from portal.releases.inputs import (
     DecisionForm,
     EmptyForm,
@@ -98,7 +100,10 @@ def _draft_or_404(draft_id: int) -> Draft:
 def draft(item: Draft) -> str:
     d = deps()
     task = d.session.get(Task, item.task_id) if item.task_id else None
-    documents = _preview(item) if item.release_json else []
+    scopes = drafts.applicability(d.session, item) if item.release_json else {}
+    documents = _preview(item, scopes) if item.release_json else []
+    counts = known_targets(d.session)[0]
+    departments = choosable(counts, [*(a.in_force for a in scopes.values()), *(a.departments for a in scopes.values())])
     submit_form = SubmitForm(data={"summary": item.summary, "editorial": item.editorial})
     author = d.session.get(User, item.created_by_id) if item.created_by_id else None
     approver = d.session.get(User, item.approved_by_id) if item.approved_by_id else None
@@ -111,11 +116,13 @@ def draft(item: Draft) -> str:
         empty_form=EmptyForm(), labels=drafts.STATUS_LABELS, document_labels=DOCUMENT_STATUS,
         may_approve=drafts.may_approve(me(), item, allow_self=d.settings.allow_self_approval),
         author=author, approver=approver, regulations=regulations, editable=item.status in drafts.EDITABLE,
+        departments=departments, counts=counts,
     )
 
 
-def _preview(item: Draft) -> list[dict[str, object]]:
-    """Per document: what it revises, its status, the diff against the version in force, its outline."""
+def _preview(item: Draft, scopes: dict[str, Applicability]) -> list[dict[str, object]]:
+    """Per document: what it revises, its status, the diff against the version in force, its outline,
+    and whom it will apply to."""
     session = deps().session
     matches: dict[str, str] = json.loads(item.matches_json)
     uploaded = list(json.loads(item.release_json)["documents"])
@@ -131,6 +138,7 @@ def _preview(item: Draft) -> list[dict[str, object]]:
             "uploaded_slug": original["slug"], "document": planned.document, "status": planned.status,
             "match": matches.get(original["slug"], ""), "current": current, "diff": diff,
             "outline": [(s.level, s.label) for s in planned.document.walk() if s.number or s.title][:80],
+            "applicability": scopes[original["slug"]],
         })
     return rows
 
@@ -144,6 +152,11 @@ def _act(draft_id: int, action: str) -> Response:
         if action == "match":
             drafts.set_match(d.session, item, request.form.get("slug", ""), request.form.get("target", ""))
             message = "已更新对应的现行制度。"
+        elif action == "departments":
+            choice = drafts.parse_choice(request.form.get("scope", ""), request.form.getlist("department"))
+            known = set(known_targets(d.session)[0])
+            drafts.set_departments(d.session, d.clock, item, request.form.get("slug", ""), choice, known, me())
+            message = "已保存适用部门。"
         elif action == "submit":
             form = SubmitForm()
             drafts.submit(d.session, d.clock, item, form.summary.data or "", bool(form.editorial.data), me())
@@ -174,6 +187,12 @@ def _act(draft_id: int, action: str) -> Response:
 @requires(Role.HR)
 def draft_match(draft_id: int) -> Response:
     return _act(draft_id, "match")
+
+
+@bp.route("/drafts/<int:draft_id>/departments", methods=["POST"])
+@requires(Role.HR)
+def draft_departments(draft_id: int) -> Response:
+    return _act(draft_id, "departments")
 
 
 @bp.route("/drafts/<int:draft_id>/submit", methods=["POST"])
