@@ -27,6 +27,7 @@ from portal.lifecycle.models import RegulationCare, RuleReattestation
 from portal.lifecycle.schedule import reattest_due
 from portal.localtime import to_local
 from portal.releases.models import Regulation, RegulationVersion
+from portal.signing_status import counters
 
 
 @dataclass(frozen=True)
@@ -162,6 +163,8 @@ def open_rounds(session: Session, clock: Clock, zone: dt.tzinfo, due_days: int) 
         assignment.signed_since = now
         opened.append(Round(due.user_id, due.regulation_id, due.last_signed_at, assignment.due_on))
     session.flush()
+    # The dashboard's counters: the new round's due date, and none of its signatures yet.
+    counters.refresh_regulations(session, sorted({r.regulation_id for r in opened}))
     return opened
 
 

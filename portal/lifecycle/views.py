@@ -12,7 +12,6 @@ from werkzeug.wrappers import Response
 
 from portal.access import Role, requires, signed_in
 from portal.assignments.models import SCOPE_LABELS
-from portal.audit.services import ACTION_LABELS
 from portal.audit.services import record as audit
 from portal.auth.models import User
 from portal.clock import naive_utc
@@ -42,18 +41,6 @@ from portal.web import attempt, client_ip, deps, me
 bp = Blueprint("lifecycle", __name__, template_folder="templates")
 ASSETS = Path(__file__).parent / "static"
 
-# The audit log's words for this package's events (the log lists every action by its label).
-ACTION_LABELS.update({
-    "care_saved": "设置制度负责人与复审周期",
-    "review_unchanged": "复审确认无需修订",
-    "review_revising": "复审提出修订",
-    "lifecycle_settings": "修改复审设置",
-    "lifecycle_run": "复审与重新确认",
-    "rule_reattest_saved": "设置规则的重新确认周期",
-    "quiz_question_added": "添加测验题目",
-    "quiz_question_confirmed": "确认测验题目",
-    "quiz_question_removed": "删除测验题目",
-})
 
 
 def _standing_for(session: Session, user: User, slug: str) -> Standing:

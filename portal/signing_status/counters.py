@@ -35,6 +35,7 @@ from sqlalchemy import (
     delete,
     func,
     literal,
+    or_,
     select,
     text,
     true,
@@ -87,7 +88,10 @@ def _contribution_query(conditions: Sequence[ColumnElement[bool]], active_only: 
         select(User.department, Assignment.regulation_id, Acknowledgement.version_id, Assignment.due_on, func.count())
         .select_from(Assignment).join(User, User.id == Assignment.user_id)
         .join(Acknowledgement, and_(Acknowledgement.user_id == Assignment.user_id,
-                                    Acknowledgement.regulation_id == Assignment.regulation_id))
+                                    Acknowledgement.regulation_id == Assignment.regulation_id,
+                                    # a re-attestation round (portal/lifecycle) counts only its own signatures
+                                    or_(Assignment.signed_since.is_(None),
+                                        Acknowledgement.signed_at >= Assignment.signed_since)))
         .where(*where)
         .group_by(User.department, Assignment.regulation_id, Acknowledgement.version_id, Assignment.due_on)
     )
