@@ -58,6 +58,7 @@ ACTION_LABELS: dict[str, str] = {
     "quiz_question_added": "添加测验题目",
     "quiz_question_confirmed": "确认测验题目",
     "quiz_question_removed": "删除测验题目",
+    "conflict_marked": "标记制度冲突",
 }
 
 

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from domain.errors import ValidationFailed
 from knowledge.conflicts import ATTRIBUTE_LABELS, Conflict, conflicts
+from portal.audit.services import record as audit
 from portal.auth.models import User
 from portal.clock import Clock, naive_utc
 from portal.conflicts.models import ConflictMark
@@ -55,7 +56,7 @@ class MarkRequest:
     note: str
 
 
-def mark(session: Session, clock: Clock, request: MarkRequest, by: User) -> Candidate:
+def mark(session: Session, clock: Clock, request: MarkRequest, by: User, ip: str = "") -> Candidate:
     """Record HR's decision on a candidate of the release in force (a real conflict needs a note)."""
     if request.status not in MARKS:
         raise ValidationFailed(f"unknown mark {request.status!r}", "请选择一种处理结果。")
@@ -71,5 +72,8 @@ def mark(session: Session, clock: Clock, request: MarkRequest, by: User) -> Cand
     row.status, row.note, row.summary = request.status, note, candidate.conflict.reason
     row.marked_by_id, row.marked_at = by.id, naive_utc(clock.now())
     session.add(row)
+    audit(session, clock, "conflict_marked", actor=by, ip=ip,
+          target=" / ".join(f"{c.document_slug}#{c.anchor}" for c in (candidate.conflict.a.clause, candidate.conflict.b.clause))[:300],
+          detail=f"{STATUS_LABELS[request.status]}：{note}"[:1000] if note else STATUS_LABELS[request.status])
     session.flush()
     return Candidate(candidate.conflict, candidate.id, row)

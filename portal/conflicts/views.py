@@ -7,7 +7,7 @@ from werkzeug.wrappers import Response
 
 from portal.access import Role, requires
 from portal.conflicts.services import ATTRIBUTE_LABELS, STATUS_LABELS, MarkRequest, candidates, mark
-from portal.web import attempt, deps, me
+from portal.web import attempt, client_ip, deps, me
 
 bp = Blueprint("conflicts", __name__, template_folder="templates")
 
@@ -31,7 +31,7 @@ def mark_one() -> Response:
     d = deps()
     form = MarkRequest(request.form.get("candidate", ""), request.form.get("status", ""), request.form.get("note", ""))
     with attempt() as outcome:
-        mark(d.session, d.clock, form, me())
+        mark(d.session, d.clock, form, me(), client_ip())
     if outcome.error is None:
         flash(f"已标记为“{STATUS_LABELS[form.status]}”。", "success")
     shown = request.form.get("shown", "open")

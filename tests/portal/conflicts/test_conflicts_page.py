@@ -14,6 +14,7 @@ from sqlalchemy import create_engine, inspect, select
 from sqlalchemy.orm import Session
 
 from portal.access import Role
+from portal.audit.models import AuditEvent
 from portal.auth.models import User
 from portal.conflicts.models import ConflictMark
 from portal.migrate import alembic_config, upgrade
@@ -59,6 +60,9 @@ def test_hr_sees_each_candidate_side_by_side_and_marks_it(
     assert marks[second].status == "not-conflict"
     marked = client.get("/hr/conflicts?status=conflict").get_data(as_text=True)
     assert ids_on(marked) == [first] and "以《休假管理办法》为准" in marked
+    events = session.scalars(select(AuditEvent).where(AuditEvent.action == "conflict_marked").order_by(AuditEvent.id)).all()
+    assert [e.detail for e in events] == ["确属冲突：以《休假管理办法》为准，考勤制度下次修订", "不是冲突"]
+    assert [e.ip for e in events] == ["127.0.0.1"] * 2 and events[0].target == "leave#第二条 / attendance#第一条"
 
 
 def test_odd_marks_are_refused_in_chinese(
