@@ -45,7 +45,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from sqlalchemy import Engine, create_engine, text  # noqa: E402
+from sqlalchemy import Engine, create_engine, make_url, text  # noqa: E402
 
 from domain.canonical import content_hash  # noqa: E402
 from domain.model import Document, Section, SectionKind, SourceRef  # noqa: E402
@@ -314,6 +314,7 @@ def dashboard_figures(url: str, root: Path, repeat: int) -> dict[str, tuple[floa
     figures[BASELINE_REQUEST] = time_requests(client, "/healthz", repeat)
     with app.app_context():
         figures[BASELINE_SQL] = _time_sql(db.session(), repeat)
+        figures.update(_matrix_figures(db.session(), repeat))
     with app.app_context():
         from portal.acks.keys import load_signer
         from portal.acks.services import verify_chain
@@ -329,6 +330,41 @@ def dashboard_figures(url: str, root: Path, repeat: int) -> dict[str, tuple[floa
         db.session.remove()
         db.engine.dispose()
     return figures
+
+
+COUNTED = "matrix from the completion counters (service call)"
+SCANNED = "matrix by the old scan (service call)"
+
+
+def _matrix_figures(session: Any, repeat: int) -> dict[str, tuple[float, float]]:
+    """The dashboard's matrix read from the counters and computed by the scan they replace, same data."""
+    from portal.signing_status.queries import DashboardFilter, completion_matrix
+
+    today = dt.date(2026, 6, 1)
+    figures = {}
+    for name, scan in ((COUNTED, False), (SCANNED, True)):
+        timings = []
+        for _ in range(repeat):
+            start = time.perf_counter()
+            completion_matrix(session, DashboardFilter(), today, scan=scan)
+            timings.append(time.perf_counter() - start)
+        figures[name] = (statistics.median(timings), min(timings))
+    counted = completion_matrix(session, DashboardFilter(), today)
+    assert counted.cells == completion_matrix(session, DashboardFilter(), today, scan=True).cells, "counters ≠ scan"
+    return figures
+
+
+def rebuild_counters(engine: Engine) -> tuple[int, float]:
+    """The seed bypasses the services, so the counters are counted once afterwards (``handbook counters rebuild``)."""
+    from sqlalchemy.orm import Session
+
+    from portal.signing_status.counters import rebuild
+
+    started = time.perf_counter()
+    with Session(engine) as session:
+        rows = rebuild(session)
+        session.commit()
+    return rows, time.perf_counter() - started
 
 
 def bench_signer(root: Path) -> RecordSigner:
@@ -407,9 +443,10 @@ def client_session(base: str, employee_no: str) -> tuple[urllib.request.OpenerDi
 
 
 def load_test(
-    base: str, clients: int, signs: int, employees: int, regulations: int, versions: int
+    base: str, clients: int, signs: int, employees: int, regulations: int, versions: int, offset: int = 0
 ) -> dict[str, float]:
-    first_unsigned = int(employees * SIGNED_CURRENT_SHARE) + 1
+    """``offset``: skip that many of the people who have not signed (a second run signs as others)."""
+    first_unsigned = int(employees * SIGNED_CURRENT_SHARE) + 1 + offset
     latencies: list[float] = []
     errors: list[str] = []
     lock = threading.Lock()
@@ -519,6 +556,8 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--reuse", action="store_true", help="the database is already seeded: measure only")
     parser.add_argument("--skip-load", action="store_true", help="skip the signing load test")
+    parser.add_argument("--more-workers", type=int, default=4,
+                        help="a second signing run with this many gunicorn workers (0: none)")
     parser.add_argument("--serve", nargs=2, metavar=("URL", "PORT"), help=argparse.SUPPRESS)
     parser.add_argument("--work", help=argparse.SUPPRESS)  # the server half's root: the seeding half's (its key)
     args = parser.parse_args()
@@ -550,6 +589,8 @@ def main() -> None:
             f"seeded {seeded['acks']:,} acknowledgements and {seeded['assignments']:,} assignments"
             f" in {seeded['seconds']:.1f} s"
         )
+    rows, seconds = rebuild_counters(engine)
+    print(f"- counters rebuilt (handbook counters rebuild): {rows:,} rows in {seconds:.2f} s")
     engine.dispose()
     figures = dashboard_figures(url, work, args.repeat)
     for name, (median, best) in figures.items():
@@ -562,22 +603,15 @@ def main() -> None:
         f"- ratio: dashboard / bare SQL pass = {dashboard / figures[BASELINE_SQL][0]:.1f}x; "
         f"dashboard / empty request = {dashboard / figures[BASELINE_REQUEST][0]:.0f}x"
     )
+    print(
+        f"- dashboard with counters: page {1000 * dashboard:.1f} ms = "
+        f"{dashboard / figures[BASELINE_REQUEST][0]:.1f}x the same-run empty request "
+        f"({1000 * figures[BASELINE_REQUEST][0]:.1f} ms); matrix from counters {1000 * figures[COUNTED][0]:.1f} ms "
+        f"vs the old scan {1000 * figures[SCANNED][0]:.1f} ms ({figures[SCANNED][0] / figures[COUNTED][0]:.0f}x)"
+    )
     if args.skip_load:
         return
-    port = free_port()
-    server = subprocess.Popen(
-        [sys.executable, __file__, "--serve", url, str(port), "--workers", str(args.workers), "--work", str(work)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        base = f"http://127.0.0.1:{port}"
-        wait_for(base)
-        floor = baseline_load(base, args.clients, args.signs)
-        figures = load_test(base, args.clients, args.signs, args.employees, args.regulations, args.versions)
-    finally:
-        server.terminate()
-        server.wait(30)
+    floor, figures = signing_run(url, work, args, args.workers)
     print(
         f"- signing under load (gunicorn {args.workers} workers × 4 threads, {args.clients} clients): "
         f"{figures['signatures']} signatures in {figures['seconds']:.1f} s = {figures['per_second']:.0f}/s; "
@@ -601,7 +635,167 @@ def main() -> None:
     print(
         f"- chain after the load: {report.checked:,} records, {'intact' if report.ok else report.first_break}"
     )
+    if args.more_workers:
+        more_workers_lines(url, work, args)
+    since_checkpoint_lines(url, work, args)
+    full_verify_job_lines(url, work)
 
+
+def signing_run(url: str, work: Path, args: argparse.Namespace, workers: int,
+                offset: int = 0) -> tuple[dict[str, float], dict[str, float]]:
+    """The empty-request baseline and the signing load, against gunicorn with ``workers`` workers."""
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, __file__, "--serve", url, str(port), "--workers", str(workers), "--work", str(work)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        base = f"http://127.0.0.1:{port}"
+        wait_for(base)
+        floor = baseline_load(base, args.clients, args.signs)
+        figures = load_test(base, args.clients, args.signs, args.employees, args.regulations, args.versions, offset)
+    finally:
+        server.terminate()
+        server.wait(30)
+    return floor, figures
+
+
+def more_workers_lines(url: str, work: Path, args: argparse.Namespace) -> None:
+    """Signing again with more gunicorn workers (other people), each figure against its own baseline."""
+    floor, figures = signing_run(url, work, args, args.more_workers, offset=args.clients)
+    dialect = make_url(url).get_dialect().name
+    print(
+        f"- signing on {dialect} with {args.more_workers} workers × 4 threads, {args.clients} clients: "
+        f"{figures['signatures']} signatures = {figures['per_second']:.0f}/s; p50 {figures['p50_ms']:.0f} ms, "
+        f"p99 {figures['p99_ms']:.0f} ms, max {figures['max_ms']:.0f} ms; errors {figures['errors']}; "
+        f"baseline (same server, empty request) {floor['per_second']:.0f}/s, p99 {floor['p99_ms']:.0f} ms; "
+        f"ratio throughput {figures['per_second'] / floor['per_second']:.2f}x, p99 {figures['p99_ms'] / floor['p99_ms']:.1f}x"
+    )
+
+
+NEW_RECORDS = 10_000
+
+
+def since_checkpoint_lines(url: str, work: Path, args: argparse.Namespace) -> None:
+    """A checkpoint of the chain as it stands, 10,000 records appended after it, then
+    ``verify --since`` (as the CLI runs it: signatures in one process per core) against the same
+    records' hashes-only walk."""
+    from sqlalchemy.orm import Session
+
+    from portal.acks.services import verify_since
+    from portal.acks.walk import WalkStart, walk
+
+    signer = bench_signer(work)
+    engine = create_engine(url)
+    with Session(engine) as session:
+        checkpoint = bench_checkpoint(session, signer)
+        append_records(session, signer, args, NEW_RECORDS)
+        session.commit()
+        workers = os.cpu_count() or 1
+        start = time.perf_counter()
+        report = verify_since(session, signer.verifier, checkpoint, workers=workers)
+        since = time.perf_counter() - start
+        start = time.perf_counter()
+        bare = walk(session, None, WalkStart(checkpoint.last_ack_id, checkpoint.head_hash))
+        floor = time.perf_counter() - start
+    engine.dispose()
+    state = "intact" if report.ok else f"broken at {report.first_break}"
+    print(
+        f"- acks verify --since checkpoint ({bare.checked:,} new records, {workers} processes): {1000 * since:.0f} ms"
+        f" ({state}); baseline: the same records' hashes only, 1 process: {1000 * floor:.0f} ms;"
+        f" ratio {since / floor:.1f}x"
+    )
+
+
+def bench_checkpoint(session: Any, signer: RecordSigner) -> Any:
+    """A signed checkpoint of the head (``make_checkpoint`` without its full walk: the bench has just
+    verified the chain)."""
+    from dataclasses import asdict
+
+    from portal.acks.keys import CHECKPOINT_TAG
+    from portal.acks.services import Checkpoint
+
+    count, last_id, last_hash = session.execute(
+        text("SELECT count, last_ack_id, last_hash FROM ack_chain_head WHERE id = 1")).one()
+    unsigned = Checkpoint(count=count, last_ack_id=last_id, head_hash=last_hash,
+                          created_at=dt.datetime.now(dt.UTC).isoformat(), key_id=signer.key_id)
+    return Checkpoint(**{**asdict(unsigned), "signature": signer.signature(CHECKPOINT_TAG, unsigned.payload())})
+
+
+def append_records(session: Any, signer: RecordSigner, args: argparse.Namespace, count: int) -> None:
+    """``count`` more chained, signed records after the head (current versions, cycling over people)."""
+    last_id, prev = session.execute(text("SELECT last_ack_id, last_hash FROM ack_chain_head WHERE id = 1")).one()
+    shas = dict(session.execute(text("SELECT id, content_sha256 FROM regulation_versions")).all())
+    moment = dt.datetime(2026, 7, 1, 8, 0)
+    records, signatures = [], []
+    for n in range(count):
+        user, r = n % args.employees + 1, n // args.employees % args.regulations + 1
+        vid = (r - 1) * args.versions + args.versions
+        moment += dt.timedelta(seconds=1)
+        digest = record_hash(ChainFields(user, r, vid, shas[vid], f"员工{user:05d}", moment, "10.0.0.2", "bench", prev))
+        last_id += 1
+        records.append({"id": last_id, "user_id": user, "regulation_id": r, "version_id": vid,
+                        "text_sha256": shas[vid], "signed_name": f"员工{user:05d}", "signed_at": moment,
+                        "ip": "10.0.0.2", "user_agent": "bench", "prev_hash": prev, "record_hash": digest})
+        signatures.append({"ack_id": last_id, "key_id": signer.key_id, "signature": signer.sign_record(digest)})
+        prev = digest
+    from portal.acks.models import AckChainHead, Acknowledgement, AckSignature
+
+    connection = session.connection()
+    if connection.dialect.name == "postgresql":
+        connection.execute(text("SET LOCAL session_replication_role = replica"))  # as the seed: a chain built here
+    bulk_insert(connection, Acknowledgement.__table__, iter(records))
+    bulk_insert(connection, AckSignature.__table__, iter(signatures))
+    connection.execute(AckChainHead.__table__.update().where(AckChainHead.id == 1).values(
+        last_ack_id=last_id, last_hash=prev, count=AckChainHead.count + count))
+    if connection.dialect.name == "postgresql":
+        connection.execute(text("SELECT setval(pg_get_serial_sequence('acknowledgements', 'id'), :n)"), {"n": last_id})
+
+
+def full_verify_job_lines(url: str, work: Path) -> None:
+    """The full walk as the verify page runs it: an ``acks_verify`` job through the job runner
+    (signatures in one process per core, progress after every batch), against a hashes-only walk and
+    a one-process walk of the same chain."""
+    from sqlalchemy.orm import Session
+
+    from portal.acks.services import verify_chain
+    from portal.app import create_app
+    from portal.extensions import db
+    from portal.tasks import state
+    from portal.tasks.queue import queue_for
+    from portal.tasks.runner import Runner
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "HANDBOOK_ROOT": work, "SECRET_KEY": "bench",
+                      "PASSWORD_HASH_PROFILE": "fast"})
+    from portal.clock import SystemClock
+
+    with app.app_context():
+        job_id = queue_for(app).enqueue(db.session(), SystemClock(), "acks_verify", {}, None)
+        db.session.remove()
+    start = time.perf_counter()
+    Runner(app)(job_id)
+    job_seconds = time.perf_counter() - start
+    with app.app_context():
+        view = state.view(db.session(), job_id)
+        db.session.remove()
+        db.engine.dispose()
+    engine = create_engine(url)
+    with Session(engine) as session:
+        start = time.perf_counter()
+        bare = verify_chain(session, None)
+        floor = time.perf_counter() - start
+        start = time.perf_counter()
+        verify_chain(session, bench_signer(work).verifier, workers=1)
+        single = time.perf_counter() - start
+    engine.dispose()
+    outcome = f"{view.status}: {view.message}" if view else "no job"
+    print(
+        f"- full verify as a job (acks_verify, {os.cpu_count()} processes, {bare.checked:,} records): "
+        f"{1000 * job_seconds:.0f} ms ({outcome}); baseline: hashes only {1000 * floor:.0f} ms, ratio "
+        f"{job_seconds / floor:.1f}x; one process with signatures {1000 * single:.0f} ms "
+        f"(the job is {single / job_seconds:.1f}x faster)"
+    )
 
 if __name__ == "__main__":
     main()

@@ -45,6 +45,8 @@ from search.engine import WhooshSearchEngine  # noqa: E402
 from search.index import build_index  # noqa: E402
 from search.process import warm_indexes  # noqa: E402
 from search.query import ParsedQuery, QueryError, Word, parse_query  # noqa: E402
+from search.questions import load_questions, score  # noqa: E402
+from search.sources import current_source  # noqa: E402
 from search.warmup import WarmBudget, WarmState  # noqa: E402
 
 QUERIES = [
@@ -79,6 +81,7 @@ QUERIES = [
     "回款 -目标",
     "文档:会议 效果",
 ]
+QUESTIONS = ROOT / "tests" / "search" / "questions.yaml"
 EDITIONS = [f"{year} 版" for year in range(2019, 2027)]
 _SENTENCE_RE = re.compile(r"[^。；;\n]+[。；;]?")
 
@@ -295,6 +298,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument(
         "--cpu", action="store_true", help="time queries in process CPU time (a shared, busy machine)"
     )
+    parser.add_argument(
+        "--no-questions", action="store_true", help="skip the question set's MRR and hit@k on the real handbook"
+    )
     args = parser.parse_args(argv)
     segmenter = load_segmenter(dictionaries(ROOT))
     clock = time.process_time if args.cpu else time.perf_counter
@@ -323,6 +329,32 @@ def main(argv: Sequence[str] | None = None) -> None:
         )
         if args.json:
             print(json.dumps(r))
+    if not args.no_questions:
+        with tempfile.TemporaryDirectory(prefix="search-questions-") as tmp:
+            quality = question_quality(segmenter, Path(tmp))
+        if args.json:
+            print(json.dumps({"questions": quality}))
+
+
+def question_quality(segmenter: Segmenter, workdir: Path) -> dict[str, dict[str, float]]:
+    """MRR and hit@k of the labelled question set (tests/search/questions.yaml) on the real handbook."""
+    handbook = handbook_from_dict(json.loads((ROOT / "handbook" / "model.json").read_text(encoding="utf-8")))
+    source = current_source(handbook)
+    build_index(workdir, source.release, source.search_documents(), segmenter)
+    engine = WhooshSearchEngine(workdir, segmenter)
+    questions = load_questions(QUESTIONS)
+    out: dict[str, dict[str, float]] = {}
+    try:
+        for name in ("dev", "held-out"):
+            scores = score(
+                lambda q: [h.key for h in engine.search(q, limit=10, highlight=False).hits],
+                [q for q in questions if q.set == name],
+            )
+            print(f"questions {name}: {scores.line()}", flush=True)
+            out[name] = {"n": scores.count, "mrr": scores.mrr, **{f"hit@{k}": v for k, v in scores.hits.items()}}
+    finally:
+        engine.close()
+    return out
 
 
 def _pair(r: dict[str, float], name: str) -> str:

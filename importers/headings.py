@@ -47,8 +47,12 @@ _OPENERS_RE = re.compile(
     r"为了|为(?:规范|加强|更好|保证|保障|确保|进一步|提高|完善|明确|使|实现|做好|落实|维护)"
     r"|本(?:制度|办法|规定|细则|条例|手册|规章|规范|公司|中心|部门|章)"
     r"|根据|依据|按照|凡是?|通过对?|由(?!于)|经(?=[董总公部集])"
+    # 每年度总经理办公会…, 对公司现有资源…: a time or an object opening the sentence after a title.
+    r"|每(?:年度?|季度?|半年|月|周)(?=[^度的末初底])|对(?=公司|本公司|企业)"
     r"|(?:部门|职位|岗位)名称[：:]|直接(?:上级|领导|下级)[：:]"
 )
+_ACTING_SUBJECTS = ("人员", "员工", "部", "部门", "中心", "公司", "小组", "委员会")
+_SUBJECT_VERBS = ("通过", "根据", "依据", "按照", "经")
 # What a sentence says about the subject it opens with (营销总监是…, 市场部门主要负责…).
 _PREDICATES = ("是", "作为", "主要", "负责", "全面负责")
 _DOCUMENT_KINDS = ("制度", "办法", "规定", "细则", "条例", "规范", "流程")
@@ -81,12 +85,12 @@ class Ending(Enum):
 class TitleSplit:
     title: str
     body: str
-    rule: str  # which rule decided: toc, standalone, repeat, opener, bullet, subject, generic, word, none
+    rule: str  # which rule decided: toc, standalone, repeat, opener, bullet, subject, generic, run-in, word, none
 
     @property
     def is_confident(self) -> bool:
         """Rules that show the document gives this numbering system titles."""
-        return self.rule in ("toc", "standalone", "repeat")
+        return self.rule in ("toc", "standalone", "repeat", "generic")
 
 
 def split_title(
@@ -118,6 +122,38 @@ def split_title(
         return min(candidates, key=lambda c: len(c.title))
     found = _generic(text) if heading_system or system_key == "条" else None
     return found or TitleSplit("", text, "none")
+
+
+MAX_RUN_IN_TITLE = 12
+_RUN_IN_RE = re.compile(rf"^\s*([^：:]{{2,{MAX_RUN_IN_TITLE}}}?)\s*[：:]\s*(?=\S)")
+# A phrase starting with one of these is a sentence (负责客户接待：…), not a topic.
+_LEADING_VERBS = (
+    "负责", "协助", "参与", "参加", "完成", "做好", "执行", "进行", "开展", "提供", "如", "若", "对",
+)  # fmt: skip
+_REFERENCE_RE = re.compile(r"第[一二三四五六七八九十百零〇\d]+[条章节款项]|本(?:制度|办法|规定|条例|细则)")
+# Labels of fields (直接上级：…, 岗位职责：…): the job reader takes them from the body.
+_FIELD_LABEL_ENDINGS = (
+    "职责", "上级", "下级", "领导", "名称", "部门", "资格", "条件", "要求", "权限", "职权", "概要", "内容",
+)  # fmt: skip
+
+
+def run_in_title(text: str) -> TitleSplit | None:
+    """``统一部署:通过会议可以…``: a short noun phrase closed by a colon, then the item's body.
+
+    Only a candidate: :func:`importers.outline.split_titles` takes it when
+    the item's siblings share the pattern.
+    """
+    match = _RUN_IN_RE.match(text)
+    if match is None:
+        return None
+    phrase, body = match.group(1).strip(), text[match.end() :]
+    if not _is_clean_title(phrase) or phrase.startswith(_LEADING_VERBS) or _OPENERS_RE.match(phrase):
+        return None
+    if _REFERENCE_RE.search(phrase) or phrase.endswith(_FIELD_LABEL_ENDINGS) or len(body) < MIN_TITLE:
+        return None
+    if any(word in phrase for word in _LEAD_IN_WORDS):
+        return None
+    return TitleSplit(phrase, body, "run-in")
 
 
 def _from_toc(text: str, toc_title: str | None) -> TitleSplit | None:
@@ -181,6 +217,9 @@ def _opener(text: str) -> TitleSplit | None:
     # ``考勤方式 为规范…``: a space between title and body is the writer's separator.
     title = text[: match.start()].rstrip(" \u3000") if match is not None else ""
     if match is None or not _is_clean_title(title):
+        return None
+    # ``市场人员通过对国内…``: a person or a unit before 通过/根据 is the sentence's subject, not a title.
+    if title.endswith(_ACTING_SUBJECTS) and match.group(0).startswith(_SUBJECT_VERBS):
         return None
     return TitleSplit(title, text[match.start() :], "opener")
 

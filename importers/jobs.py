@@ -167,6 +167,12 @@ def _read_section(section: Section, drafts: dict[str, _Draft]) -> bool:
         draft = drafts.setdefault(section.title, _Draft(section.title))
         _take_children(section, draft, "responsibilities")
         return True
+    if (clause := _role_clause(section)) is not None:
+        draft = drafts.setdefault(clause.title, _Draft(clause.title))
+        draft.fields["reports_to"] = clause.superior
+        draft.subordinates.extend(clause.subordinates)
+        _take_children(section, draft, "responsibilities")
+        return True
     if match := _ROLE_FIELD_RE.match(head):
         role = match.group("role")
         if not role.endswith(_ROLE_SUFFIXES):
@@ -189,6 +195,22 @@ def _is_role_heading(section: Section) -> bool:
         and len(section.children) >= 2
         and all(child.text and not child.children for child in section.children)
     )
+
+
+def _role_clause(section: Section) -> jobs_org.NamedRole | None:
+    """``第三条 行政部经理 直接上级为总经理，直接下级为…。其职责是：`` over numbered duties: a clause
+    that opens with a role and its superior in a sentence, its items the role's duties."""
+    if not section.children or not all(child.text for child in section.children):
+        return None
+    head = re.sub(r"\s+", "", _head(section))
+    roles = jobs_org.roles_in_sentences(head)
+    if not roles or not head.startswith(roles[0].title):
+        return None
+    return roles[0]
+
+
+def _head(section: Section) -> str:
+    return "：".join(p for p in (section.title, section.text) if p)
 
 
 def _read_bulleted(section: Section, drafts: dict[str, _Draft]) -> bool:

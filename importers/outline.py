@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 
 from domain.model import SectionKind, Table
 from importers.blocks import Block
-from importers.headings import Ending, TitleSplit, split_title
+from importers.headings import Ending, TitleSplit, run_in_title, split_title
 from importers.inline import CITING_AFTER, PUNCT, is_next, plausible_context
 from importers.levels import nesting_evidence
 from importers.numbering import (
@@ -359,11 +359,53 @@ def split_titles(outline: Outline, toc_titles: dict[TocKey, str]) -> None:
     for node in nodes:
         if first_pass[id(node)].is_confident:
             confident[node.system.key] = confident.get(node.system.key, 0) + 1
+    decided: dict[int, TitleSplit] = {}
     for node in nodes:
         uses_titles = confident.get(node.system.key, 0) >= 2
-        result = _split(node, toc_titles, uses_titles) if uses_titles else first_pass[id(node)]
+        decided[id(node)] = _split(node, toc_titles, uses_titles) if uses_titles else first_pass[id(node)]
+    decided.update(_run_in_titles(outline.roots, decided))
+    for node in nodes:
+        result = decided[id(node)]
         node.title = result.title
         node.body = "\n".join(p for p in (result.body, *node.more) if p)
+
+
+def _run_in_titles(roots: Sequence[Node], decided: dict[int, TitleSplit]) -> dict[int, TitleSplit]:
+    """Run-in titles (``1.统一部署:…``) where siblings of one numbering system share the pattern.
+
+    One item with a colon is a sentence with a colon; two or more, and at
+    least half of their numbered siblings, are a list of topics.  Once a
+    document writes its lists that way, a list of one item in the same
+    numbering system (``六、会议改进机制1.定期回顾:…``) follows its style.
+    """
+    groups = [[(n, _run_in_candidate(n, decided)) for n in group] for group in _sibling_groups(roots)]
+    found: dict[int, TitleSplit] = {}
+    styled: set[str] = set()
+    for group in groups:
+        candidates = [(n, c) for n, c in group if c is not None]
+        if len(candidates) >= 2 and 2 * len(candidates) >= len(group):
+            found.update((id(n), c) for n, c in candidates)
+            styled.add(group[0][0].system.key)
+    for group in groups:
+        if len(group) == 1 and (c := group[0][1]) is not None and group[0][0].system.key in styled:
+            found[id(group[0][0])] = c
+    return found
+
+
+def _run_in_candidate(node: Node, decided: dict[int, TitleSplit]) -> TitleSplit | None:
+    if decided[id(node)].title or node.fixed_title is not None:
+        return None
+    return run_in_title(node.first_text)
+
+
+def _sibling_groups(siblings: Sequence[Node]) -> list[list[Node]]:
+    """Every list of siblings of one numbering system, in document order."""
+    by_system: dict[str, list[Node]] = {}
+    nested: list[list[Node]] = []
+    for node in siblings:
+        by_system.setdefault(node.system.key, []).append(node)
+        nested.extend(_sibling_groups(node.children))
+    return [*by_system.values(), *nested]
 
 
 def _split(node: Node, toc_titles: dict[TocKey, str], uses_titles: bool) -> TitleSplit:

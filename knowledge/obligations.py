@@ -101,6 +101,13 @@ class Schedule:
                 return day
         return None
 
+    def falls_on(self, day: dt.date) -> bool:
+        """Whether the duty is due on ``day`` (the calendar's month view asks day by day)."""
+        if self.kind == "once":
+            return self.date == day
+        rule = self.rrule()
+        return rule is not None and _matches(rule, day, self)
+
 
 _ICAL_DAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 

@@ -1,11 +1,16 @@
-"""Cross-references in words: the import report's section and the ``handbook xrefs`` listing (pure)."""
+"""Cross-references, duties and conflicts in words: the import report's section, the ``handbook xrefs``,
+``handbook obligations`` and ``handbook conflicts`` listings (pure)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
+from dataclasses import asdict
 from typing import Any
 
 from domain.model import Document
+from knowledge.conflicts import Conflict, Fact
+from knowledge.obligations import Obligation, describe
 from knowledge.xrefs import CrossReferences, Reference
 
 
@@ -51,3 +56,34 @@ def as_json(xrefs: CrossReferences) -> list[dict[str, Any]]:
         }
         for r in xrefs.references
     ]
+
+
+def obligation_json(obligation: Obligation, title: str, today: dt.date) -> dict[str, Any]:
+    """One duty for ``handbook obligations --json``: the clause's anchor, who, what, and the schedule."""
+    s = obligation.schedule
+    first = s.first_due(today)
+    return {
+        "document": obligation.clause.document_slug,
+        "title": title,
+        "anchor": obligation.clause.anchor,
+        "who": obligation.who,
+        "what": obligation.what,
+        "kind": s.kind,
+        "when": describe(s),
+        "text": s.text,
+        "rrule": s.rrule(),
+        "first_due": first.isoformat() if first else None,
+        "schedule": {k: (v.isoformat() if isinstance(v, dt.date) else v)
+                     for k, v in asdict(s).items() if k not in ("kind", "text") and v not in (None, "", False)},
+    }
+
+
+def conflict_json(conflict: Conflict) -> dict[str, Any]:
+    """One candidate for ``handbook conflicts --json``: both clauses (anchor, sentence, value) and why."""
+
+    def side(fact: Fact) -> dict[str, Any]:
+        return {"document": fact.clause.document_slug, "title": fact.title, "anchor": fact.clause.anchor,
+                "sentence": fact.sentence, "value": fact.text}
+
+    return {"key": conflict.key, "attribute": conflict.a.attribute, "reason": conflict.reason,
+            "a": side(conflict.a), "b": side(conflict.b)}

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from difflib import SequenceMatcher
 from typing import Literal
 
 from domain.model import ClauseRef, Document, Section, SectionKind
@@ -258,7 +259,11 @@ class BrokenReference:
 
     def _now(self) -> str:
         after = self.reference.target
-        return "已无法解析（条款被删除或重新编号）" if after is None else f"指向 {after.anchor}（编号已变）"
+        if after is None:
+            return "已无法解析（条款被删除或重新编号）"
+        if after == self.was:
+            return "该编号已是另一条款（原条款被删除或移动）"
+        return f"指向 {after.anchor}（编号已变）"
 
 
 def broken_by_revision(before: Sequence[Document], after: Sequence[Document]) -> list[BrokenReference]:
@@ -271,9 +276,28 @@ def broken_by_revision(before: Sequence[Document], after: Sequence[Document]) ->
     broken = []
     for ref in cross_references(after).references:
         was = earlier.get((ref.source, ref.text))
-        if was is not None and ref.target != was and not _renamed_same_clause(was, ref.target, before, after):
+        if was is None:
+            continue
+        moved = ref.target != was and not _renamed_same_clause(was, ref.target, before, after)
+        if moved or (ref.target == was and _replaced_under_its_number(was, before, after)):
             broken.append(BrokenReference(ref, was))
     return broken
+
+
+def _clause_text(documents: Sequence[Document], where: ClauseRef) -> str | None:
+    document = next((d for d in documents if d.slug == where.document_slug), None)
+    section = document.find(where.anchor) if document is not None and where.anchor else None
+    return section.text if section is not None else None
+
+
+def _replaced_under_its_number(was: ClauseRef, before: Sequence[Document], after: Sequence[Document]) -> bool:
+    """``第二条`` was removed and the next article took its number: the reference still resolves, to
+    another clause.  An amended clause keeps most of its words (``三十日`` → ``二十日``); a different
+    clause shares few of them."""
+    old, new = _clause_text(before, was), _clause_text(after, was)
+    if old is None or new is None or old == new:
+        return False
+    return SequenceMatcher(None, old, new, autojunk=False).ratio() < 0.5
 
 
 def _renamed_same_clause(

@@ -37,8 +37,8 @@ log = logging.getLogger(__name__)
 ADMIN_AREA_ENDPOINTS = frozenset(
     {"audit.audit_log", "audit.audit_export", "releases.publish", "releases.task", "releases.task_status", "acks.verify",
      "onboarding.new_hires", "reminders.index", "reminders.save_settings", "reminders.run_now", "reminders.task",
-     "proofs.index", "proofs.start_export", "proofs.export"}
-)
+     "proofs.index", "proofs.start_export", "proofs.export", "acks.verify_job", "acks.verify_job_status"}
+) | {"lifecycle.overview", "lifecycle.save_settings", "lifecycle.care", "lifecycle.save", "lifecycle.save_rule"}
 
 # While a password change is due, only these endpoints answer.
 PASSWORD_CHANGE_ENDPOINTS = frozenset({"auth.change_password", "auth.logout", "static", "errorpages.health",
@@ -136,9 +136,12 @@ def feature_blueprints() -> list[Blueprint]:
     from portal.assignments.views import bp as assignments
     from portal.audit.views import bp as audit
     from portal.auth.views import bp as auth
+    from portal.conflicts.views import bp as conflicts
     from portal.dashboard.views import bp as dashboard
+    from portal.duties.views import bp as duties
     from portal.errorpages import bp as errorpages
     from portal.formsdesk.views import bp as formsdesk
+    from portal.lifecycle.views import bp as lifecycle
     from portal.onboarding.views import bp as onboarding
     from portal.proofs.views import bp as proofs
     from portal.reading.views import bp as reading
@@ -146,7 +149,8 @@ def feature_blueprints() -> list[Blueprint]:
     from portal.reminders.views import bp as reminders
     from portal.search_page.views import bp as search_page
 
-    return [auth, reading, acks, assignments, dashboard, admin, audit, releases, search_page, errorpages, formsdesk, onboarding, reminders, proofs]
+    return [auth, reading, acks, assignments, dashboard, admin, audit, releases, search_page, errorpages, formsdesk, onboarding, reminders, proofs, duties, conflicts,
+            lifecycle]
 
 
 def configure_blueprints(app: Flask) -> None:
@@ -158,6 +162,9 @@ def configure_blueprints(app: Flask) -> None:
 
 def register_task_kinds() -> None:
     """The stages' long work, registered with the task registry (as blueprints are with the app)."""
+    import portal.acks.tasks
+    import portal.duties.tasks
+    import portal.lifecycle.tasks
     import portal.proofs.exports
     import portal.releases.tasks
     import portal.reminders.tasks  # noqa: F401  (import registers: followup and its daily schedule)
@@ -199,12 +206,14 @@ def nav_items() -> list[tuple[str, str, str, bool]]:
 
     items: list[tuple[str, str]] = [("assignments.mine", "我的手册"), ("reading.index", "制度")]
     items.append(("search_page.search", "检索"))
+    items.append(("duties.calendar_page", "职责日历"))
     if "formsdesk.index" in current_app.view_functions:
         items.append(("formsdesk.index", "表单"))
     if current_user.has_role(Role.MANAGER) or current_user.is_hr:
         items.append(("dashboard.index", "签署看板"))
     if current_user.is_hr:
         items += [("assignments.rules", "分配规则"), ("admin.users", "管理")]
+        items.append(("conflicts.index", "制度冲突"))
     blueprints = [endpoint.split(".")[0] for endpoint, _ in items]
     here = request.endpoint or ""
     if here in ADMIN_AREA_ENDPOINTS:

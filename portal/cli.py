@@ -73,6 +73,9 @@ def register(main: click.Group) -> None:
     from portal.tasks.commands import tasks
 
     main.add_command(tasks)
+    from portal.signing_status.commands import counters
+
+    main.add_command(counters)
 
 
 @click.command()

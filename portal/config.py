@@ -162,6 +162,29 @@ class Settings:
     search, and when its consumer starts, a host builds the release in force from the database if its own
     site/ or var/index/ lacks it.  One host (the default) publishes its files itself and needs no check."""
 
+    ldap_url: str = ""
+    """Company directory sign-in (portal/auth/directory.py, docs/sign-in.md): ldap:// or ldaps:// URL of the
+    OpenLDAP / Active Directory server.  Empty: no directory, local accounts only ..."""
+    ldap_bind_dn: str = ""
+    """... the DN the portal binds with as the user, {login} being what they typed:
+    "uid={login},ou=people,dc=example,dc=com", or for AD "{login}@corp.example.com" ..."""
+    ldap_base_dn: str = ""
+    """... where people and groups are searched ..."""
+    ldap_user_filter: str = "(uid={login})"
+    """... the filter that finds the person's own entry (AD: "(sAMAccountName={login})") ..."""
+    ldap_attributes: tuple[str, ...] = ()
+    """... portal field=directory attribute, overriding employee_no=employeeNumber, name=cn,
+    department=departmentNumber, position=title, email=mail ..."""
+    ldap_group_filter: str = "(&(objectClass=groupOfNames)(member={dn}))"
+    """... the filter that finds the person's groups (AD: "(&(objectClass=group)(member={dn}))") ..."""
+    ldap_group_roles: tuple[str, ...] = ()
+    """... group cn=role (employee, manager, hr, approver, admin): the roles the directory manages ..."""
+    ldap_active_filter: str = ""
+    """... a filter the entry must also match to sign in (AD: "(!(userAccountControl:1.2.840.113556.1.4.803:=2))");
+    a person who no longer matches is refused and their account deactivated ..."""
+    ldap_timeout: float = 5.0
+    """... and how long (seconds) to wait for the directory."""
+
     @property
     def zone(self) -> ZoneInfo:
         """The zone of :attr:`time_zone` (checked by the factory at start-up)."""
@@ -247,6 +270,15 @@ ENVIRONMENT_KEYS: dict[str, str] = {
     "TIME_ZONE": "TIME_ZONE",
     "ACK_SIGNING_KEY_PATH": "ACK_SIGNING_KEY_PATH",
     "RELEASE_SYNC": "RELEASE_SYNC",
+    "LDAP_URL": "LDAP_URL",
+    "LDAP_BIND_DN": "LDAP_BIND_DN",
+    "LDAP_BASE_DN": "LDAP_BASE_DN",
+    "LDAP_USER_FILTER": "LDAP_USER_FILTER",
+    "LDAP_ATTRIBUTES": "LDAP_ATTRIBUTES",
+    "LDAP_GROUP_FILTER": "LDAP_GROUP_FILTER",
+    "LDAP_GROUP_ROLES": "LDAP_GROUP_ROLES",
+    "LDAP_ACTIVE_FILTER": "LDAP_ACTIVE_FILTER",
+    "LDAP_TIMEOUT": "LDAP_TIMEOUT",
 }
 
 _BOOLEAN_KEYS = {"SMTP_STARTTLS", "SESSION_COOKIE_SECURE", "SIGN_REQUIRES_PASSWORD", "TASK_CONSUMER",
@@ -258,6 +290,8 @@ _FLOAT_KEYS = {
     "IMPORT_SECONDS",
 }
 _LIST_KEYS = {"TASK_MODULES"}
+_LIST_KEYS |= {"LDAP_ATTRIBUTES", "LDAP_GROUP_ROLES"}
+_FLOAT_KEYS |= {"LDAP_TIMEOUT"}
 
 
 def from_environment(environ: Mapping[str, str]) -> dict[str, Any]:

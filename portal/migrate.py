@@ -19,13 +19,19 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 def target_metadata() -> MetaData:
     """Every model imported, so that autogenerate sees the whole schema."""
     import portal.acks.models
+    import portal.api.models
     import portal.assignments.models
     import portal.audit.models
+    import portal.auth.identities
     import portal.auth.models
+    import portal.conflicts.models
+    import portal.duties.models
     import portal.formsdesk.models
+    import portal.lifecycle.models
     import portal.releases.models
     import portal.reminders.models
     import portal.sequences
+    import portal.signing_status.models
     import portal.tasks.models
     import portal.tasks.runs  # noqa: F401
     from portal.extensions import Base

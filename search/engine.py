@@ -15,7 +15,7 @@ import functools
 import logging
 import threading
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -23,12 +23,13 @@ from whoosh import query as wq
 from whoosh.searching import Searcher
 
 from search.analysis import Segmenter
+from search.backoff import Vocabulary
 from search.evaluation import CachedEvaluator
 from search.highlight import highlight as mark_terms
 from search.highlight import terms_pattern
 from search.index import IndexMissing, built_releases, live_directory, read_meta
-from search.matching import compile_query
-from search.query import ParsedQuery, parse_query
+from search.matching import CONTENT, compile_query, compile_question, with_asked_kind
+from search.query import ParsedQuery, Word, parse_query
 from search.results import SearchHit, SearchResults
 from search.synonyms import Synonyms, read_synonyms
 from search.warmup import WarmBudget, WarmState, open_searcher, warm_state
@@ -37,6 +38,7 @@ log = logging.getLogger(__name__)
 
 OR_NOTICE = "没有同时包含全部检索词的结果，以下为包含部分检索词的结果。"
 DEFAULT_CACHED_POSTINGS = 1_000_000
+BACKED_OFF_CACHE = 4096  # questions whose per-release loose form is kept
 
 
 @dataclass(frozen=True)
@@ -47,6 +49,7 @@ class _Prepared:
     strict: wq.Query
     loose: wq.Query | None  # the OR fallback, when there are several words
     pattern: Any
+    question: bool = False  # a question: the loose hits fill the page after the strict ones
 
 
 @dataclass
@@ -54,6 +57,8 @@ class _Live:
     directory: Path
     searcher: Searcher
     evaluator: CachedEvaluator | None  # None: Whoosh's own matchers and collector
+    vocabulary: Vocabulary | None = None  # read on the first question with a word it lacks
+    backed_off: dict[str, wq.Query | None] = field(default_factory=dict)  # question → its loose form here
 
 
 class WhooshSearchEngine:
@@ -117,7 +122,10 @@ class WhooshSearchEngine:
             live = self._searcher(chosen)
             mode, notice = "and", None
             top, total = _run(live, prepared.strict, limit)
-            if total == 0 and prepared.loose is not None:
+            if prepared.question and len(top) < limit and prepared.loose is not None:
+                top, total, mode = _filled(live, top, total, _loose_here(live, prepared), limit)
+                notice = OR_NOTICE if mode == "or" else None
+            elif total == 0 and prepared.loose is not None:
                 top, total = _run(live, prepared.loose, limit)
                 mode, notice = "or", OR_NOTICE
             hits = tuple(
@@ -151,8 +159,14 @@ class WhooshSearchEngine:
 
     def _prepare_uncached(self, query: str) -> _Prepared:
         parsed = parse_query(query, self._segmenter, self._synonyms)
+        pattern = terms_pattern(parsed.highlight_terms)
+        if parsed.asks:
+            strict = with_asked_kind(compile_query(parsed), parsed)
+            question = compile_question(parsed)
+            loose = with_asked_kind(question, parsed) if question is not None else None
+            return _Prepared(parsed, strict, loose, pattern, question=True)
         loose = compile_query(parsed, any_word=True) if parsed.scoring_words > 1 else None
-        return _Prepared(parsed, compile_query(parsed), loose, terms_pattern(parsed.highlight_terms))
+        return _Prepared(parsed, compile_query(parsed), loose, pattern)
 
     def _searcher(self, release: str) -> _Live:
         """The open searcher of a release; reopened only when its index was swapped."""
@@ -201,14 +215,61 @@ def _run(live: _Live, q: wq.Query, limit: int) -> tuple[list[tuple[float, int]],
     By default through :mod:`search.evaluation` (cached postings).  Whoosh's
     own path: the top-N collector skips blocks that cannot reach the top
     (block-max quality), so it does not count; when it returned a full page
-    the matches are counted separately, without scoring.
+    the matches are counted separately, without scoring.  Its top-N loses
+    matches of an AndMaybe of boosted terms (a question's statement terms),
+    with or without skipping, so those are scored in full and sorted here.
     """
     if live.evaluator is not None:
         return live.evaluator.top(q, limit)
+    if isinstance(q, wq.AndMaybe) and isinstance(q.b, wq.Or):
+        every = live.searcher.search(q, limit=None, terms=False)
+        ranked = sorted(((hit.score, hit.docnum) for hit in every), key=lambda sd: (-sd[0], sd[1]))
+        return ranked[:limit], len(ranked)
     results = live.searcher.search(q, limit=limit, optimize=True, terms=False)
     top = [(score, docnum) for score, docnum in results.top_n]
     total = len(top) if len(top) < limit else len(results)
     return top, total
+
+
+def _loose_here(live: _Live, prepared: _Prepared) -> wq.Query:
+    """A question's loose form for this release: words it lacks backed off to its own (search.backoff)."""
+    assert prepared.loose is not None
+    key = prepared.parsed.text
+    if key not in live.backed_off:
+        if len(live.backed_off) >= BACKED_OFF_CACHE:
+            live.backed_off.clear()
+        if live.vocabulary is None:
+            reader = live.searcher.reader()
+            live.vocabulary = Vocabulary(
+                (t.decode() if isinstance(t, bytes) else t for t in reader.lexicon(CONTENT)),
+                lambda w: int(reader.doc_frequency(CONTENT, w)),
+            )
+        words = tuple(_backed_off(w, live.vocabulary) for w in prepared.parsed.words)
+        changed = words != prepared.parsed.words
+        question = compile_question(replace(prepared.parsed, words=words)) if changed else None
+        live.backed_off[key] = with_asked_kind(question, prepared.parsed) if question is not None else None
+    return live.backed_off[key] or prepared.loose
+
+
+def _backed_off(word: Word, vocabulary: Vocabulary) -> Word:
+    if word.optional or word.alternatives:
+        return word
+    near = vocabulary.near(word.text)
+    return replace(word, alternatives=tuple((w,) for w in near)) if near else word
+
+
+def _filled(
+    live: _Live, top: list[tuple[float, int]], total: int, loose: wq.Query, limit: int
+) -> tuple[list[tuple[float, int]], int, str]:
+    """A question's page: the clauses with every word first, then the best of the loose matches.
+
+    The total is the loose matches' count (they include the strict ones); the mode stays
+    "and" when some clause had every word.
+    """
+    more, loose_total = _run(live, loose, limit)
+    seen = {docnum for _, docnum in top}
+    filled = top + [(score, docnum) for score, docnum in more if docnum not in seen]
+    return filled[:limit], max(total, loose_total), "and" if top else "or"
 
 
 def _hit(searcher: Searcher, docnum: int, score: float, pattern: Any, highlight: bool) -> SearchHit:

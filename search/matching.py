@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from whoosh import query as wq
 
+from search.asking import PERSON, statement_terms
 from search.query import ParsedQuery, Word
 
 CONTENT = "content"
@@ -109,3 +110,65 @@ def _filters(parsed: ParsedQuery) -> list[wq.Query]:
     for words in parsed.departments:
         filters.append(wq.And([wq.Term("department", w) for w in words]))
     return [wq.ConstantScoreQuery(f, 0.0) for f in filters]
+
+
+# How much the words of a statement of the asked kind (search.asking) add, relative to a query word,
+# and how much a part of a compound query word counts when the whole word is not there.
+STATEMENT_BOOST = 0.6
+PART_BOOST = 0.5
+JOB_TITLE_BOOST = 1.0
+
+
+def compile_question(parsed: ParsedQuery) -> wq.Query | None:
+    """A question's loose form: any word will do, a compound word also through each of its parts.
+
+    The words of a question are the asker's, not the handbook's (``上班时间`` where the clause
+    says ``工作时间``), so no word is required; BM25's sum still ranks clauses with more of them
+    first.  ``None`` when there are no words (numbers and filters only).
+    """
+    if not parsed.words:
+        return None
+    parts: list[wq.Query] = []
+    for word in parsed.words:
+        parts.append(wq.Term(CONTENT, word.text))
+        parts += [wq.Term(CONTENT, s, boost=PART_BOOST) for s in word.subwords if len(s) > 1]
+        parts += [_and([wq.Term(CONTENT, w) for w in alternative]) for alternative in word.alternatives]
+    q = _or(_unique(parts))
+    if parsed.numbers:
+        q = wq.And([q, _or([wq.Term("number", n, boost=2.0) for n in parsed.numbers])])
+    filters = _filters(parsed)
+    q = wq.And([q, *filters]) if filters else q
+    if parsed.excluded:
+        q = wq.AndNot(q, wq.Or([_all_words(words) for words in parsed.excluded]))
+    return q
+
+
+def _job_titled(word: str) -> wq.Query:
+    """A job description with ``word`` in its title: 市场部经理的上级是谁 asks about that job."""
+    # Not a constant 0.0: Whoosh's ListMatcher takes a falsy constant as "no constant" and scores 1.
+    only_jobs = wq.ConstantScoreQuery(wq.Term("kind", "job"), 1e-9)
+    return wq.And([wq.Term("doc_title", word, boost=JOB_TITLE_BOOST), only_jobs])
+
+
+def _unique(parts: list[wq.Query]) -> list[wq.Query]:
+    """Each term once (the first, strongest, kept): Whoosh's Or drops repeats, so must we."""
+    seen: set[str] = set()
+    out = []
+    for part in parts:
+        key = part.text if isinstance(part, wq.Term) else repr(part)
+        if key not in seen:
+            seen.add(key)
+            out.append(part)
+    return out
+
+
+def with_asked_kind(q: wq.Query, parsed: ParsedQuery) -> wq.Query:
+    """``q``, with clauses stating what the question asks scored a little higher.
+
+    Clauses with the asked kind's statement words (search.asking), and, for a question
+    about a person, the job descriptions whose title has a word of the question.
+    """
+    boosts: list[wq.Query] = [wq.Term(CONTENT, t, boost=STATEMENT_BOOST) for t in statement_terms(parsed.asks)]
+    if PERSON in parsed.asks:
+        boosts += [_job_titled(w.text) for w in parsed.words if not w.optional]
+    return wq.AndMaybe(q, _or(boosts)) if boosts else q

@@ -10,6 +10,9 @@ What people type::
 
 Question words (谁, 什么, 如何 …) are dropped, and single-character words
 only raise the score (``会议纪要由谁签署?`` needs 会议纪要 and 签署, not 由).
+Question forms (``归哪个部门管``, ``什么时候``, ``可以…吗``) are stripped first and
+say what the question asks (:mod:`search.asking`), which the engine uses to
+match questions more loosely and to favour clauses stating that kind of thing.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from dataclasses import dataclass, field, replace
 
 from domain.errors import HandbookError
 from search.analysis import CLAUSE_NUMBER_RE, Segmenter, normalize
+from search.asking import WORD_ASKS, analyse
 from search.synonyms import Synonyms
 
 # Words of a question that say nothing about the answer.
@@ -84,6 +88,9 @@ QUESTION_WORDS = frozenset(
         "规定",
         "怎么办",
         "办",
+        "能",
+        "会",
+        "可",
     ]
 )
 
@@ -154,6 +161,7 @@ class ParsedQuery:
     departments: tuple[tuple[str, ...], ...] = ()
     release: str | None = None
     ignored: tuple[str, ...] = field(default=())  # question words dropped
+    asks: tuple[str, ...] = ()  # what a question asks (search.asking): person, time, permission …
 
     @property
     def has_terms(self) -> bool:
@@ -186,13 +194,17 @@ class _Parts:
     kinds: list[str] = field(default_factory=list)
     departments: list[tuple[str, ...]] = field(default_factory=list)
     ignored: list[str] = field(default_factory=list)
+    asks: list[str] = field(default_factory=list)
     release: str | None = None
 
 
 def parse_query(text: str, segmenter: Segmenter, synonyms: Synonyms | None = None) -> ParsedQuery:
     """Parse what a user typed; raises :class:`QueryError` when nothing is left to search."""
     parts = _Parts()
-    for match in _CHUNK_RE.finditer(text.strip()):
+    asking = analyse(text.strip())
+    parts.asks += asking.asks
+    parts.ignored += [w for form in asking.forms for w in segmenter.words(form)]
+    for match in _CHUNK_RE.finditer(asking.text):
         _add_chunk(parts, segmenter, match)
     if synonyms:
         parts.words = [_with_alternatives(w, synonyms, segmenter) for w in parts.words]
@@ -208,6 +220,7 @@ def parse_query(text: str, segmenter: Segmenter, synonyms: Synonyms | None = Non
         departments=tuple(d for d in parts.departments if d),
         release=parts.release,
         ignored=tuple(parts.ignored),
+        asks=tuple(dict.fromkeys(parts.asks)),
     )
     if not (parsed.has_terms or parsed.documents or parsed.kinds or parsed.departments):
         raise QueryError(f"nothing to search in {text!r}", "请输入要检索的词语。")
@@ -266,6 +279,8 @@ def _add_words(parts: _Parts, segmenter: Segmenter, value: str) -> None:
             parts.numbers.append(word)
         elif word in QUESTION_WORDS:
             parts.ignored.append(word)
+            if word in WORD_ASKS:
+                parts.asks.append(WORD_ASKS[word])
         else:
             parts.words.append(Word(word, group[:-1], optional=len(word) == 1))
 

@@ -79,12 +79,12 @@ class RecordSigner:
 
     private: Ed25519PrivateKey
 
-    @property
+    @functools.cached_property
     def verifier(self) -> RecordVerifier:
         return RecordVerifier(self.private.public_key())
 
-    @property
-    def key_id(self) -> str:
+    @functools.cached_property
+    def key_id(self) -> str:  # stored with every signature: computed once per key
         return self.verifier.key_id
 
     def signature(self, tag: bytes, message: str) -> str:
@@ -107,8 +107,16 @@ def load_signer(path: Path) -> RecordSigner:
     if not path.is_file():
         raise SigningKeyMissing(f"acknowledgement signing key {path} is missing (ACK_SIGNING_KEY_PATH)")
     _refuse_open_permissions(path)
+    found = path.stat()
+    return _parsed_signer(str(path), found.st_ino, found.st_mtime_ns, found.st_size)
+
+
+@functools.lru_cache(maxsize=8)
+def _parsed_signer(path: str, _inode: int, _mtime_ns: int, _size: int) -> RecordSigner:
+    """The key file parsed once per version of the file (every signature asks for it; a replaced or
+    rewritten file has another inode, time or size and is read again)."""
     try:
-        key = serialization.load_pem_private_key(path.read_bytes(), password=None)
+        key = serialization.load_pem_private_key(Path(path).read_bytes(), password=None)
     except (ValueError, TypeError, OSError) as error:
         raise SigningKeyMissing(f"acknowledgement signing key {path} cannot be read: {error}") from error
     if not isinstance(key, Ed25519PrivateKey):

@@ -6,27 +6,28 @@ deletes an acknowledgement.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import logging
 import smtplib
 import unicodedata
-from collections.abc import Generator
+from collections.abc import Callable, Generator
 from dataclasses import asdict, dataclass
 from email.message import EmailMessage
 from pathlib import Path
 
-from sqlalchemy import func, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, make_transient_to_detached
 
 from domain.canonical import content_hash
 from domain.serialize import document_from_dict
+from portal.acks.append import HEAD_ID, AlreadyInChain, Draft, Linked, append, signers_in_line
 from portal.acks.chain import (
     ChainBreak,
     ChainFields,
     ChainReport,
     SignatureCheck,
     StoredRecord,
-    record_hash,
     utc_stamp,
 )
 from portal.acks.keys import (
@@ -39,15 +40,15 @@ from portal.acks.keys import (
 )
 from portal.acks.models import GENESIS_HASH, AckChainHead, Acknowledgement, AckSignature
 from portal.acks.walk import Progress, WalkStart, signature_problem, walk
-from portal.audit.services import record as audit
+from portal.assignments.models import Assignment
 from portal.auth.models import User
 from portal.auth.passwords import verify_password
 from portal.clock import Clock, naive_utc
 from portal.errors import AlreadySigned, HandbookError, NotFound, ValidationFailed
 from portal.releases.models import RegulationVersion
 from portal.reminders.services import SmtpSettings, smtp_connection
+from portal.signing_status import counters
 
-HEAD_ID = 1
 log = logging.getLogger(__name__)
 
 
@@ -73,19 +74,20 @@ def statement(title: str, version_label: str) -> str:
 
 
 def has_signed(session: Session, user_id: int, version: RegulationVersion) -> bool:
-    """Whether a signature of this user counts for ``version`` (same baseline)."""
-    return (
-        session.scalar(
-            select(Acknowledgement.id)
-            .join(RegulationVersion, RegulationVersion.id == Acknowledgement.version_id)
-            .where(
-                Acknowledgement.user_id == user_id,
-                RegulationVersion.baseline_version_id == version.baseline_version_id,
-            )
-            .limit(1)
+    """Whether a signature of this user counts for ``version`` (same baseline, and within the
+    assignment's re-attestation round when one is open: ``Assignment.signed_since``)."""
+    since = round_start(session, user_id, version.regulation_id)
+    query = (
+        select(Acknowledgement.id)
+        .join(RegulationVersion, RegulationVersion.id == Acknowledgement.version_id)
+        .where(
+            Acknowledgement.user_id == user_id,
+            RegulationVersion.baseline_version_id == version.baseline_version_id,
         )
-        is not None
     )
+    if since is not None:
+        query = query.where(Acknowledgement.signed_at >= since)
+    return session.scalar(query.limit(1)) is not None
 
 
 def _validate(session: Session, request: SignRequest, require_password: bool) -> tuple[User, RegulationVersion]:
@@ -105,21 +107,6 @@ def _validate(session: Session, request: SignRequest, require_password: bool) ->
     if errors:
         raise ValidationFailed(f"sign form invalid: {sorted(errors)}", field_errors=errors)
     return user, version
-
-
-def _lock_chain(session: Session) -> AckChainHead:
-    """Take the chain's write lock: the UPDATE blocks other signers until we commit."""
-    result = session.execute(
-        update(AckChainHead).where(AckChainHead.id == HEAD_ID).values(count=AckChainHead.count)
-    )
-    if not result.rowcount:  # type: ignore[attr-defined]
-        created = AckChainHead(id=HEAD_ID, last_ack_id=0, last_hash=GENESIS_HASH, count=0)
-        session.add(created)
-        session.flush()
-        return created
-    head = session.get(AckChainHead, HEAD_ID, populate_existing=True)
-    assert head is not None
-    return head
 
 
 def signer_for(session: Session, key_path: Path) -> RecordSigner:
@@ -181,45 +168,90 @@ def sign_unsigned_records(session: Session, signer: RecordSigner) -> int:
     return len(unsigned)
 
 
+@dataclass(frozen=True)
+class Signed:
+    """A record just appended, for whatever is kept in step with signatures in the same transaction."""
+
+    ack_id: int
+    user_id: int
+    regulation_id: int
+    version_id: int
+    baseline_version_id: int | None  # None never matches: as has_signed
+    department: str
+
+
+OnSigned = Callable[[Session, Signed], None]
+"""Called by ``sign`` after the record is stored, before the caller commits (the same transaction).
+On PostgreSQL it runs while the chain head is held: one statement, please."""
+
+
+def count_signature(session: Session, signed: Signed) -> None:
+    """The completion counters of the dashboard follow every signature in its own transaction."""
+    counters.on_signed(session, signed.user_id, signed.regulation_id, signed.version_id)
+
+
+def draft_for(
+    user: User, version: RegulationVersion, request: SignRequest, clock: Clock, signed_since: dt.datetime | None = None
+) -> Draft:
+    return Draft(
+        user_id=user.id, regulation_id=version.regulation_id, version_id=version.id,
+        baseline_version_id=version.baseline_version_id, text_sha256=version.content_sha256,
+        signed_name=user.name, signed_at=naive_utc(clock.now()), ip=request.ip[:64],
+        user_agent=request.user_agent[:400], actor_label=f"{user.employee_no} {user.name}",
+        audit_target=f"{version.regulation.slug}@{version.label}"[:300], signed_since=signed_since,
+    )
+
+
+def round_start(session: Session, user_id: int, regulation_id: int) -> dt.datetime | None:
+    """When the person's open re-attestation round of the regulation began (portal/lifecycle), if one is open."""
+    return session.scalar(
+        select(Assignment.signed_since).where(Assignment.user_id == user_id, Assignment.regulation_id == regulation_id)
+    )
+
+
 def sign(
-    session: Session, clock: Clock, request: SignRequest, *, signer: RecordSigner, require_password: bool = False
+    session: Session, clock: Clock, request: SignRequest, *, signer: RecordSigner, require_password: bool = False,
+    on_signed: OnSigned | None = None,
 ) -> Acknowledgement:
-    """Append one acknowledgement to the chain, signed with the server's key.  The caller commits."""
-    user, version = _validate(session, request, require_password)
-    head = _lock_chain(session)
-    if has_signed(session, user.id, version):
-        raise AlreadySigned(f"user {user.id} already signed baseline {version.baseline_version_id}")
-    fields = ChainFields(
-        user_id=user.id,
-        regulation_id=version.regulation_id,
-        version_id=version.id,
-        text_sha256=version.content_sha256,
-        signed_name=user.name,
-        signed_at=naive_utc(clock.now()),
-        ip=request.ip[:64],
-        user_agent=request.user_agent[:400],
-        prev_hash=head.last_hash,
-    )
+    """Append one acknowledgement to the chain, signed with the server's key, and **end the transaction**
+    (with whatever else the session holds): commit, or roll back when refused.  The chain head is held
+    from the first write to the commit, so the commit is part of the serialised step, as short as it can
+    be (docs/acks-at-scale.md, "Signing")."""
+    with session.no_autoflush:  # nothing written before the signer's turn (signers_in_line)
+        user, version = _validate(session, request, require_password)
+        draft = draft_for(user, version, request, clock, round_start(session, user.id, version.regulation_id))
+    department = user.department or ""
+    with signers_in_line(session):
+        try:
+            # The serialised part; "already signed" is decided there, by the INSERT (no query of its own).
+            linked = append(session, draft, signer)
+        except AlreadyInChain as signed:
+            session.rollback()  # SQLite: let go of the write lock before the next signer's turn
+            raise AlreadySigned(str(signed)) from signed
+        # The one place to keep something in step with signatures: by default the dashboard's counters.
+        (on_signed or count_signature)(session, Signed(linked.ack_id, draft.user_id, draft.regulation_id,
+                                                       draft.version_id, draft.baseline_version_id, department))
+        _forget_head(session)
+        session.commit()
+    return _as_loaded(session, draft, linked)  # after the commit: nothing of it expired, nothing re-read
+
+
+def _forget_head(session: Session) -> None:
+    """The head was moved by plain SQL: a copy this session holds is stale."""
+    head = session.identity_map.get(Session.identity_key(AckChainHead, HEAD_ID))
+    if head is not None:
+        session.expire(head)
+
+
+def _as_loaded(session: Session, draft: Draft, linked: Linked) -> Acknowledgement:
+    """The stored record as an ORM object of the session, without reading it back."""
     ack = Acknowledgement(
-        user_id=fields.user_id,
-        regulation_id=fields.regulation_id,
-        version_id=fields.version_id,
-        text_sha256=fields.text_sha256,
-        signed_name=fields.signed_name,
-        signed_at=fields.signed_at,
-        ip=fields.ip,
-        user_agent=fields.user_agent,
-        prev_hash=fields.prev_hash,
-        record_hash=record_hash(fields),
+        id=linked.ack_id, user_id=draft.user_id, regulation_id=draft.regulation_id, version_id=draft.version_id,
+        text_sha256=draft.text_sha256, signed_name=draft.signed_name, signed_at=draft.signed_at, ip=draft.ip,
+        user_agent=draft.user_agent, prev_hash=linked.prev_hash, record_hash=linked.record_hash,
     )
+    make_transient_to_detached(ack)
     session.add(ack)
-    session.flush()
-    session.add(AckSignature(ack_id=ack.id, key_id=signer.key_id, signature=signer.sign_record(ack.record_hash)))
-    head.last_ack_id, head.last_hash, head.count = ack.id, ack.record_hash, head.count + 1
-    audit(
-        session, clock, "signed", actor=user, ip=request.ip,
-        target=f"{version.regulation.slug}@{version.label}", detail=f"ack {ack.id} sha256 {version.content_sha256}",
-    )
     return ack
 
 
@@ -295,7 +327,7 @@ def _walk(session: Session, verifier: RecordVerifier | None, workers: int, progr
 
 
 def _with_head_check(session: Session, report: ChainReport) -> ChainReport:
-    head = session.get(AckChainHead, HEAD_ID)
+    head = session.get(AckChainHead, HEAD_ID, populate_existing=True)
     head_hash = head.last_hash if head else GENESIS_HASH
     if head_hash != report.last_hash:
         missing_id = head.last_ack_id if head else 0

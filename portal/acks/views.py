@@ -5,17 +5,22 @@ Signing itself is posted from the reading page and handled there (``reading.sign
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+from flask import Blueprint, Response, abort, current_app, jsonify, redirect, render_template, url_for
 from sqlalchemy import select
+from sqlalchemy.orm import Session
+from werkzeug.wrappers import Response as WerkzeugResponse
 
 from portal.access import Role, requires, signed_in
+from portal.acks import tasks
 from portal.acks.inputs import VerifyForm
-from portal.acks.keys import SigningKeyMissing, SigningKeyUnsafe
 from portal.acks.models import Acknowledgement
-from portal.acks.services import receipt_for, verifier_for, verify_chain
+from portal.acks.services import receipt_for
 from portal.assignments.services import my_handbook
 from portal.releases.models import RegulationVersion
-from portal.web import attempt, deps, loads, me
+from portal.tasks import state
+from portal.tasks.models import STATUS_LABELS, Task
+from portal.tasks.queue import queue_for
+from portal.web import deps, loads, me
 
 bp = Blueprint("acks", __name__, template_folder="templates")
 
@@ -48,13 +53,37 @@ def receipt(ack: Acknowledgement) -> str:
 
 @bp.route("/admin/verify", methods=["GET", "POST"])
 @requires(Role.ADMIN)
-def verify() -> str:
+def verify() -> str | WerkzeugResponse:
+    """The full walk is a job (a large chain takes longer than a request may): start it, show the last ones."""
     d = deps()
     form = VerifyForm()
-    report, key_id = None, None
     if form.validate_on_submit():
-        with attempt(catch=(SigningKeyMissing, SigningKeyUnsafe)):
-            verifier = verifier_for(d.session, d.settings.signing_key_path)
-            key_id = verifier.key_id if verifier else None
-            report = verify_chain(d.session, verifier)
-    return render_template("acks/verify.html", form=form, report=report, key_id=key_id)
+        job_id = queue_for(current_app).enqueue(d.session, d.clock, tasks.KIND, {}, me().id)
+        return redirect(url_for("acks.verify_job", task_id=job_id))
+    return render_template("acks/verify.html", form=form, jobs=_recent_jobs(d.session), labels=STATUS_LABELS,
+                           total=tasks.chain_length(d.session))
+
+
+def _recent_jobs(session: Session) -> list[state.JobView]:
+    rows = session.scalars(select(Task.id).where(Task.kind == tasks.KIND).order_by(Task.id.desc()).limit(10))
+    return [view for job_id in rows if (view := state.view(session, job_id)) is not None]
+
+
+def _job_or_404(task_id: int) -> state.JobView:
+    view = state.view(deps().session, task_id)
+    if view is None or view.kind != tasks.KIND:
+        abort(404)
+    return view
+
+
+@bp.route("/admin/verify/jobs/<int:task_id>")
+@requires(Role.ADMIN)
+def verify_job(task_id: int) -> str:
+    return render_template("acks/verify_job.html", job=_job_or_404(task_id), labels=STATUS_LABELS)
+
+
+@bp.route("/admin/verify/jobs/<int:task_id>.json")
+@requires(Role.ADMIN)
+def verify_job_status(task_id: int) -> Response:
+    job = _job_or_404(task_id)
+    return jsonify(status=job.status, label=job.status_label, progress=job.progress, message=job.message)

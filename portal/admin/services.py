@@ -11,6 +11,7 @@ from portal.auth.models import User
 from portal.auth.sessions import end_sessions_of
 from portal.clock import Clock
 from portal.errors import NotFound, PermissionDenied, ValidationFailed
+from portal.signing_status import counters
 
 # HR records people's work (a manager is a position); the privileges (hr, approver, admin) are an
 # administrator's to give, so an HR clerk cannot promote themselves or a colleague.
@@ -44,6 +45,8 @@ def set_active(session: Session, clock: Clock, user: User, active: bool, *, acto
     if not active and actor.id == user.id:
         raise ValidationFailed("deactivating oneself", "不能停用自己的账号。")
     user.active = active
+    session.flush()
+    counters.on_active_changed(session, user.id, active)
     if not active:
         end_sessions_of(session, clock, user.id, "deactivated")  # reactivating must not bring old cookies back
     audit(session, clock, "user_updated", actor=actor, ip=ip, target=f"{user.employee_no} {user.name}",

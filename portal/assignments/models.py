@@ -51,10 +51,15 @@ class Assignment(Base):
     regulation_id: Mapped[int] = mapped_column(ForeignKey("regulations.id", ondelete="CASCADE"), index=True)
     requested_on: Mapped[dt.date] = mapped_column(Date)
     due_on: Mapped[dt.date] = mapped_column(Date, index=True)
+    signed_since: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True, default=None)
+    """A periodic re-attestation round (portal/lifecycle): only signatures from this moment on count; None: any."""
 
 
-HISTORY_REASONS = {"transfer": "已调岗", "rule_removed": "规则已删除", "not_applicable": "不再适用"}
-"""``not_applicable``: a new version of the regulation no longer applies to the person's department."""
+HISTORY_REASONS = {
+    "transfer": "已调岗", "rule_removed": "规则已删除", "not_applicable": "不再适用", "reattest": "定期重新确认（上一周期）",
+}
+"""``not_applicable``: a new version of the regulation no longer applies to the person's department;
+``reattest``: a periodic re-attestation round (portal/lifecycle) closed the previous period."""
 
 
 class AssignmentHistory(Base):

@@ -35,6 +35,7 @@ from portal.auth.models import User, UserRole
 from portal.clock import Clock, naive_utc
 from portal.errors import NotFound, ValidationFailed
 from portal.releases.models import Regulation, RegulationVersion, VersionDepartment
+from portal.signing_status import counters
 
 ItemState = Literal["pending", "overdue", "done"]
 
@@ -132,6 +133,8 @@ def add_missing_assignments(
         recent = recent.where(User.id == user.id)
     hire_dates = [d for d in session.scalars(recent).all() if d is not None]
     columns = ["user_id", "regulation_id", "requested_on", "due_on"]
+    change = counters.for_user(session, user.id) if user is not None else None
+    touched: set[int] = set()  # regulations that got assignments: their counters are counted again
     for rule in session.scalars(select(AssignmentRule)).all():
         groups: list[tuple[dt.date, ColumnElement[bool]]] = [
             (rule_due(rule, today), or_(User.hire_date.is_(None), User.hire_date < cutoff))
@@ -141,7 +144,12 @@ def add_missing_assignments(
             pairs = _missing_pairs(rule, due, today).where(who)
             if user is not None:
                 pairs = pairs.where(User.id == user.id)
-            session.execute(insert(Assignment).from_select(columns, pairs))
+            added = session.execute(insert(Assignment).from_select(columns, pairs).returning(Assignment.regulation_id))
+            touched.update(added.scalars().all())
+    if change is not None:
+        change.done()
+    else:
+        counters.refresh_regulations(session, sorted(touched))
 
 
 def remove_uncovered_assignments(
@@ -165,19 +173,23 @@ def remove_uncovered_assignments(
     condition = ~and_(or_(*covered), _applies_to_holder()) if covered else true()
     if user is not None:
         condition = and_(condition, Assignment.user_id == user.id)
-    return _end_assignments(session, clock, condition, reason, department)
+    return _end_assignments(session, clock, condition, reason, department, user.id if user is not None else None)
 
 
 def end_inapplicable_assignments(session: Session, clock: Clock, regulation_id: int) -> int:
     """A new version no longer applies to some departments: their people's open assignments of the
     regulation move to the history as 不再适用 (kept, never deleted).  Returns how many ended."""
     condition = and_(Assignment.regulation_id == regulation_id, ~_applies_to_holder())
-    return _end_assignments(session, clock, condition, "not_applicable", None)
+    return _end_assignments(session, clock, condition, "not_applicable", None, None)
 
 
 def _end_assignments(
-    session: Session, clock: Clock, condition: ColumnElement[bool], reason: str, department: str | None
+    session: Session, clock: Clock, condition: ColumnElement[bool], reason: str, department: str | None,
+    user_id: int | None,
 ) -> int:
+    # The completion counters change in the same transaction: one person's rows, or every regulation touched.
+    change = counters.for_user(session, user_id) if user_id is not None else None
+    ending = [] if user_id is not None else list(session.scalars(select(Assignment.regulation_id).where(condition).distinct()))
     today = clock.today()
     person = aliased(User)  # the conditions' own User must correlate to nothing but the assignment
     department_column = literal(department, String) if department is not None else person.department
@@ -191,6 +203,10 @@ def _end_assignments(
         ["user_id", "regulation_id", "department", "requested_on", "due_on", "ended_on", "reason"], archived
     ))
     result = session.execute(delete(Assignment).where(condition).execution_options(synchronize_session=False))
+    if change is not None:
+        change.done()
+    else:
+        counters.refresh_regulations(session, ending)
     return int(getattr(result, "rowcount", 0) or 0)
 
 
@@ -312,6 +328,7 @@ def reassign_after_transfer(
 ) -> tuple[int, int]:
     """A person moved department: what only the old department's rules asked goes to the history as
     已调岗 (kept, not deleted), and the new department's rules add theirs.  Returns (ended, added)."""
+    counters.on_transfer(session, user.id, old_department)  # what they counted moves with them first
     before = _open_count(session, user.id)
     ended = remove_uncovered_assignments(session, clock, user=user, reason="transfer", department=old_department)
     add_missing_assignments(session, clock, user=user, new_hire_days=new_hire_days)
@@ -362,6 +379,7 @@ class HandbookItem:
     state: ItemState
     signed_at: dt.datetime | None  # the signature that counts, if done
     signed_before: RegulationVersion | None  # an older version they signed (a re-sign request)
+    reattest: bool = False  # asked again on schedule, same text (portal/lifecycle)
 
 
 def my_handbook(session: Session, user: User, today: dt.date) -> list[HandbookItem]:
@@ -378,11 +396,14 @@ def my_handbook(session: Session, user: User, today: dt.date) -> list[HandbookIt
         .where(Acknowledgement.user_id == user.id)
         .order_by(Acknowledgement.id)
     ).all()
+    since = {assignment.regulation_id: assignment.signed_since for assignment, _, _ in rows}
     latest: dict[int, tuple[dt.datetime, RegulationVersion]] = {}
     counting: dict[tuple[int, int | None], dt.datetime] = {}
     for regulation_id, signed_at, version in signed:
         latest[regulation_id] = (signed_at, version)
-        counting.setdefault((regulation_id, version.baseline_version_id), signed_at)
+        round_start = since.get(regulation_id)  # a re-attestation round (portal/lifecycle) counts its own only
+        if round_start is None or signed_at >= round_start:
+            counting.setdefault((regulation_id, version.baseline_version_id), signed_at)
     items = []
     for assignment, regulation, version in rows:
         done_at = counting.get((regulation.id, version.baseline_version_id))
@@ -391,7 +412,8 @@ def my_handbook(session: Session, user: User, today: dt.date) -> list[HandbookIt
         items.append(
             HandbookItem(
                 regulation, version, assignment.requested_on, assignment.due_on, state, done_at,
-                earlier[1] if earlier and not done_at else None,
+                earlier[1] if earlier and not done_at and earlier[1].baseline_version_id != version.baseline_version_id else None,
+                assignment.signed_since is not None and not done_at,
             )
         )
     order = {"overdue": 0, "pending": 1, "done": 2}

@@ -45,6 +45,20 @@ ACTION_LABELS: dict[str, str] = {
     "minutes_distributed": "分发会议纪要",
     "minutes_confirmed": "确认收到会议纪要",
     "draft_departments": "设置适用部门",
+    "identity_linked": "关联外部账号",
+    "api_token_created": "创建接口令牌",
+    "api_token_revoked": "吊销接口令牌",
+    "webhook_changed": "修改事件推送",
+    "care_saved": "设置制度负责人与复审周期",
+    "review_unchanged": "复审确认无需修订",
+    "review_revising": "复审提出修订",
+    "lifecycle_settings": "修改复审设置",
+    "lifecycle_run": "复审与重新确认",
+    "rule_reattest_saved": "设置规则的重新确认周期",
+    "quiz_question_added": "添加测验题目",
+    "quiz_question_confirmed": "确认测验题目",
+    "quiz_question_removed": "删除测验题目",
+    "conflict_marked": "标记制度冲突",
 }
 
 

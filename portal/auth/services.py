@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
@@ -24,6 +25,10 @@ EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 # A manager sees their department's people; without one they would see nothing (or, before, everyone).
 MANAGER_NEEDS_DEPARTMENT = "部门经理必须填写所属部门。"
 DEFAULT_POLICY = ThrottlePolicy()
+
+# Judges credentials: the account they open, or None.  It may raise a LoginFailed subclass with its own
+# message (a directory saying the person left), which counts as a failure too.
+Verifier = Callable[[Session, str, str], "User | None"]
 
 
 @dataclass(frozen=True)
@@ -100,10 +105,21 @@ def create_user(
     return user
 
 
+def local_verifier(session: Session, employee_no: str, password: str) -> User | None:
+    """The local account when its password matches (the default verifier)."""
+    user = find_user(session, employee_no)
+    if user is None or not user.active or not verify_password(user.password_hash, password):
+        return None
+    return user
+
+
 def authenticate(
-    session: Session, clock: Clock, employee_no: str, password: str, ip: str, policy: ThrottlePolicy = DEFAULT_POLICY
+    session: Session, clock: Clock, employee_no: str, password: str, ip: str, policy: ThrottlePolicy = DEFAULT_POLICY,
+    verify: Verifier = local_verifier,
 ) -> User:
     """The user for these credentials, or ``LoginFailed``/``LoginThrottled``.  The caller commits.
+
+    ``verify`` judges the credentials (the local password, or the company directory: portal.auth.signin).
 
     The streaks are locked first (portal.auth.throttle), so parallel attempts are checked and
     counted one after the other: no failure is lost and none slips past the threshold.
@@ -126,12 +142,15 @@ def authenticate(
                 audit(session, clock, "login_throttled", target=employee_no, ip=ip,
                       detail=f"{who} 连续失败 {row.failures} 次，须等待 {wait_text(waits[scope])}")
         raise LoginThrottled(f"login throttled for {employee_no} from {ip} ({wait.total_seconds():.0f} s)", wait, wait_text(wait))
-    user = find_user(session, employee_no)
-    if user is None or not user.active or not verify_password(user.password_hash, password):
+    try:
+        user = verify(session, employee_no, password)
+        if user is None:
+            raise LoginFailed(f"bad credentials for {employee_no}")
+    except LoginFailed:
         count_failure(account, now, policy)
         count_failure(address, now, policy)
         audit(session, clock, "login_failed", target=employee_no, ip=ip)
-        raise LoginFailed(f"bad credentials for {employee_no}")
+        raise
     clear(account)  # the address's streak stays: one good account must not reset a guesser's count
     audit(session, clock, "login", actor=user, ip=ip)
     return user

@@ -14,6 +14,7 @@ from werkzeug.wrappers import Response
 from domain.errors import ValidationFailed
 from portal.access import public, signed_in
 from portal.audit.services import record as audit
+from portal.auth.directory import DirectoryUnavailable
 from portal.auth.inputs import ChangePasswordForm, EndOthersForm, EndSessionForm, LoginForm
 from portal.auth.models import User, UserSession
 from portal.auth.services import authenticate, change_password
@@ -30,6 +31,7 @@ from portal.auth.sessions import (
     resume,
     start_session,
 )
+from portal.auth.signin import verifier_for
 from portal.auth.throttle import ThrottlePolicy
 from portal.config import Settings
 from portal.errors import LoginFailed, LoginThrottled, NotFound
@@ -112,8 +114,8 @@ def login() -> Response | str | tuple[str, int, dict[str, str]]:
         d = deps()
         try:
             user = authenticate(d.session, d.clock, form.employee_no.data, form.password.data, client_ip(),
-                                throttle_policy(d.settings))
-        except (LoginFailed, LoginThrottled) as error:  # not a refused unit: the streak is kept
+                                throttle_policy(d.settings), verifier_for(d.settings, d.clock, client_ip()))
+        except (LoginFailed, LoginThrottled, DirectoryUnavailable) as error:  # not a refused unit: the streak is kept
             flash(error.user_message, "error")
             if isinstance(error, LoginThrottled):
                 status, headers = 429, {"Retry-After": str(math.ceil(error.wait.total_seconds()))}

@@ -26,6 +26,7 @@ from portal.access import Role, requires
 from portal.audit.services import record as audit
 from portal.config import Settings
 from portal.converters import page_number
+from portal.dashboard.grid import build_grid
 from portal.dashboard.inputs import FilterForm, RemindForm
 from portal.exports import Cell, csv_chunks, xlsx_bytes
 from portal.reading.titles import TitleMarks, load_marks
@@ -87,8 +88,9 @@ def index() -> str:
     d = deps()
     form, criteria = _filter_form()
     matrix = completion_matrix(d.session, criteria, d.clock.today())
+    grid = build_grid(matrix, criteria, load_marks(d.session), url_for("dashboard.people"))
     return render_template(
-        "dashboard/index.html", form=form, matrix=matrix, criteria=criteria,
+        "dashboard/index.html", form=form, matrix=matrix, grid=grid, criteria=criteria,
         query=_query_string(criteria), remind_form=RemindForm(), qs=_query_string,
     )
 

@@ -66,7 +66,12 @@ def standing(session: Session, user_id: int, version: RegulationVersion) -> Read
         .where(Acknowledgement.user_id == user_id, Acknowledgement.regulation_id == version.regulation_id)
         .order_by(Acknowledgement.id.desc())
     ).all()
-    counting = next(((a, v) for a, v in signatures if v.baseline_version_id == version.baseline_version_id), None)
+    since = assignment.signed_since if assignment is not None else None  # a re-attestation round (portal/lifecycle)
+    counting = next(
+        ((a, v) for a, v in signatures
+         if v.baseline_version_id == version.baseline_version_id and (since is None or a.signed_at >= since)),
+        None,
+    )
     earlier = signatures[0] if signatures and counting is None else None
     return ReaderStanding(
         assignment, counting[0] if counting else None, earlier[0] if earlier else None, earlier[1] if earlier else None,
@@ -80,7 +85,7 @@ def reading_page(session: Session, user_id: int, slug: str, label: str | None = 
     document = version.document()
     reader = standing(session, user_id, version)
     changes = None
-    if reader.earlier_version is not None:
+    if reader.earlier_version is not None and reader.earlier_version.baseline_version_id != version.baseline_version_id:
         changes = diff_documents(reader.earlier_version.document(), document)
     return ReadingPage(
         regulation, version, render_html(document), reader, changes, version.id == regulation.current_version_id
@@ -112,12 +117,16 @@ def regulation_index(session: Session, user_id: int) -> list[IndexEntry]:
         .where(Regulation.retired.is_(False))
         .order_by(Regulation.position, Regulation.id)
     ).all()
-    assigned = set(session.scalars(select(Assignment.regulation_id).where(Assignment.user_id == user_id)).all())
-    baselines = set(
-        session.scalars(
-            select(RegulationVersion.baseline_version_id)
-            .join(Acknowledgement, Acknowledgement.version_id == RegulationVersion.id)
-            .where(Acknowledgement.user_id == user_id)
-        ).all()
-    )
-    return [IndexEntry(r, v, r.id in assigned, v.baseline_version_id in baselines) for r, v in rows]
+    since = dict(session.execute(
+        select(Assignment.regulation_id, Assignment.signed_since).where(Assignment.user_id == user_id)
+    ).all())
+    signed = session.execute(
+        select(RegulationVersion.regulation_id, RegulationVersion.baseline_version_id, Acknowledgement.signed_at)
+        .join(Acknowledgement, Acknowledgement.version_id == RegulationVersion.id)
+        .where(Acknowledgement.user_id == user_id)
+    ).all()
+    baselines = {  # the baselines signed, in the current re-attestation round where one is open
+        (regulation_id, baseline) for regulation_id, baseline, at in signed
+        if since.get(regulation_id) is None or at >= since[regulation_id]  # type: ignore[operator]
+    }
+    return [IndexEntry(r, v, r.id in since, (r.id, v.baseline_version_id) in baselines) for r, v in rows]

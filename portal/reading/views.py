@@ -23,6 +23,8 @@ from portal.acks.inputs import SignForm
 from portal.acks.keys import SigningKeyMissing, SigningKeyUnsafe
 from portal.acks.services import SignRequest, sign, signer_for, statement
 from portal.errors import AlreadySigned, NotFound
+from portal.lifecycle.reading_gate import check_reading, open_gate, record_reading
+from portal.lifecycle.views import read_to_end_posted
 from portal.reading.services import (
     ReadingPage,
     reading_page,
@@ -70,6 +72,8 @@ def render_reading(page: ReadingPage, form: SignForm | None = None, status: int 
     if form is None:
         form = SignForm(version_id=str(page.version.id))
     document = page.version.document()
+    signable = page.is_current and page.standing.counting_signature is None
+    gate = open_gate(d.session, d.clock, me().id, page.version) if signable else None  # portal/lifecycle
     site_url = clause_url(document, "", page.version.label, base=d.settings.site_url_prefix)
     return (
         render_template(
@@ -81,6 +85,7 @@ def render_reading(page: ReadingPage, form: SignForm | None = None, status: int 
             today=d.clock.today(),
             site_url=site_url if _site_has(page.version.label) else None,
             departments=departments_of(d.session, page.version.id),
+            gate=gate,
         ),
         status,
     )
@@ -154,15 +159,18 @@ def sign_view(slug: str) -> Response | tuple[str, int]:
     )
     with attempt(form, catch=(ValidationFailed, SigningKeyMissing, SigningKeyUnsafe)) as checked, \
             attempt(catch=(AlreadySigned,), category="info") as first:
+        reading = check_reading(d.session, d.clock, me().id, request.version_id, read_to_end_posted())
         signer = signer_for(d.session, d.settings.signing_key_path)
-        ack = sign(d.session, d.clock, request, signer=signer, require_password=d.settings.sign_requires_password)
-        version = d.session.get(RegulationVersion, ack.version_id)
+        version = d.session.get(RegulationVersion, request.version_id)
         if version is None or version.regulation.slug != slug:
-            raise NotFound(f"version {ack.version_id} is not of {slug}")
+            raise NotFound(f"version {request.version_id} is not of {slug}")
+        title, label = version.title, version.label  # read now: the commit in sign() expires them
+        ack = sign(d.session, d.clock, request, signer=signer, require_password=d.settings.sign_requires_password)
+        record_reading(d.session, ack, reading)  # committed with the request's unit of work
     if not first.ok:
         return redirect(url_for("reading.regulation", slug=slug))
     if not checked.ok:
         unavailable = isinstance(checked.error, (SigningKeyMissing, SigningKeyUnsafe))
         return render_reading(reading_page(d.session, me().id, slug), form, 503 if unavailable else 422)
-    flash(f"签署成功：《{version.title}》（版本 {version.label}）。", "success")
+    flash(f"签署成功：《{title}》（版本 {label}）。", "success")
     return redirect(url_for("acks.receipt", ack_id=ack.id))

@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 from domain.errors import HandbookError, NotFound, ValidationFailed
 from domain.model import Handbook, Release
 from domain.serialize import release_from_dict, release_to_dict
+from knowledge.xrefs import BrokenReference, broken_by_revision
 from portal.access import Role
 from portal.audit.services import record as audit
 from portal.auth.models import User
@@ -35,6 +36,7 @@ from portal.releases.applicability import (
     label,
     normalised,
 )
+from portal.releases.everywhere import documents_in_force
 from portal.releases.models import Draft, Regulation, ReleaseRecord
 from portal.releases.services import PlannedDocument, plan_release
 from portal.releases.sources import import_sources, release_of
@@ -223,6 +225,31 @@ def set_departments(
 def plan_of(session: Session, draft: Draft) -> list[PlannedDocument]:
     """What publishing the draft would do, per document (no writes)."""
     return plan_release(session, draft_release(session, draft))
+
+
+@dataclass(frozen=True)
+class BrokenWarning:
+    """A reference the draft would break, for the preview: who cites, what was cited, what happens."""
+
+    citing: str  # title of the regulation whose text holds the reference
+    cited: str  # title of the regulation it pointed into
+    message: str
+
+
+def broken_references(session: Session, draft: Draft) -> list[BrokenWarning]:
+    """References of the handbook in force that publishing the draft would break (a cited clause removed
+    or renumbered), in this regulation or in the others that cite it: warnings for the preview (issue 13)."""
+    before = documents_in_force(session)
+    revised = {planned.document.slug: planned.document for planned in plan_of(session, draft)}
+    after = [revised.pop(document.slug, document) for document in before] + list(revised.values())
+    titles = {document.slug: document.title for document in (*before, *after)}
+    return [_warning(broken, titles) for broken in broken_by_revision(before, after)]
+
+
+def _warning(broken: BrokenReference, titles: dict[str, str]) -> BrokenWarning:
+    citing = broken.reference.source.document_slug
+    return BrokenWarning(titles.get(citing, citing), titles.get(broken.was.document_slug, broken.was.document_slug),
+                         broken.message)
 
 
 def submit(session: Session, clock: Clock, draft: Draft, summary: str, editorial: bool, actor: User) -> None:

@@ -36,6 +36,7 @@ from portal.errors import PublishRefused
 from portal.releases.applicability import Departments, departments_of, normalised, write_departments
 from portal.releases.models import Regulation, RegulationVersion, ReleaseRecord
 from portal.sequences import hold
+from portal.signing_status import counters
 
 Status = Literal["new", "substantive", "editorial", "unchanged"]
 STATUS_LABELS: dict[str, str] = {
@@ -271,6 +272,7 @@ def _ask_signers_again(
         .values(requested_on=requested, due_on=requested + dt.timedelta(days=due_days))
         .execution_options(synchronize_session=False)
     )
+    counters.refresh_regulations(session, [regulation_id])  # the signers' counters move to the new due date
     return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
 

@@ -102,6 +102,7 @@ def draft(item: Draft) -> str:
     task = d.session.get(Task, item.task_id) if item.task_id else None
     scopes = drafts.applicability(d.session, item) if item.release_json else {}
     documents = _preview(item, scopes) if item.release_json else []
+    broken = drafts.broken_references(d.session, item) if item.release_json else []
     counts = known_targets(d.session)[0]
     departments = choosable(counts, [*(a.in_force for a in scopes.values()), *(a.departments for a in scopes.values())])
     submit_form = SubmitForm(data={"summary": item.summary, "editorial": item.editorial})
@@ -116,7 +117,7 @@ def draft(item: Draft) -> str:
         empty_form=EmptyForm(), labels=drafts.STATUS_LABELS, document_labels=DOCUMENT_STATUS,
         may_approve=drafts.may_approve(me(), item, allow_self=d.settings.allow_self_approval),
         author=author, approver=approver, regulations=regulations, editable=item.status in drafts.EDITABLE,
-        departments=departments, counts=counts,
+        departments=departments, counts=counts, broken=broken,
     )
 
 

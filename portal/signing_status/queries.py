@@ -14,13 +14,14 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, case, exists, false, func, literal, null, select
+from sqlalchemy import ColumnElement, Select, and_, case, exists, false, func, literal, null, or_, select
 from sqlalchemy.orm import Session
 
 from portal.acks.models import Acknowledgement
 from portal.assignments.models import Assignment
 from portal.auth.models import User
 from portal.releases.models import Regulation, RegulationVersion, ReleaseRecord
+from portal.signing_status.counters import tallies
 
 
 @dataclass(frozen=True)
@@ -172,7 +173,9 @@ def _counting_join(targets: Targets) -> ColumnElement[bool]:
     assignment; otherwise the IN list.
     """
     pairing = and_(
-        Acknowledgement.user_id == Assignment.user_id, Acknowledgement.regulation_id == Assignment.regulation_id
+        Acknowledgement.user_id == Assignment.user_id, Acknowledgement.regulation_id == Assignment.regulation_id,
+        # A re-attestation round (portal/lifecycle) counts only the signatures given in it.
+        or_(Assignment.signed_since.is_(None), Acknowledgement.signed_at >= Assignment.signed_since),
     )
     if targets.counting and all(len(ids) == 1 for ids in targets.counting.values()):
         single = {regulation_id: ids[0] for regulation_id, ids in targets.counting.items()}
@@ -180,14 +183,48 @@ def _counting_join(targets: Targets) -> ColumnElement[bool]:
     return and_(pairing, _signed_condition(targets))
 
 
-def completion_matrix(session: Session, criteria: DashboardFilter, today: dt.date) -> Matrix:
+def completion_matrix(session: Session, criteria: DashboardFilter, today: dt.date, *, scan: bool = False) -> Matrix:
+    """The dashboard's matrix: from the completion counters, or (a hire-date filter, which the counters
+    do not keep, or ``scan``) by one pass over the assignments."""
+    targets = target_versions(session, criteria.release)
+    use_scan = scan or criteria.hired_from is not None or criteria.hired_to is not None
+    cells = _scanned_cells(session, criteria, targets, today) if use_scan else _counted_cells(session, criteria, targets, today)
+    regulations = session.execute(
+        select(Regulation.id, Regulation.title)
+        .where(Regulation.id.in_(list(targets.labels)), Regulation.retired.is_(False))
+        .order_by(Regulation.position, Regulation.id)
+    ).all()
+    shown = [(i, t, targets.labels[i]) for i, t in regulations if not criteria.regulation_id or i == criteria.regulation_id]
+    departments = sorted({d for d, _ in cells})
+    return Matrix(tuple(departments), tuple(shown), cells)
+
+
+def _counted_departments(criteria: DashboardFilter) -> list[str] | None:
+    """The departments the criteria allow (None: all).  A manager's scope always applies."""
+    allowed: set[str] | None = None
+    if criteria.scope is not None:
+        allowed = {criteria.scope} if criteria.scope else set()
+    if criteria.department:
+        allowed = {criteria.department} if allowed is None else allowed & {criteria.department}
+    return None if allowed is None else sorted(allowed)
+
+
+def _counted_cells(session: Session, criteria: DashboardFilter, targets: Targets, today: dt.date) -> dict[tuple[str, int], Cell]:
+    counting = {r: ids for r, ids in targets.counting.items() if not criteria.regulation_id or r == criteria.regulation_id}
+    found = tallies(session, counting, today, departments=_counted_departments(criteria))
+    return {
+        (department, regulation_id): Cell(department, regulation_id, t.assigned, t.signed, t.overdue)
+        for (department, regulation_id), t in found.items()
+    }
+
+
+def _scanned_cells(session: Session, criteria: DashboardFilter, targets: Targets, today: dt.date) -> dict[tuple[str, int], Cell]:
     """One pass over the assignments, each joined to the signature that counts (if any).
 
-    At most one counting signature exists per person and baseline (the signing
+    At most one counting signature exists per person, baseline and re-attestation round (the signing
     service refuses a second one under the chain lock), so the join never
     multiplies rows.
     """
-    targets = target_versions(session, criteria.release)
     late = Assignment.due_on < today
     rows = session.execute(
         select(
@@ -203,18 +240,10 @@ def completion_matrix(session: Session, criteria: DashboardFilter, today: dt.dat
         .where(*_assignment_filters(criteria, targets))
         .group_by(User.department, Assignment.regulation_id)
     ).all()
-    cells = {
+    return {
         (department, regulation_id): Cell(department, regulation_id, int(count), int(signed), int(overdue or 0))
         for department, regulation_id, count, signed, overdue in rows
     }
-    regulations = session.execute(
-        select(Regulation.id, Regulation.title)
-        .where(Regulation.id.in_(list(targets.labels)), Regulation.retired.is_(False))
-        .order_by(Regulation.position, Regulation.id)
-    ).all()
-    shown = [(i, t, targets.labels[i]) for i, t in regulations if not criteria.regulation_id or i == criteria.regulation_id]
-    departments = sorted({d for d, _ in cells})
-    return Matrix(tuple(departments), tuple(shown), cells)
 
 
 @dataclass(frozen=True)
@@ -294,8 +323,22 @@ def status_rows(
         result.close()  # a server-side cursor on PostgreSQL
 
 
+def _cell_count(cell: Cell, only: str) -> int:
+    if only == "signed":
+        return cell.signed
+    if only == "unsigned":
+        return cell.pending
+    if only == "overdue":
+        return cell.overdue
+    return cell.assigned
+
+
 def count_status_rows(session: Session, criteria: DashboardFilter, today: dt.date, only: str) -> int:
+    """How many rows :func:`status_rows` yields (the pager's total): from the counters unless a hire-date
+    filter asks for what they do not keep."""
     targets = target_versions(session, criteria.release)
+    if criteria.hired_from is None and criteria.hired_to is None:
+        return sum(_cell_count(c, only) for c in _counted_cells(session, criteria, targets, today).values())
     query = _status_query(criteria, targets, only, today)
     return int(session.scalar(select(func.count()).select_from(query.with_only_columns(Assignment.id).subquery())) or 0)
 

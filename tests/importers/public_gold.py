@@ -35,6 +35,9 @@ class Structure:
     chapters: frozenset[str]  # "第一章|总则"
     articles: frozenset[str]  # "第一条"
     items: frozenset[str]  # "第九条/（一）"
+    # every node with its nesting depth, "第九条/（一）@3": a chapter is 1, an article 2 under chapters
+    # (1 without), an item one below its article
+    levels: frozenset[str] = frozenset()
 
 
 def source_paragraphs(path: Path) -> tuple[str, list[str]]:
@@ -97,7 +100,10 @@ def gold_structure(entry: dict[str, object]) -> Structure:
     for article, count in (entry.get("articles") or {}).items():  # type: ignore[union-attr]
         articles.add(str(article))
         items.update(f"{article}/（{_CN[i]}）" for i in range(int(count)))
-    return Structure(chapters, frozenset(articles), frozenset(items))
+    article_level = 2 if chapters else 1
+    levels = {f"{c.partition('|')[0]}@1" for c in chapters}
+    levels |= {f"{a}@{article_level}" for a in articles} | {f"{i}@{article_level + 1}" for i in items}
+    return Structure(chapters, frozenset(articles), frozenset(items), frozenset(levels))
 
 
 _CN = "一二三四五六七八九十"
@@ -107,22 +113,26 @@ def imported_structure(document: Document) -> Structure:
     chapters: set[str] = set()
     articles: set[str] = set()
     items: set[str] = set()
+    levels: set[str] = set()
 
     def visit(section: Section, article: str) -> None:
         number = section.number.strip()
         if _CHAPTER_RE.match(number):
             chapters.add(f"{number}|{section.title}")
+            levels.add(f"{number}@{section.level}")
         elif _ARTICLE_RE.match(number):
             article = number
             articles.add(number)
+            levels.add(f"{number}@{section.level}")
         elif _ITEM_RE.match(number) and article:
             items.add(f"{article}/{number}")
+            levels.add(f"{article}/{number}@{section.level}")
         for child in section.children:
             visit(child, article)
 
     for top in document.sections:
         visit(top, "")
-    return Structure(frozenset(chapters), frozenset(articles), frozenset(items))
+    return Structure(frozenset(chapters), frozenset(articles), frozenset(items), frozenset(levels))
 
 
 def f1(expected: frozenset[str], found: frozenset[str]) -> float:

@@ -66,8 +66,9 @@ def test_heading_ended_by_its_first_item_keeps_a_title() -> None:
     document = _one(
         "会议管理制度", "二、会议的目的1.统一部署：通过会议传达战略目标。", "2.沟通信息：及时交流。"
     )
-    assert _outline(document) == [(1, "二、", "会议的目的"), (2, "1.", ""), (2, "2.", "")]
-    assert _find(document, "二-1").text == "统一部署：通过会议传达战略目标。"
+    # The items' labels are run-in titles (issue 10, D2): siblings share the ``label：`` pattern.
+    assert _outline(document) == [(1, "二、", "会议的目的"), (2, "1.", "统一部署"), (2, "2.", "沟通信息")]
+    assert _find(document, "二-1").text == "通过会议传达战略目标。"
 
 
 def test_repeated_words_mark_the_end_of_a_glued_title() -> None:

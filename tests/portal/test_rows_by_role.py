@@ -25,6 +25,7 @@ from portal.assignments.services import NewRule, add_rule
 from portal.clock import FixedClock, naive_utc
 from portal.formsdesk.models import FormDocument
 from portal.releases.models import RegulationVersion
+from portal.signing_status import counters
 from tests.portal.conftest import PASSWORD
 
 # name → (department, role); the names are the rows.
@@ -60,6 +61,8 @@ def company(record_signer: Any, session: Session, clock: FixedClock, make_user: 
         session.add(FormDocument(number=f"HT-2026-{i:04d}", form_slug="sales-contract", title=f"{name}的合同",
                                  department=users[name].department, author_id=users[name].id, values_json="{}",
                                  status="submitted", revision=1, created_at=now, updated_at=now))
+    session.flush()
+    counters.rebuild(session)  # a department emptied behind the services' back
     session.commit()
     return users
 

@@ -122,7 +122,8 @@ def test_the_approver_sees_the_choice_and_the_published_version_asks_only_those_
     client.post("/logout")
     login(world["hr"])
     versions = client.get("/admin/regulations/sales/versions").get_data(as_text=True)
-    assert "<td class=\"cell-wrap\">销售部</td>" in versions and "<td class=\"cell-wrap\">全部部门</td>" in versions
+    assert "<td class=\"cell-wrap\" data-label=\"适用部门\">销售部</td>" in versions
+    assert "<td class=\"cell-wrap\" data-label=\"适用部门\">全部部门</td>" in versions
     sales_reader = world["sales"][0]
     client.post("/logout")
     login(sales_reader)

@@ -159,7 +159,7 @@ def test_hr_limits_a_revision_to_one_department_and_only_its_people_are_asked_to
     _both_sizes(page, "62-person-not-applicable", show=".tag:has-text('不再适用')")
     page.goto(f"{base}/admin/regulations/sales/versions")
     expect(page.locator("table")).to_contain_text("销售部")
-    _both_sizes(page, "63-versions-departments", show="th:has-text('适用部门')")
+    _both_sizes(page, "63-versions-departments", show="td[data-label='适用部门']")
     page.goto(f"{base}/hr/rules")
     expect(page.locator("main")).to_contain_text("规则只向这些部门的人员分配该制度")
     _both_sizes(page, "66-rules-note")

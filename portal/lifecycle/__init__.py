@@ -1,0 +1,1 @@
+"""The life of a regulation after publication: its owner, its review cycle, periodic re-attestation (docs/lifecycle.md)."""
