@@ -25,6 +25,7 @@ def target_metadata() -> MetaData:
     import portal.formsdesk.models
     import portal.releases.models
     import portal.reminders.models
+    import portal.search_page.models
     import portal.sequences
     import portal.tasks.models
     import portal.tasks.runs  # noqa: F401

@@ -37,5 +37,6 @@ def build_world(record_signer: Any, session: Session, clock: FixedClock, make_us
     return {
         "users": users,
         "values": {"slug": "sales", "label": "2026.1", "ack_id": ack.id, "user_id": users[Role.EMPLOYEE].id,
-                   "rule_id": rule.id, "task_id": task.id, "draft_id": draft.id, "fmt": "csv", "path": "index.html"},
+                   "rule_id": rule.id, "task_id": task.id, "draft_id": draft.id, "fmt": "csv", "path": "index.html",
+                   "log_id": 1, "rank": 1, "synonym_id": 1, "gap_id": 1},
     }
