@@ -38,7 +38,7 @@ ADMIN_AREA_ENDPOINTS = frozenset(
     {"audit.audit_log", "audit.audit_export", "releases.publish", "releases.task", "releases.task_status", "acks.verify",
      "onboarding.new_hires", "reminders.index", "reminders.save_settings", "reminders.run_now", "reminders.task",
      "proofs.index", "proofs.start_export", "proofs.export", "acks.verify_job", "acks.verify_job_status"}
-) | {"lifecycle.overview", "lifecycle.save_settings", "lifecycle.care", "lifecycle.save", "lifecycle.save_rule"}
+) | {"lifecycle.overview", "lifecycle.save_settings", "lifecycle.care", "lifecycle.save", "lifecycle.save_rule"} | {"search_page.insights"}
 
 # While a password change is due, only these endpoints answer.
 PASSWORD_CHANGE_ENDPOINTS = frozenset({"auth.change_password", "auth.logout", "static", "errorpages.health",

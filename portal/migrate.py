@@ -30,6 +30,7 @@ def target_metadata() -> MetaData:
     import portal.lifecycle.models
     import portal.releases.models
     import portal.reminders.models
+    import portal.search_page.models
     import portal.sequences
     import portal.signing_status.models
     import portal.tasks.models

@@ -22,7 +22,7 @@ from typing import Any
 from whoosh import query as wq
 from whoosh.searching import Searcher
 
-from search.analysis import Segmenter
+from search.analysis import Segmenter, clause_number_key
 from search.backoff import Vocabulary
 from search.evaluation import CachedEvaluator
 from search.highlight import highlight as mark_terms
@@ -129,11 +129,18 @@ class WhooshSearchEngine:
                 top, total = _run(live, prepared.loose, limit)
                 mode, notice = "or", OR_NOTICE
             hits = tuple(
-                _hit(live.searcher, docnum, score, prepared.pattern, highlight) for score, docnum in top
+                _hit(live.searcher, docnum, score, prepared, highlight) for score, docnum in top
             )
+        parsed = prepared.parsed
         return SearchResults(
-            query, chosen, total, hits, mode, notice if hits else None, prepared.parsed.ignored
+            query, chosen, total, hits, mode, notice if hits else None, parsed.ignored, parsed.asks
         )
+
+    def set_synonyms(self, synonyms: Synonyms) -> None:
+        """Replace the query expansion (e.g. with HR's additions); prepared queries are dropped if it changed."""
+        if dict(synonyms) != dict(self._synonyms):
+            self._synonyms = dict(synonyms)
+            self._prepare.cache_clear()
 
     def open_releases(self) -> int:
         """Open every release's searcher now (e.g. right after a fork), not in a first request."""
@@ -272,10 +279,12 @@ def _filled(
     return filled[:limit], max(total, loose_total), "and" if top else "or"
 
 
-def _hit(searcher: Searcher, docnum: int, score: float, pattern: Any, highlight: bool) -> SearchHit:
+def _hit(searcher: Searcher, docnum: int, score: float, prepared: _Prepared, highlight: bool) -> SearchHit:
     stored = searcher.stored_fields(docnum)
     data = stored["payload"]
     text = data["text"]
+    pattern = prepared.pattern
+    numbers = prepared.parsed.numbers
     return SearchHit(
         document=data["document"],
         number=data["number"],
@@ -288,4 +297,5 @@ def _hit(searcher: Searcher, docnum: int, score: float, pattern: Any, highlight:
         document_slug=data["document_slug"],
         title=data["title"],
         key=stored["key"],
+        number_matched=bool(numbers) and clause_number_key(data["number"]) in numbers,
     )

@@ -21,6 +21,7 @@ import re
 from dataclasses import dataclass, field, replace
 
 from domain.errors import HandbookError
+from domain.numerals import to_chinese_numeral
 from search.analysis import CLAUSE_NUMBER_RE, Segmenter, normalize
 from search.asking import WORD_ASKS, analyse
 from search.synonyms import Synonyms
@@ -178,6 +179,7 @@ class ParsedQuery:
         terms = {w.text for w in self.words} | {s for w in self.words for s in w.subwords}
         terms |= {a for w in self.words for alternative in w.alternatives for a in alternative}
         terms |= {p for phrase in self.phrases for p in phrase}
+        terms |= {printed for number in self.numbers for printed in printed_numbers(number)}
         return tuple(sorted(terms, key=lambda t: (-len(t), t)))
 
 
@@ -196,6 +198,14 @@ class _Parts:
     ignored: list[str] = field(default_factory=list)
     asks: list[str] = field(default_factory=list)
     release: str | None = None
+
+
+def printed_numbers(number: str) -> tuple[str, ...]:
+    """How a normalised clause number is printed in a text: ``第10条`` → ``第10条``, ``第十条``."""
+    match = re.fullmatch(r"第(\d+)(.+)", number)
+    if not match:
+        return (number,)
+    return (number, f"第{to_chinese_numeral(int(match.group(1)))}{match.group(2)}")
 
 
 def parse_query(text: str, segmenter: Segmenter, synonyms: Synonyms | None = None) -> ParsedQuery:

@@ -27,6 +27,7 @@ class SearchHit:
     document_slug: str = ""
     title: str = ""
     key: str = ""
+    number_matched: bool = False  # the query named this clause's number (第十条): show it marked
 
 
 @dataclass(frozen=True)
@@ -47,6 +48,7 @@ class SearchResults:
     mode: str = "and"  # "and": every word matched; "or": the fallback
     notice: str | None = None
     ignored: tuple[str, ...] = field(default=())
+    asks: tuple[str, ...] = field(default=())  # what a question asked (search.asking)
 
     @property
     def groups(self) -> tuple[DocumentGroup, ...]:

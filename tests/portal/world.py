@@ -38,5 +38,6 @@ def build_world(record_signer: Any, session: Session, clock: FixedClock, make_us
         "users": users,
         "values": {"slug": "sales", "label": "2026.1", "ack_id": ack.id, "user_id": users[Role.EMPLOYEE].id,
                    "rule_id": rule.id, "task_id": task.id, "draft_id": draft.id, "fmt": "csv", "path": "index.html",
-                   "token": "no-such-token"},
+                   "token": "no-such-token",
+                   "log_id": 1, "rank": 1, "synonym_id": 1, "gap_id": 1},
     }

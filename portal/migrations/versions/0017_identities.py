@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0017_identities"
-down_revision = "0015_lifecycle"
+down_revision = "0016_search_log"
 branch_labels = None
 depends_on = None
 
