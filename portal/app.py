@@ -133,6 +133,8 @@ def feature_blueprints() -> list[Blueprint]:
     """The feature blueprints, in registration order."""
     from portal.acks.views import bp as acks
     from portal.admin.views import bp as admin
+    from portal.api.views import bp as api
+    from portal.api.views import pages as api_tokens
     from portal.assignments.views import bp as assignments
     from portal.audit.views import bp as audit
     from portal.auth.views import bp as auth
@@ -146,7 +148,8 @@ def feature_blueprints() -> list[Blueprint]:
     from portal.reminders.views import bp as reminders
     from portal.search_page.views import bp as search_page
 
-    return [auth, reading, acks, assignments, dashboard, admin, audit, releases, search_page, errorpages, formsdesk, onboarding, reminders, proofs]
+    return [auth, reading, acks, assignments, dashboard, admin, audit, releases, search_page, errorpages, formsdesk, onboarding, reminders, proofs,
+            api, api_tokens]
 
 
 def configure_blueprints(app: Flask) -> None:
