@@ -133,6 +133,8 @@ def feature_blueprints() -> list[Blueprint]:
     """The feature blueprints, in registration order."""
     from portal.acks.views import bp as acks
     from portal.admin.views import bp as admin
+    from portal.api.views import bp as api
+    from portal.api.views import pages as api_tokens
     from portal.assignments.views import bp as assignments
     from portal.audit.views import bp as audit
     from portal.auth.views import bp as auth
@@ -150,7 +152,7 @@ def feature_blueprints() -> list[Blueprint]:
     from portal.search_page.views import bp as search_page
 
     return [auth, reading, acks, assignments, dashboard, admin, audit, releases, search_page, errorpages, formsdesk, onboarding, reminders, proofs, duties, conflicts,
-            lifecycle]
+            lifecycle, api, api_tokens]
 
 
 def configure_blueprints(app: Flask) -> None:
@@ -165,6 +167,7 @@ def register_task_kinds() -> None:
     import portal.acks.tasks
     import portal.duties.tasks
     import portal.lifecycle.tasks
+    import portal.api.tasks
     import portal.proofs.exports
     import portal.releases.tasks
     import portal.reminders.tasks  # noqa: F401  (import registers: followup and its daily schedule)

@@ -55,6 +55,9 @@ def test_every_route_answers_each_role_as_declared(app: Flask, world: dict[str, 
                 continue
             access = access_of(app.view_functions[rule.endpoint])
             assert access is not None, rule.endpoint
+            if getattr(app.view_functions[rule.endpoint], "__api__", None) is not None:
+                walked.add(rule.endpoint)  # token-guarded: walked with every scope in tests/portal/api
+                continue
             method = "GET" if "GET" in rule.methods else "POST"
             url = _url(rule, world["values"])
             response = client.open(url, method=method, buffered=True)
