@@ -165,9 +165,9 @@ def configure_blueprints(app: Flask) -> None:
 def register_task_kinds() -> None:
     """The stages' long work, registered with the task registry (as blueprints are with the app)."""
     import portal.acks.tasks
+    import portal.api.tasks
     import portal.duties.tasks
     import portal.lifecycle.tasks
-    import portal.api.tasks
     import portal.proofs.exports
     import portal.releases.tasks
     import portal.reminders.tasks  # noqa: F401  (import registers: followup and its daily schedule)

@@ -322,6 +322,33 @@ def acks_verify(paths: Paths, since: Path | None, public_key: Path | None) -> No
     sys.exit(1)
 
 
+@acks.command("verify-clauses")
+@click.option("--public-key", "public_key", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="用此公钥文件核对签名；默认使用服务器的签名密钥。")
+@click.pass_obj
+def acks_verify_clauses(paths: Paths, public_key: Path | None) -> None:
+    """核对修订后“只确认变化条款”的签署：每条条款的哈希、所引用的早先签署和服务器签名。"""
+    from portal.acks.keys import load_verifier
+    from portal.acks.services import verifier_for
+    from portal.config import settings_of
+    from portal.errors import HandbookError
+    from portal.lifecycle.clause_acks import verify_clause_sets
+
+    with _services(paths) as (app, session, _clock):
+        try:
+            verifier = load_verifier(public_key) if public_key else verifier_for(session, settings_of(app).signing_key_path)
+        except HandbookError as error:
+            _fail(error)
+            return
+        checked, problems = verify_clause_sets(session, verifier)
+    if not problems:
+        click.echo(f"逐条确认记录完整：{checked} 条签署的条款清单校验通过。")
+        return
+    for problem in problems:
+        click.secho(f"签署 #{problem.ack_id}：{problem.reason}", fg="red")
+    sys.exit(1)
+
+
 @acks.command("keygen")
 @click.pass_obj
 def acks_keygen(paths: Paths) -> None:

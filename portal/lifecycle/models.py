@@ -159,3 +159,18 @@ class RuleReattestation(Base):
 
     rule_id: Mapped[int] = mapped_column(ForeignKey("assignment_rules.id", ondelete="CASCADE"), primary_key=True)
     months: Mapped[int] = mapped_column(Integer)
+
+
+class AckClauseSet(Base):
+    """Which clause versions one signature acknowledged: per clause of the signed text, its SHA-256 and the
+    acknowledgement that covers it — this one for the clauses changed since the signer's last signature,
+    the earlier one for the rest.  ``digest`` binds the list to the record's hash, ``signature`` is the server
+    key's over the digest, so ``handbook acks verify-clauses`` notices any edit (portal/lifecycle/clause_acks.py)."""
+
+    __tablename__ = "ack_clause_sets"
+
+    ack_id: Mapped[int] = mapped_column(ForeignKey("acknowledgements.id"), primary_key=True)
+    clauses_json: Mapped[str] = mapped_column(Text)
+    digest: Mapped[str] = mapped_column(String(64))
+    key_id: Mapped[str] = mapped_column(String(16))
+    signature: Mapped[str] = mapped_column(String(88))

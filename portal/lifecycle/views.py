@@ -11,12 +11,13 @@ from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
 
 from portal.access import Role, requires, signed_in
+from portal.acks.models import Acknowledgement
 from portal.assignments.models import SCOPE_LABELS
 from portal.audit.services import record as audit
 from portal.auth.models import User
 from portal.clock import naive_utc
 from portal.errors import HandbookError, NotFound
-from portal.lifecycle import quiz
+from portal.lifecycle import clause_acks, quiz
 from portal.lifecycle.attestation import rule_cycles, save_rule_cycle
 from portal.lifecycle.inputs import CsrfOnly, parse_care, parse_decision, parse_settings
 from portal.lifecycle.models import OUTCOME_LABELS
@@ -34,7 +35,7 @@ from portal.lifecycle.reviews import (
     settings_row,
 )
 from portal.lifecycle.schedule import STATE_LABELS
-from portal.releases.models import Regulation
+from portal.releases.models import Regulation, RegulationVersion
 from portal.signing_status.queries import departments
 from portal.web import attempt, client_ip, deps, me
 
@@ -301,6 +302,16 @@ def answer_quiz(slug: str) -> Response | tuple[str, int]:
         flash(f"测验通过（得分 {graded.attempt.score}%），现在可以签署。", "success")
         return redirect(url_for("reading.regulation", slug=slug) + "#sign")
     return _quiz_page(slug, graded, 200)
+
+
+@bp.app_template_global("clause_split")
+def _clause_split(version: RegulationVersion) -> clause_acks.PendingSplit | None:
+    return clause_acks.pending_split(deps().session, me().id, version)
+
+
+@bp.app_template_global("receipt_clauses")
+def _receipt_clauses(ack: Acknowledgement) -> list[clause_acks.ClauseLine] | None:
+    return clause_acks.clause_lines(deps().session, ack)
 
 
 @bp.app_template_global("most_missed_questions")

@@ -23,6 +23,7 @@ from portal.acks.inputs import SignForm
 from portal.acks.keys import SigningKeyMissing, SigningKeyUnsafe
 from portal.acks.services import SignRequest, sign, signer_for, statement
 from portal.errors import AlreadySigned, NotFound
+from portal.lifecycle.clause_acks import record_clauses
 from portal.lifecycle.reading_gate import check_reading, open_gate, record_reading
 from portal.lifecycle.views import read_to_end_posted
 from portal.reading.services import (
@@ -167,6 +168,7 @@ def sign_view(slug: str) -> Response | tuple[str, int]:
         title, label = version.title, version.label  # read now: the commit in sign() expires them
         ack = sign(d.session, d.clock, request, signer=signer, require_password=d.settings.sign_requires_password)
         record_reading(d.session, ack, reading)  # committed with the request's unit of work
+        record_clauses(d.session, ack, signer)  # which clause versions this signature covers (portal/lifecycle)
     if not first.ok:
         return redirect(url_for("reading.regulation", slug=slug))
     if not checked.ok:

@@ -155,6 +155,16 @@ def upgrade() -> None:
                                 ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("rule_id", name=op.f("pk_rule_reattestation")),
     )
+    op.create_table(
+        "ack_clause_sets",
+        sa.Column("ack_id", sa.Integer(), nullable=False),
+        sa.Column("clauses_json", sa.Text(), nullable=False),
+        sa.Column("digest", sa.String(length=64), nullable=False),
+        sa.Column("key_id", sa.String(length=16), nullable=False),
+        sa.Column("signature", sa.String(length=88), nullable=False),
+        sa.ForeignKeyConstraint(["ack_id"], ["acknowledgements.id"], name=op.f("fk_ack_clause_sets_ack_id_acknowledgements")),
+        sa.PrimaryKeyConstraint("ack_id", name=op.f("pk_ack_clause_sets")),
+    )
     with op.batch_alter_table("assignments") as batch_op:
         batch_op.add_column(sa.Column("signed_since", sa.DateTime(), nullable=True))
 
@@ -162,6 +172,7 @@ def upgrade() -> None:
 def downgrade() -> None:
     with op.batch_alter_table("assignments") as batch_op:
         batch_op.drop_column("signed_since")
+    op.drop_table("ack_clause_sets")
     op.drop_table("rule_reattestation")
     op.drop_table("quiz_answers")
     op.drop_table("quiz_attempts")

@@ -10,7 +10,8 @@ from sqlalchemy import create_engine, inspect
 from portal.migrate import alembic_config, upgrade
 
 TABLES = {"regulation_care", "regulation_reviews", "lifecycle_settings", "lifecycle_runs", "reading_starts", "ack_readings",
-          "quiz_questions", "quiz_attempts", "quiz_answers", "rule_reattestation"}
+          "quiz_questions", "quiz_attempts", "quiz_answers", "rule_reattestation",
+          "ack_clause_sets"}
 
 
 def _assignment_columns(engine: object) -> set[str]:
