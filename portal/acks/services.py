@@ -231,9 +231,23 @@ def sign(
         # The one place to keep something in step with signatures: by default the dashboard's counters.
         (on_signed or count_signature)(session, Signed(linked.ack_id, draft.user_id, draft.regulation_id,
                                                        draft.version_id, draft.baseline_version_id, department))
+        _push_signed(session, draft, linked)
         _forget_head(session)
         session.commit()
     return _as_loaded(session, draft, linked)  # after the commit: nothing of it expired, nothing re-read
+
+
+def _push_signed(session: Session, draft: Draft, linked: Linked) -> None:
+    """The signed-webhook outbox row, in the signature's transaction."""
+    from portal.api.webhooks import (
+        queue_signature,  # here: portal.api depends on portal.acks, not the reverse
+    )
+
+    queue_signature(session, Acknowledgement(
+        id=linked.ack_id, user_id=draft.user_id, regulation_id=draft.regulation_id, version_id=draft.version_id,
+        text_sha256=draft.text_sha256, signed_name=draft.signed_name, signed_at=draft.signed_at, ip=draft.ip,
+        user_agent=draft.user_agent, prev_hash=linked.prev_hash, record_hash=linked.record_hash,
+    ))
 
 
 def _forget_head(session: Session) -> None:

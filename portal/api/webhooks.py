@@ -139,6 +139,13 @@ def _queue(session: Session, kind: str, data: dict[str, Any], now: dt.datetime) 
                                     status="pending", attempts=0, last_error="", created_at=now, next_attempt_at=now))
 
 
+def queue_signature(session: Session, ack: Acknowledgement) -> None:
+    """Signing writes its record in SQL (portal/acks/append.py), unseen by the ORM hook: it calls this
+    in its own transaction instead."""
+    with session.no_autoflush:
+        _queue(session, "ack.signed", _ack_data(session, ack), ack.signed_at)
+
+
 def _record_events(session: Session, _context: object) -> None:
     """ORM hook: the acknowledgements and releases this flush inserted become outbox rows (same transaction)."""
     created = [o for o in session.new if isinstance(o, Acknowledgement | ReleaseRecord)]

@@ -200,19 +200,22 @@ def test_events_go_to_subscribed_active_endpoints_only(
     assert json.loads(got.body)["data"]["version"] == "2026.2" and got.valid
 
 
-def test_a_signature_rolled_back_sends_nothing(app: Flask, session: Session, clock: FixedClock, receiver: Receiver,
-                                              record_signer: Any, make_user: Callable[..., Any],
-                                              publish: Callable[..., Any], document: Callable[..., Any]) -> None:
+def test_a_refused_signature_sends_nothing(app: Flask, session: Session, clock: FixedClock, receiver: Receiver,
+                                          record_signer: Any, make_user: Callable[..., Any],
+                                          publish: Callable[..., Any], document: Callable[..., Any]) -> None:
+    # sign() ends its own transaction (portal/acks/append.py): a refused signature rolls back with its outbox row.
+    from domain.errors import AlreadySigned
+
     publish("2026.1", document("sales", "销售管理制度", ["遵守合同。"]))
     add_endpoint(session, clock, NewEndpoint(receiver.url, frozenset({"ack.signed"}), SECRET))
+    session.commit()
     user = make_user("反悔者")
     version = session.scalars(select(RegulationVersion)).one()
-    sign(session, clock, SignRequest(user.id, version.id, True, user.name, "1.1.1.1", "t"), signer=record_signer)
-    session.flush()
-    session.rollback()
-    assert deliveries(session) == []
-    sweep(app)
-    assert receiver.requests == []
+    request = SignRequest(user.id, version.id, True, user.name, "1.1.1.1", "t")
+    sign(session, clock, request, signer=record_signer)
+    with pytest.raises(AlreadySigned):
+        sign(session, clock, request, signer=record_signer)
+    assert len(deliveries(session)) == 1
 
 
 def test_signatures_are_checked_by_receivers() -> None:
