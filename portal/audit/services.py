@@ -59,6 +59,9 @@ ACTION_LABELS: dict[str, str] = {
     "quiz_question_confirmed": "确认测验题目",
     "quiz_question_removed": "删除测验题目",
     "conflict_marked": "标记制度冲突",
+    "search_gap": "记录制度空白",
+    "search_synonym": "添加检索同义词",
+    "search_synonym_removed": "删除检索同义词",
 }
 
 

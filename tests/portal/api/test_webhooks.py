@@ -204,7 +204,7 @@ def test_a_refused_signature_sends_nothing(app: Flask, session: Session, clock: 
                                           record_signer: Any, make_user: Callable[..., Any],
                                           publish: Callable[..., Any], document: Callable[..., Any]) -> None:
     # sign() ends its own transaction (portal/acks/append.py): a refused signature rolls back with its outbox row.
-    from domain.errors import AlreadySigned
+    from portal.errors import AlreadySigned
 
     publish("2026.1", document("sales", "销售管理制度", ["遵守合同。"]))
     add_endpoint(session, clock, NewEndpoint(receiver.url, frozenset({"ack.signed"}), SECRET))
