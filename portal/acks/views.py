@@ -18,7 +18,7 @@ from portal.acks.services import receipt_for
 from portal.assignments.services import my_handbook
 from portal.releases.models import RegulationVersion
 from portal.tasks import state
-from portal.tasks.models import STATUS_LABELS, Task
+from portal.tasks.models import STATUS_LABELS
 from portal.tasks.queue import queue_for
 from portal.web import deps, loads, me
 
@@ -65,13 +65,12 @@ def verify() -> str | WerkzeugResponse:
 
 
 def _recent_jobs(session: Session) -> list[state.JobView]:
-    rows = session.scalars(select(Task.id).where(Task.kind == tasks.KIND).order_by(Task.id.desc()).limit(10))
-    return [view for job_id in rows if (view := state.view(session, job_id)) is not None]
+    return state.recent(session, 10, kind=tasks.KIND)
 
 
 def _job_or_404(task_id: int) -> state.JobView:
-    view = state.view(deps().session, task_id)
-    if view is None or view.kind != tasks.KIND:
+    view = state.view(deps().session, task_id, kind=tasks.KIND)
+    if view is None:
         abort(404)
     return view
 

@@ -37,7 +37,7 @@ from portal.proofs.records import ProofScope, title_marks
 from portal.reading.services import regulation_by_slug, version_by_label
 from portal.releases.models import Regulation, RegulationVersion
 from portal.tasks import state
-from portal.tasks.models import STATUS_LABELS, Task
+from portal.tasks.models import STATUS_LABELS
 from portal.tasks.queue import queue_for
 from portal.web import attempt, client_ip, deps, loads, me, options
 
@@ -207,13 +207,12 @@ def start_export() -> WerkzeugResponse | str:
 
 
 def _recent_exports(session: Session) -> list[state.JobView]:
-    rows = session.scalars(select(Task.id).where(Task.kind == exports.KIND).order_by(Task.id.desc()).limit(20))
-    return [view for job_id in rows if (view := state.view(session, job_id)) is not None]
+    return state.recent(session, 20, kind=exports.KIND)
 
 
 def _export_or_404(task_id: int) -> state.JobView:
-    view = state.view(deps().session, task_id)
-    if view is None or view.kind != exports.KIND:
+    view = state.view(deps().session, task_id, kind=exports.KIND)
+    if view is None:
         abort(404)
     return view
 

@@ -108,17 +108,19 @@ def set_queue_id(session: Session, job_id: int, queue_id: str) -> None:
         session.flush()
 
 
-def view(session: Session, job_id: int) -> JobView | None:
-    row = session.execute(
-        select(Job, TaskRun).outerjoin(TaskRun, TaskRun.job_id == Job.id).where(Job.id == job_id)
-    ).first()
+def view(session: Session, job_id: int, kind: str | None = None) -> JobView | None:
+    """One job, or None when there is none (of that kind, when given: a page shows only its own jobs)."""
+    query = select(Job, TaskRun).outerjoin(TaskRun, TaskRun.job_id == Job.id).where(Job.id == job_id)
+    row = session.execute(query if kind is None else query.where(Job.kind == kind)).first()
     return _view(row[0], row[1]) if row else None
 
 
-def recent(session: Session, limit: int = 20) -> list[JobView]:
-    rows = session.execute(
-        select(Job, TaskRun).outerjoin(TaskRun, TaskRun.job_id == Job.id).order_by(Job.id.desc()).limit(limit)
-    ).all()
+def recent(session: Session, limit: int = 20, kind: str | None = None) -> list[JobView]:
+    """The newest jobs (of one kind, when given), newest first, in one query."""
+    query = select(Job, TaskRun).outerjoin(TaskRun, TaskRun.job_id == Job.id)
+    if kind is not None:
+        query = query.where(Job.kind == kind)
+    rows = session.execute(query.order_by(Job.id.desc()).limit(limit)).all()
     return [_view(job, run) for job, run in rows]
 
 
